@@ -1,0 +1,196 @@
+"""The `monitor` command: thin click commands, each calling one function of the package."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from monitor import views
+from monitor.config import Config, config_path, load_config, parse_duration
+from monitor.errors import ConfigError, MonitorError
+from monitor.extract import READERS, extract_prices
+from monitor.notify import change_line
+from monitor.pipeline import check_sources, make_deps
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"monitor: {message}", err=True)
+    sys.exit(code)
+
+
+def _config(ctx: click.Context) -> Config:
+    try:
+        return load_config(config_path(ctx.obj["config"]))
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config",
+    metavar="PATH",
+    help="sources.toml to use (default: $MONITOR_CONFIG, then ./sources.toml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log every check, not only problems.")
+@click.version_option(package_name="monitor")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
+    """Watch LLM API pricing pages and alert with exactly what changed."""
+    ctx.obj = {"config": config}
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@cli.command()
+@click.option("--source", "source_name", metavar="NAME", help="Check only this source.")
+@click.pass_context
+def check(ctx: click.Context, source_name: str | None) -> None:
+    """Poll every source once, record and alert what changed, and exit.
+
+    Exit code 0: all good; 1: some source failed; 2: configuration error.
+    """
+    config = _config(ctx)
+    try:
+        sources = [config.source(source_name)] if source_name else [s for s in config.sources if s.enabled]
+        deps = make_deps(config.settings)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    except MonitorError as exc:
+        _fail(str(exc), 1)
+
+    async def go() -> list[Any]:
+        try:
+            return await check_sources(sources, deps)
+        finally:
+            await deps.fetcher.aclose()
+
+    try:
+        outcomes = asyncio.run(go())
+    except MonitorError as exc:
+        _fail(str(exc), 1)
+    for outcome in outcomes:
+        line = f"{outcome.source}: {outcome.status}"
+        if outcome.error:
+            line += f": {outcome.error}"
+        elif outcome.changes:
+            line += f", {len(outcome.changes)} changes"
+        click.echo(line)
+        for change in outcome.changes:
+            click.echo(f"  {change_line(change)}")
+        for problem in outcome.problems:
+            click.echo(f"  unreadable: {problem}", err=True)
+    sys.exit(0 if all(o.ok for o in outcomes) else 1)
+
+
+@cli.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run as a daemon: check every source on its interval until SIGTERM or SIGINT."""
+    from monitor.daemon import run_daemon
+
+    config = _config(ctx)
+    logging.getLogger().setLevel(logging.INFO)
+    try:
+        deps = make_deps(config.settings)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    except MonitorError as exc:
+        _fail(str(exc), 1)
+    asyncio.run(run_daemon(config, deps))
+
+
+def _since(value: str | None) -> str | None:
+    """'2026-05-01', an ISO time, or a span back from now such as '7d' or '12h'."""
+    if value is None:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?\s*[smhd]", value.strip()):
+        span = parse_duration(value, "--since")
+        return (datetime.now(UTC) - timedelta(seconds=span)).isoformat(timespec="seconds")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("expected a date (2026-05-01), a time, or a span (7d, 12h)") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _store(ctx: click.Context) -> Any:
+    from monitor.store import Store
+
+    config = _config(ctx)
+    try:
+        return Store(config.settings.database)
+    except MonitorError as exc:
+        _fail(str(exc), 1)
+
+
+@cli.command()
+@click.option("--source", "source_name", metavar="NAME", help="Only this source's changes.")
+@click.option("--since", metavar="DATE", help="Only changes since a date, a time, or a span (7d).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@click.pass_context
+def log(ctx: click.Context, source_name: str | None, since: str | None, as_json: bool) -> None:
+    """Show the change log: every price changed, added or removed."""
+    records = [views.change_record(r) for r in _store(ctx).changes(source_name, _since(since))]
+    if as_json:
+        click.echo(views.dumps(records))
+    elif records:
+        click.echo(views.table(views.CHANGE_HEADER, [views.change_row(r) for r in records]))
+    else:
+        click.echo("no changes recorded", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@click.pass_context
+def prices(ctx: click.Context, as_json: bool) -> None:
+    """Show the latest known price of every model."""
+    records = [views.latest_record(r) for r in _store(ctx).all_latest_prices()]
+    if as_json:
+        click.echo(views.dumps(records))
+    elif records:
+        click.echo(views.table(views.PRICE_HEADER, [views.price_row(r) for r in records]))
+    else:
+        click.echo("no prices recorded yet: run `monitor check`", err=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(sorted(READERS)), required=True, help="How to read it.")
+@click.option("--currency", default="USD", show_default=True, help="Assumed where the page is silent.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+def extract(file: Path, kind: str, currency: str, as_json: bool) -> None:
+    """Extract the prices of a saved page (no configuration needed): how a source is written."""
+    from monitor.fetch import decode_body
+
+    text, _encoding = decode_body(file.read_bytes(), "")
+    result = extract_prices(kind, text, currency.upper())
+    records = [views.price_record(p) for p in result.prices]
+    if as_json:
+        click.echo(views.dumps(records))
+    else:
+        rows = [views.price_row({**r, "source": ""})[1:] for r in records]
+        click.echo(views.table(views.PRICE_HEADER[1:], rows))
+    for problem in result.problems:
+        click.echo(f"unreadable: {problem}", err=True)
+    if not result.prices:
+        _fail(f"{file}: no prices found", 1)
+
+
+def main() -> None:
+    cli(prog_name="monitor")

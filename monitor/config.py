@@ -1,0 +1,195 @@
+"""sources.toml -> frozen dataclasses; every error names its place (`source[2] (bailian): url: ...`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from monitor.errors import ConfigError
+
+DEFAULT_CONFIG = "sources.toml"
+SOURCE_KINDS = ("html", "markdown")
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One page to watch."""
+
+    name: str
+    provider: str
+    kind: str
+    url: str
+    currency: str
+    interval: float  # seconds
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The [monitor] table: where to store, whom to tell, how to fetch."""
+
+    database: Path
+    notify: tuple[str, ...] = ()
+    interval: float = 3600.0
+    timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    per_host: int = 2
+    retries: int = 2
+    user_agent: str = "monitor/0.1 (LLM price-change monitor)"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    settings: Settings
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"{self.path}: no source named {name!r} (known: {known})")
+
+
+def parse_duration(value: object, where: str) -> float:
+    """'90s', '30m', '1h', '1d' or a number of seconds -> seconds."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: expected a duration such as '30m', got {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str) and (match := _DURATION.match(value)):
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    else:
+        raise ConfigError(f"{where}: expected a duration such as '90s', '30m', '1h' or '1d', got {value!r}")
+    if seconds <= 0:
+        raise ConfigError(f"{where}: must be greater than zero, got {value!r}")
+    return seconds
+
+
+def config_path(option: str | None) -> Path:
+    """--config wins, then MONITOR_CONFIG, then ./sources.toml."""
+    return Path(option or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and check the whole file; raise ConfigError at the first mistake, naming its place."""
+    environ = os.environ if environ is None else environ
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    _reject_unknown(data, {"monitor", "source"}, f"{path}")
+    settings = _parse_settings(data.get("monitor", {}), path, environ)
+    raw_sources = data.get("source", [])
+    if not isinstance(raw_sources, list):
+        raise ConfigError(f"{path}: source: expected [[source]] tables")
+    sources: list[Source] = []
+    for index, raw in enumerate(raw_sources, start=1):
+        source = _parse_source(raw, index, settings, path)
+        if any(s.name == source.name for s in sources):
+            raise ConfigError(f"{path}: source[{index}] ({source.name}): name: used twice")
+        sources.append(source)
+    return Config(path=path, settings=settings, sources=tuple(sources))
+
+
+def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Settings:
+    where = f"{path}: monitor"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a [monitor] table")
+    defaults = Settings(database=Path("monitor.db"))
+    _reject_unknown(raw, set(Settings.__dataclass_fields__), where)
+    database = _string(raw, "database", where, default="monitor.db")
+    db_path = Path(database)
+    if not db_path.is_absolute():
+        db_path = path.parent / db_path
+    notify = raw.get("notify", [])
+    if not isinstance(notify, list) or not all(isinstance(u, str) and u.strip() for u in notify):
+        raise ConfigError(f"{where}: notify: expected a list of apprise URLs")
+    extra = environ.get("MONITOR_NOTIFY", "").split()
+    urls = tuple(dict.fromkeys([u.strip() for u in notify] + extra))
+    return Settings(
+        database=db_path,
+        notify=urls,
+        interval=parse_duration(raw.get("interval", "1h"), f"{where}: interval"),
+        timeout=parse_duration(raw.get("timeout", defaults.timeout), f"{where}: timeout"),
+        max_bytes=_positive_int(raw, "max_bytes", where, defaults.max_bytes),
+        per_host=_positive_int(raw, "per_host", where, defaults.per_host),
+        retries=_positive_int(raw, "retries", where, defaults.retries, allow_zero=True),
+        user_agent=_string(raw, "user_agent", where, default=defaults.user_agent),
+    )
+
+
+def _parse_source(raw: object, index: int, settings: Settings, path: Path) -> Source:
+    where = f"{path}: source[{index}]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table")
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ConfigError(
+            f"{where}: name: expected a short id of letters, digits, '.', '_' or '-', got {name!r}"
+        )
+    where = f"{where} ({name})"
+    _reject_unknown(raw, set(Source.__dataclass_fields__), where)
+    kind = _string(raw, "kind", where)
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(f"{where}: kind: expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
+    url = _string(raw, "url", where)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where}: url: expected an http:// or https:// address, got {url!r}")
+    currency = _string(raw, "currency", where, default="USD").upper()
+    if not _CURRENCY.match(currency):
+        raise ConfigError(f"{where}: currency: expected a code such as CNY or USD, got {currency!r}")
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}: enabled: expected true or false, got {enabled!r}")
+    return Source(
+        name=name,
+        provider=_string(raw, "provider", where, default=name),
+        kind=kind,
+        url=url,
+        currency=currency,
+        interval=parse_duration(raw.get("interval", settings.interval), f"{where}: interval"),
+        enabled=enabled,
+    )
+
+
+def _reject_unknown(raw: dict[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+
+
+def _string(raw: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+    value = raw.get(key, default)
+    if value is None:
+        raise ConfigError(f"{where}: {key}: missing")
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: {key}: expected a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _positive_int(
+    raw: dict[str, Any], key: str, where: str, default: int, *, allow_zero: bool = False
+) -> int:
+    value = raw.get(key, default)
+    low = 0 if allow_zero else 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(f"{where}: {key}: expected a whole number >= {low}, got {value!r}")
+    return value

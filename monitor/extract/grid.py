@@ -1,0 +1,347 @@
+"""Tables as grids of cell texts -> prices: which column or row names the model, which the prices.
+
+Both layouts are read: models as rows (a header row of 模型 / Model, 输入 / Input ...) and models as
+columns (DeepSeek: a row labelled MODEL, then rows labelled 1M INPUT TOKENS (CACHE HIT) ...).
+A cell may hold several labelled prices (输入 6 元/百万 tokens，输出 24 元/百万 tokens).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from monitor.errors import PriceParseError
+from monitor.models import Price
+from monitor.normalize import ParsedPrice, PriceContext, clean_text, context_of, parse_price
+
+
+@dataclass
+class Cell:
+    text: str
+    struck: str = ""  # text shown struck through (<del>, ~~x~~): a list price beside a discount
+
+
+@dataclass
+class Grid:
+    """One table, spans expanded; `section` is the nearest heading above it."""
+
+    rows: list[list[Cell]]
+    section: str = ""
+    # Markdown converters drop the cells a rowspan covered; HTML grids are already whole.
+    collapsed_spans: bool = False
+
+
+@dataclass
+class GridPrices:
+    prices: list[tuple[Price, str]] = field(default_factory=list)  # (price, section)
+    problems: list[str] = field(default_factory=list)
+
+
+_MODEL_HEADER = re.compile(r"^(?:models?|model names?|model ids?|模型|模型名称|模型名|名称)$", re.I)
+# A generic price column: its cells say which kind each price is (输入 ..., 输出 ...).
+_PRICE_HEADER = re.compile(r"price|pricing|cost|价格|计费说明|定价|费用|单价", re.I)
+
+# The kind of price a header or label names; order matters (cache miss before cache hit before input).
+_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), kind)
+    for pattern, kind in (
+        (r"batch\w*\s*input|批量\w*输入|批处理\w*输入", "batch_input"),
+        (r"batch\w*\s*output|批量\w*输出|批处理\w*输出", "batch_output"),
+        (r"\b5\s*m(?:in\w*)?\s*cache\s*writes?|cache\s*writes?\s*\(?5\s*m", "cache_write_5m"),
+        (r"\b1\s*h(?:our)?\s*cache\s*writes?|cache\s*writes?\s*\(?1\s*h", "cache_write_1h"),
+        (r"cache\s*writes?|缓存写入|写入缓存", "cache_write"),
+        (r"cache\s*miss|缓存未命中|未命中缓存", "input"),
+        (r"cache\s*(?:hits?|reads?)|cached\s*input|缓存命中|命中缓存|缓存输入", "cached_input"),
+        (r"\binput\b|输入", "input"),
+        (r"\boutput\b|输出", "output"),
+    )
+)
+_SEGMENT_LABEL = re.compile(
+    r"(缓存未命中|缓存命中|命中缓存|输入|输出|cache\s*miss|cache\s*hits?|cached\s*input|input|output)"
+    r"\s*(?:价格|单价|价)?\s*[:：]?",
+    re.I,
+)
+_TIER = re.compile(
+    r"(<=|≤|>=|≥|<|>)\s*(\d+(?:\.\d+)?\s*[KkMm])\b(?:\s*(?:input|context|输入)?\s*tokens?)?", re.I
+)
+_DISCOUNT = re.compile(r"(\d+(?:\.\d+)?\s*%\s*off|\d+(?:\.\d+)?\s*折)", re.I)
+_FREE_PROMO = re.compile(r"限时免费|免费|\bfree\b", re.I)
+# A label column that says when a price applies (DeepSeek's PEAK / OFF-PEAK rows).
+_CONDITION = re.compile(r"(?:off[- ]?)?peak|高峰|低峰|低谷|峰时|谷时|闲时|忙时|夜间|日间", re.I)
+_FOOTNOTE = re.compile(r"(?<=\S)\s*(?:\(\d{1,2}\)|\[\d{1,2}\]|\*+)(?=\s|$|\))")
+_STATUS = re.compile(r"\s*[(（]\s*(deprecated|retired|legacy|preview|beta|推荐|new|新)\s*[)）]\s*$", re.I)
+
+
+def kind_of(label: str) -> str | None:
+    """The kind of price a label names; a tier phrase ('<= 200K input tokens') does not count."""
+    label = _TIER.sub(" ", clean_text(label))
+    for pattern, kind in _KINDS:
+        if pattern.search(label):
+            return kind
+    return None
+
+
+def tier_of(label: str) -> str:
+    match = _TIER.search(clean_text(label))
+    if not match:
+        return ""
+    op = {"≤": "<=", "≥": ">="}.get(match.group(1), match.group(1))
+    return f"{op}{match.group(2).replace(' ', '').upper()}"
+
+
+def clean_model(text: str) -> str:
+    """A model name without footnote marks, bold, status notes or a trailing 推荐."""
+    name = clean_text(text.replace("\n", " "))
+    name = _FOOTNOTE.sub("", name)
+    name = _STATUS.sub("", name)
+    return name.strip(" *:：")
+
+
+def _header_text(cell: Cell) -> str:
+    return clean_text(cell.text.replace("\n", " ")).strip("* ")
+
+
+def prices_from_grid(grid: Grid, page: PriceContext) -> GridPrices:
+    """Read every price in one table, or nothing where it is not a price table."""
+    rows = [row for row in grid.rows if any(c.text.strip() for c in row)]
+    if len(rows) < 2:
+        return GridPrices()
+    for index, row in enumerate(rows[:3]):
+        columns = [_header_text(c) for c in row]
+        if any(_MODEL_HEADER.match(c) for c in columns):
+            # A header row with MODEL alone in its label cells is the models-as-columns layout.
+            model_cols = [j for j, c in enumerate(columns) if _MODEL_HEADER.match(c)]
+            if _is_column_layout(columns, model_cols):
+                return _read_columns(rows[index:], page, grid.section, grid.collapsed_spans)
+            return _read_rows(rows[index:], model_cols[0], page, grid.section, grid.collapsed_spans)
+    return GridPrices()
+
+
+def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
+    """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price."""
+    last_label = max(model_cols)
+    rest = columns[last_label + 1 :]
+    return bool(rest) and not any(kind_of(c) or _PRICE_HEADER.search(c) for c in rest)
+
+
+def _read_rows(
+    rows: list[list[Cell]], model_col: int, page: PriceContext, section: str, collapsed: bool
+) -> GridPrices:
+    header = [_header_text(c) for c in rows[0]]
+    out = GridPrices()
+    previous: list[Cell] = []
+    for row in rows[1:]:
+        if collapsed and 2 <= len(row) < len(header) and previous:
+            # A converter collapsed a rowspan: the missing leading cells are the row above's.
+            row = previous[: len(header) - len(row)] + row
+        previous = row
+        if model_col >= len(row) or len(row) < len(header):
+            continue  # a group heading row (one cell spanning the table) holds no price
+        model_cell = row[model_col]
+        model = clean_model(model_cell.text)
+        if not model or _MODEL_HEADER.match(model):
+            continue  # a repeated header row
+        labels = [
+            clean_text(c.text)
+            for j, c in enumerate(row[: len(header)])
+            if j != model_col and not kind_of(header[j]) and not _PRICE_HEADER.search(header[j])
+        ]
+        condition = " ".join(x.lower() for x in labels if _CONDITION.fullmatch(x))
+        # Gemini's layout: a Type column says which kind of price the row holds.
+        row_kind = next((k for k in map(_row_kind, labels) if k), None)
+        for j, cell in enumerate(row):
+            if j == model_col or j >= len(header) or cell is model_cell:
+                continue  # a cell spanning into the model column is a name, never a price
+            label = header[j]
+            kind = kind_of(label) or (row_kind if _PRICE_HEADER.search(label) else None)
+            stated = context_of(label)
+            priced = bool(_PRICE_HEADER.search(label) or stated.currency or stated.per)
+            if not priced and (kind is None or not _names_money(cell.text)):
+                continue  # 'Input tokens per tool definition: 735 tokens' is not a price
+            context = page.merged(stated)
+            where = f"{model} / {label or f'column {j + 1}'}"
+            _read_cell(out, cell, model, kind, tier_of(label), context, where, section, condition)
+    return out
+
+
+def _read_columns(rows: list[list[Cell]], page: PriceContext, section: str, collapsed: bool) -> GridPrices:
+    width = max(len(r) for r in rows)
+    header = [_header_text(c) for c in rows[0]] + [""] * (width - len(rows[0]))
+    last_label = max(j for j, c in enumerate(header) if _MODEL_HEADER.match(c))
+    first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
+    models = {j: clean_model(rows[0][j].text) for j in range(first_model, len(rows[0]))}
+    out = GridPrices()
+    previous: list[Cell] = []
+    for row in rows[1:]:
+        if collapsed and len(row) < width and previous:
+            # A converter collapsed a rowspan: the missing leading labels are the row above's.
+            row = previous[: width - len(row)] + row
+        previous = row
+        labels = [_header_text(c) for c in row[:first_model]]
+        condition = " ".join(x.lower() for x in labels if _CONDITION.fullmatch(x))
+        label = " ".join(x for x in labels if x and not _CONDITION.fullmatch(x))
+        kind = kind_of(label)
+        if kind is None or not (_PRICE_HEADER.search(label) or context_of(label).per):
+            continue  # MAX OUTPUT, CONTEXT LENGTH: rows about the model, not its price
+        context = page.merged(context_of(label))
+        for j, model in models.items():
+            if model and j < len(row):
+                where = f"{model} / {label}"
+                _read_cell(out, row[j], model, kind, tier_of(label), context, where, section, condition)
+    return out
+
+
+def _read_cell(
+    out: GridPrices,
+    cell: Cell,
+    model: str,
+    kind: str | None,
+    tier: str,
+    context: PriceContext,
+    where: str,
+    section: str,
+    condition: str = "",
+) -> None:
+    text = cell.text
+    segments = _split_labelled(text)
+    if segments:
+        prefix, labelled = segments
+        promo_free = bool(_FREE_PROMO.search(prefix))
+        for seg_kind, seg_text in labelled:
+            _add(
+                out,
+                model,
+                seg_kind,
+                tier,
+                seg_text,
+                "",
+                context,
+                where,
+                section,
+                promo_free,
+                condition,
+            )
+        return
+    if kind is None:
+        # A generic price column: the unit says what is sold (per image, per request ...).
+        kind = _kind_from_unit(text, context)
+        if kind is None:
+            return
+    discount = _DISCOUNT.search(text)
+    note = discount.group(1) if discount else ""
+    if discount and cell.struck:
+        # '$0.435 (75% off)' beside a struck '$1.74': the percentage is a note, not a second amount.
+        text = re.sub(r"\(\s*\)", " ", _DISCOUNT.sub(" ", text))
+    _add(out, model, kind, tier, text, note, context, where, section, condition=condition)
+    if cell.struck:
+        list_condition = f"{condition} list".strip()
+        _add(
+            out,
+            model,
+            kind,
+            tier,
+            cell.struck,
+            "",
+            context,
+            where,
+            section,
+            condition=list_condition,
+        )
+
+
+_MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
+
+
+def _row_kind(label: str) -> str | None:
+    """'Input (audio)' -> input_audio, 'Image Output' -> output_image, 'Text output (...)' -> output."""
+    kind = kind_of(label) if len(label) <= 60 else None
+    if kind is None:
+        return None
+    lowered = label.lower()
+    found = [m for m in _MODALITIES if m in lowered]
+    if len(found) == 1 and "text" not in lowered and "文本" not in lowered:
+        return f"{kind}_{found[0]}"
+    return kind
+
+
+def _names_money(text: str) -> bool:
+    stated = context_of(text)
+    return bool(stated.currency or stated.per or _FREE_PROMO.search(text))
+
+
+def _kind_from_unit(text: str, context: PriceContext) -> str | None:
+    unit = context.merged(context_of(text)).unit
+    return {"image": "per_image", "request": "per_request"}.get(unit or "")
+
+
+def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """'限时免费。输入0.004/千tokens，输出0.016/千tokens' -> ('限时免费。', [(input, ...), (output, ...)])."""
+    flat = clean_text(text.replace("\n", " "))
+    matches = list(_SEGMENT_LABEL.finditer(flat))
+    if not matches or not any(re.search(r"\d", flat[m.end() :]) for m in matches):
+        return None
+    if len(matches) == 1 and matches[0].start() > 0 and re.search(r"\d", flat[: matches[0].start()]):
+        return None  # '$3 input' style: the label does not lead the amount
+    segments: list[tuple[str, str]] = []
+    for k, match in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(flat)
+        kind = kind_of(match.group(1))
+        body = flat[match.end() : end].strip(" ,，;；。、")
+        if kind and body:
+            segments.append((kind, body))
+    return (flat[: matches[0].start()], segments) if segments else None
+
+
+def _add(
+    out: GridPrices,
+    model: str,
+    kind: str,
+    tier: str,
+    text: str,
+    note: str,
+    context: PriceContext,
+    where: str,
+    section: str,
+    promo_free: bool = False,
+    condition: str = "",
+) -> None:
+    try:
+        parsed = parse_price(text, context)
+    except PriceParseError as exc:
+        out.problems.append(f"{where}: {exc}")
+        return
+    if parsed is None:
+        return
+    if promo_free and not parsed.free:
+        # 限时免费 beside the list price: the price now is 0, the list price is kept beside it.
+        out.prices.append((_price(model, kind, tier, _free_of(parsed), condition, "限时免费"), section))
+        condition = f"{condition} list".strip()
+    out.prices.append((_price(model, kind, tier, parsed, condition, note), section))
+
+
+def _free_of(parsed: ParsedPrice) -> ParsedPrice:
+    return ParsedPrice(
+        amount=Decimal(0),
+        currency=parsed.currency,
+        per=parsed.per,
+        unit=parsed.unit,
+        free=True,
+        raw="限时免费",
+    )
+
+
+def _price(model: str, kind: str, tier: str, parsed: ParsedPrice, condition: str, note: str) -> Price:
+    return Price(
+        model=model,
+        kind=kind,
+        amount=parsed.amount,
+        currency=parsed.currency,
+        per=parsed.per,
+        unit=parsed.unit,
+        tier=tier,
+        condition=condition,
+        free=parsed.free,
+        raw=parsed.raw,
+        note=note,
+    )

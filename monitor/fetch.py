@@ -1,0 +1,175 @@
+"""One httpx client for every page: timeouts, size cap, conditional GET, retries, per-host limits."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor.config import Settings
+from monitor.errors import FetchError
+from monitor.models import FetchResult
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 120.0  # a Retry-After longer than this ends the check; the next one tries again
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# Labels a page may use for Chinese encodings, read with their superset so no character is lost.
+_SUPERSETS = {"gbk": "gb18030", "gb2312": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
+
+
+class Fetcher:
+    """Fetches pages politely: at most `per_host` requests to one host at a time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        backoff: float = 1.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.backoff = backoff
+        self._sleep = sleep
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self.client = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            transport=transport,
+            trust_env=False,
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET a page; a 304 to the conditional request comes back as `not_modified`."""
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        host = urlsplit(url).hostname or ""
+        limit = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                async with limit:
+                    return await self._get(url, headers)
+            except _Retryable as exc:
+                if last or exc.wait > MAX_RETRY_AFTER:
+                    raise FetchError(str(exc), status=exc.status) from None
+                await self._sleep(exc.wait if exc.wait >= 0 else self._delay(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _delay(self, attempt: int) -> float:
+        return float(self.backoff * (2**attempt) * (0.5 + random.random()))
+
+    async def _get(self, url: str, headers: dict[str, str]) -> FetchResult:
+        try:
+            # httpx's timeout is per read: a server that trickles a byte a second never trips it.
+            async with asyncio.timeout(self.settings.timeout):
+                return await self._stream(url, headers)
+        except TimeoutError:
+            raise _Retryable(f"{url}: no complete answer within {self.settings.timeout:g}s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects") from None
+        except httpx.TimeoutException as exc:
+            raise _Retryable(f"{url}: timed out ({type(exc).__name__})") from None
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            raise _Retryable(f"{url}: {_describe(exc)}") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url}: {_describe(exc)}") from None
+
+    async def _stream(self, url: str, headers: dict[str, str]) -> FetchResult:
+        cap = self.settings.max_bytes
+        async with self.client.stream("GET", url, headers=headers) as response:
+            final = str(response.url)
+            if response.status_code == 304:
+                return FetchResult(url=final, status=304, not_modified=True)
+            if response.status_code in RETRY_STATUSES:
+                wait = _retry_after(response.headers.get("Retry-After"))
+                raise _Retryable(f"{url}: HTTP {response.status_code}", response.status_code, wait)
+            if response.status_code >= 400:
+                raise FetchError(f"{url}: HTTP {response.status_code}", status=response.status_code)
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise FetchError(f"{url}: response of {int(declared)} bytes is over the {cap}-byte cap")
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise FetchError(f"{url}: response is over the {cap}-byte cap")
+                chunks.append(chunk)
+            body = b"".join(chunks)
+            text, encoding = decode_body(body, response.headers.get("Content-Type", ""))
+            return FetchResult(
+                url=final,
+                status=response.status_code,
+                body=body,
+                text=text,
+                encoding=encoding,
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+            )
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, status: int | None = None, wait: float = -1.0) -> None:
+        super().__init__(message)
+        self.status = status
+        self.wait = wait
+
+
+def decode_body(body: bytes, content_type: str) -> tuple[str, str]:
+    """Bytes -> text in the page's own charset: the header's, the page's <meta>, UTF-8, then GB18030."""
+    candidates = []
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
+    if match:
+        candidates.append(match.group(1))
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
+    if body.startswith(b"\xef\xbb\xbf"):
+        candidates.insert(0, "utf-8-sig")
+    candidates += ["utf-8", "gb18030"]
+    for label in candidates:
+        codec = _SUPERSETS.get(label.lower(), label.lower())
+        try:
+            return body.decode(codec), codec
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); -1 when absent."""
+    if not value:
+        return -1.0
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return -1.0
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0]

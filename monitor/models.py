@@ -1,0 +1,124 @@
+"""Plain records that flow through the pipeline: prices, changes, fetch results."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+MILLION = 1_000_000
+
+# A price is identified, within one source, by these fields: two prices of one model that differ
+# only by tier, condition, currency or unit are two records, never a collision.
+PriceKey = tuple[str, str, str, str, str, str]
+
+ChangeKind = Literal["changed", "added", "removed"]
+
+
+@dataclass(frozen=True)
+class Price:
+    """One price of one model as a page states it, with its normalized amount.
+
+    `amount` is per `per` units (tokens or characters) in `currency`; `raw` is the text as found.
+    """
+
+    model: str
+    kind: str  # input | output | cached_input | cache_write_5m | batch_input | ...
+    amount: Decimal
+    currency: str
+    per: int = MILLION
+    unit: str = "tokens"  # tokens | characters | request | image
+    tier: str = ""
+    condition: str = ""
+    free: bool = False
+    raw: str = ""
+    note: str = ""
+
+    @property
+    def per_million(self) -> Decimal:
+        """The amount for one million units, exact."""
+        return normalize_decimal(self.amount * MILLION / self.per)
+
+    @property
+    def key(self) -> PriceKey:
+        return (
+            model_id(self.model),
+            self.kind,
+            self.tier,
+            self.condition,
+            self.currency,
+            self.unit,
+        )
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """What extraction found on a page: prices, and the cells it could not read."""
+
+    prices: list[Price]
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the last good price list of a source and the new one."""
+
+    change: ChangeKind
+    model: str
+    kind: str
+    tier: str
+    condition: str
+    currency: str
+    unit: str
+    old: Price | None
+    new: Price | None
+
+    @property
+    def old_per_million(self) -> Decimal | None:
+        return self.old.per_million if self.old else None
+
+    @property
+    def new_per_million(self) -> Decimal | None:
+        return self.new.per_million if self.new else None
+
+    @property
+    def pct(self) -> Decimal | None:
+        """Percent change of the normalized price, one decimal; None where it has no meaning."""
+        old, new = self.old_per_million, self.new_per_million
+        if old is None or new is None or old == 0:
+            return None
+        return ((new - old) * 100 / old).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A fetched page. `not_modified` is a 304 answer to a conditional request: no body."""
+
+    url: str
+    status: int
+    body: bytes = b""
+    text: str = ""
+    encoding: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+
+
+_PUBLISHER = re.compile(r"^[\w.-]+/(?=\S)")
+
+
+def model_id(name: str) -> str:
+    """How a model is matched across versions of a page: 'deepseek-ai/DeepSeek-R1' is 'deepseek-r1'.
+
+    Pages rename by case, by spaces for hyphens ('Mistral Large', 'mistral-large') and by adding or
+    dropping the publisher's prefix; none of these is a new model.
+    """
+    return re.sub(r"[\s_-]+", "-", _PUBLISHER.sub("", name.strip()).lower())
+
+
+def normalize_decimal(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (0.50 -> 0.5, 100 -> 100)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()

@@ -1,0 +1,190 @@
+"""The price grammar: amounts, units, currencies and 'free', read from text into exact Decimals.
+
+It reads what a page states and nothing more: where a text holds a number it cannot place (no unit
+anywhere, two candidate amounts), it raises PriceParseError instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from monitor.errors import PriceParseError
+from monitor.models import MILLION, normalize_decimal
+
+# Texts that say "no price here" rather than a price we failed to read.
+_NOT_A_PRICE = re.compile(r"^(?:n/?a|-+|—+|–+|/|none|not available|不支持|暂不支持|暂无|无|x|✗|✓)?$", re.I)
+
+_FREE = re.compile(r"限时免费|免费|\bfree\b|無料", re.I)
+
+# (pattern, units per price, unit) in the order they are tried: 1M before 10K ("百万" ends in "万").
+_UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
+    (re.compile(pattern, re.I), per, unit)
+    for pattern, per, unit in (
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:mtok\b|m\b|million\b|百万)", MILLION, "tokens"),
+        (r"\b1\s*m\s*(?:input\s+|output\s+)?tokens?\b", MILLION, "tokens"),
+        (r"\bmtok\b|百万\s*tokens?", MILLION, "tokens"),
+        (r"(?:/|\bper\b|每)\s*(?:10\s*k\b|万)", 10_000, "tokens"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:k\b|千|thousand\b)", 1_000, "tokens"),
+        (r"\b1\s*k\s*(?:input\s+|output\s+)?tokens?\b", 1_000, "tokens"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?tokens?\b", 1, "tokens"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:request|call|次)", 1, "request"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:image|张)", 1, "image"),
+    )
+)
+_CHARACTERS = re.compile(r"^\s*(?:字符|characters?\b)", re.I)
+
+_CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"us\$|\$|\busd\b|美元|ドル", re.I), "USD"),
+    (re.compile(r"€|\beur\b|欧元", re.I), "EUR"),
+    (re.compile(r"円|\bjpy\b", re.I), "JPY"),
+    (re.compile(r"¥|元|\brmb\b|\bcny\b|人民币|厘|(?<=\d)分", re.I), "CNY"),
+)
+
+# An amount: digits with optional thousands separators and decimals, not part of a word or a
+# size such as 128K, and not a percentage. 厘 (1/1000 元) and 分 (1/100 元) scale it.
+_AMOUNT = re.compile(
+    r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\s*[kKmMbB%]\b)(?!\d)(?!\s*%)\s*(厘|分)?"
+)
+_SCALE = {"厘": Decimal("0.001"), "分": Decimal("0.01")}
+
+
+@dataclass(frozen=True)
+class PriceContext:
+    """What a cell inherits from its header, its page and its source where it does not say."""
+
+    currency: str | None = None
+    per: int | None = None
+    unit: str | None = None
+
+    def merged(self, inner: PriceContext) -> PriceContext:
+        """`inner` (closer to the cell) wins where it says something."""
+        return PriceContext(
+            currency=inner.currency or self.currency,
+            per=inner.per or self.per,
+            unit=inner.unit or self.unit,
+        )
+
+
+@dataclass(frozen=True)
+class ParsedPrice:
+    amount: Decimal
+    currency: str
+    per: int
+    unit: str
+    free: bool
+    raw: str
+
+    @property
+    def per_million(self) -> Decimal:
+        return normalize_decimal(self.amount * MILLION / self.per)
+
+
+def clean_text(text: str) -> str:
+    """Full-width to half-width (NFKC), one space between words, no markup leftovers."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def find_unit(text: str) -> tuple[int, str] | None:
+    """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
+    text = clean_text(text)
+    for pattern, per, unit in _UNITS:
+        match = pattern.search(text)
+        if match:
+            if unit == "tokens" and _CHARACTERS.match(text[match.end() :]):
+                unit = "characters"
+            return per, unit
+    return None
+
+
+def find_currency(text: str) -> str | None:
+    """The currency a text names ('$', '元', 'EUR' ...), or None."""
+    text = clean_text(text)
+    for pattern, code in _CURRENCIES:
+        if pattern.search(text):
+            return code
+    return None
+
+
+def context_of(text: str) -> PriceContext:
+    """The unit and currency a header or a page sentence states."""
+    unit = find_unit(text)
+    return PriceContext(
+        currency=find_currency(text),
+        per=unit[0] if unit else None,
+        unit=unit[1] if unit else None,
+    )
+
+
+def find_amounts(text: str) -> list[Decimal]:
+    """Every amount in a text, with unit sizes (1M, 128K), percentages and tiers left out."""
+    text = clean_text(text)
+    for pattern, _per, _unit in _UNITS:
+        text = pattern.sub(" ", text)
+    amounts = []
+    for match in _AMOUNT.finditer(text):
+        try:
+            value = Decimal(match.group(1).replace(",", "") + (match.group(2) or ""))
+        except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+            continue
+        if match.group(3):
+            value *= _SCALE[match.group(3)]
+        amounts.append(value)
+    return amounts
+
+
+def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice | None:
+    """Read one price from a cell's text.
+
+    Returns None where the text holds no price at all ('', 'N/A', '-'); raises PriceParseError
+    where it holds something price-like that cannot be read without guessing.
+    """
+    raw = clean_text(text)
+    if _NOT_A_PRICE.match(raw):
+        return None
+    context = (context or PriceContext()).merged(context_of(raw))
+    amounts = find_amounts(raw)
+    free = bool(_FREE.search(raw))
+    if free and (not amounts or all(a == 0 for a in amounts)):
+        return ParsedPrice(
+            amount=Decimal(0),
+            currency=context.currency or "",
+            per=context.per or MILLION,
+            unit=context.unit or "tokens",
+            free=True,
+            raw=raw,
+        )
+    if not amounts:
+        if re.search(r"\d", raw):
+            raise PriceParseError(f"cannot read a price in {raw!r}")
+        return None
+    if len(amounts) > 1:
+        raise PriceParseError(f"more than one amount in {raw!r}; not guessing which is the price")
+    if context.per is None or context.unit is None:
+        raise PriceParseError(f"no unit (per 1K, per 1M ...) for {raw!r} in the cell, header or page")
+    if context.currency is None:
+        raise PriceParseError(f"no currency for {raw!r} in the cell, header, page or source")
+    amount = normalize_decimal(amounts[0])
+    return ParsedPrice(
+        amount=amount,
+        currency=context.currency,
+        per=context.per,
+        unit=context.unit,
+        free=amount == 0,
+        raw=raw,
+    )
+
+
+def format_per_million(amount: Decimal | None, currency: str, unit: str = "tokens") -> str:
+    """'0.5 CNY / 1M tokens' -- the normalized form shown beside the page's own text."""
+    if amount is None:
+        return "-"
+    return f"{_format_amount(amount)} {currency} / 1M {unit}"
+
+
+def _format_amount(amount: Decimal) -> str:
+    text = format(normalize_decimal(amount), "f")
+    return text

@@ -1,0 +1,121 @@
+"""check_source(): fetch -> extract -> guard -> diff -> store (one transaction) -> outbox.
+
+`monitor check` and the daemon both call it; nothing here knows about the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from monitor.config import Settings, Source
+from monitor.diff import diff_prices, page_problem
+from monitor.errors import FetchError
+from monitor.extract import extract_prices
+from monitor.fetch import Fetcher
+from monitor.models import Change
+from monitor.notify import Notifier, check_urls, render_alert
+from monitor.store import SourceRow, Store, sha256
+
+log = logging.getLogger("monitor.pipeline")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Deps:
+    """What a check needs from outside; tests pass their own."""
+
+    store: Store
+    fetcher: Fetcher
+    notifier: Notifier
+    clock: Callable[[], str] = utc_now
+
+
+@dataclass
+class CheckOutcome:
+    source: str
+    status: str  # baseline | changed | unchanged | failed | broken
+    changes: list[Change] = field(default_factory=list)
+    error: str | None = None
+    problems: list[str] = field(default_factory=list)
+    alert_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status not in ("failed", "broken")
+
+
+async def check_source(source: Source, deps: Deps) -> CheckOutcome:
+    """Check one source once and record what was found; a failure is recorded, never raised."""
+    store = deps.store
+    started = deps.clock()
+    row = SourceRow(source.name, source.provider, source.kind, source.url)
+    store.ensure_source(row)
+    state = store.source_state(source.name)
+    try:
+        fetched = await deps.fetcher.fetch(source.url, etag=state.etag, last_modified=state.last_modified)
+    except FetchError as exc:
+        store.record_failure(source.name, started, deps.clock(), str(exc), exc.status)
+        log.warning("%s: fetch failed: %s", source.name, exc)
+        return CheckOutcome(source.name, "failed", error=str(exc))
+    if fetched.not_modified:
+        store.record_unchanged(source.name, started, deps.clock(), fetched, None)
+        return CheckOutcome(source.name, "unchanged")
+    digest = sha256(fetched.body)
+    if digest == state.last_sha256:
+        store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
+        return CheckOutcome(source.name, "unchanged")
+
+    result = await asyncio.to_thread(extract_prices, source.kind, fetched.text, source.currency)
+    old = store.latest_prices(source.name)
+    problem = page_problem(old, result.prices)
+    if problem:
+        store.record_broken(source.name, started, deps.clock(), fetched, problem, result.problems)
+        log.warning("%s: %s; kept the last good prices", source.name, problem)
+        return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
+    for text in result.problems:
+        log.warning("%s: unreadable: %s", source.name, text)
+
+    baseline = not store.has_baseline(source.name)
+    changes = [] if baseline else diff_prices(old, result.prices)
+    if not baseline and not changes:
+        # A cosmetic change (scripts, dates, tokens): remember the page, store nothing new.
+        store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
+        return CheckOutcome(source.name, "unchanged", problems=result.problems)
+    alert = render_alert(source.provider, source.name, source.url, started, changes) if changes else None
+    status = "baseline" if baseline else "changed"
+    _check_id, alert_id = store.record_prices(
+        row,
+        started,
+        deps.clock(),
+        fetched,
+        digest,
+        result.prices,
+        changes,
+        result.problems,
+        alert,
+        deps.notifier.targets,
+        status,
+    )
+    log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
+    return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
+
+
+async def check_sources(sources: Sequence[Source], deps: Deps) -> list[CheckOutcome]:
+    """Check sources concurrently (per-host limits apply), then deliver what is pending."""
+    outcomes = await asyncio.gather(*(check_source(s, deps) for s in sources))
+    await deps.notifier.flush(deps.store)
+    return list(outcomes)
+
+
+def make_deps(settings: Settings) -> Deps:
+    """The real parts: the database file, one HTTP client, apprise."""
+    check_urls(settings.notify)
+    store = Store(settings.database)
+    return Deps(store=store, fetcher=Fetcher(settings), notifier=Notifier(settings.notify, utc_now))

@@ -1,0 +1,498 @@
+"""The only SQL: the SQLite file, its schema (sqlite-utils Migrations) and every read and write.
+
+Decimals are stored as TEXT so that a price read as 0.0028 is 0.0028 forever. Everything one check
+learns is written in one transaction: a crash or a full disk leaves the previous state whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+from sqlite_utils.migrations import Migrations
+
+from monitor.errors import StoreError
+from monitor.models import Change, FetchResult, Price
+
+migrations = Migrations("monitor")
+
+PRICE_KEY = ["source", "model", "kind", "tier", "condition", "currency", "unit"]
+_PRICE_COLUMNS: dict[str, Any] = {
+    "source": str,
+    "model": str,
+    "kind": str,
+    "tier": str,
+    "condition": str,
+    "currency": str,
+    "unit": str,
+    "amount": str,
+    "per": int,
+    "per_million": str,
+    "free": int,
+    "raw": str,
+    "note": str,
+}
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("sources").create(
+        {
+            "name": str,
+            "provider": str,
+            "kind": str,
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "last_sha256": str,
+        },
+        pk="name",
+    )
+    db.table("snapshots").create(
+        {"id": int, "sha256": str, "bytes": int, "content": bytes, "first_seen": str}, pk="id"
+    )
+    db.table("snapshots").create_index(["sha256"], unique=True)
+    db.table("checks").create(
+        {
+            "id": int,
+            "source": str,
+            "started": str,
+            "finished": str,
+            "status": str,  # baseline | changed | unchanged | failed | broken
+            "http_status": int,
+            "error": str,
+            "problems": str,  # JSON list of cells the grammar could not read
+            "snapshot_id": int,
+            "prices": int,
+        },
+        pk="id",
+        foreign_keys=[("snapshot_id", "snapshots", "id")],
+    )
+    db.table("checks").create_index(["source", "started"])
+    db.table("prices").create(
+        {"check_id": int, **_PRICE_COLUMNS}, foreign_keys=[("check_id", "checks", "id")]
+    )
+    db.table("prices").create_index(["check_id"])
+    db.table("latest_prices").create({**_PRICE_COLUMNS, "since": str, "check_id": int}, pk=PRICE_KEY)
+    db.table("changes").create(
+        {
+            "id": int,
+            "check_id": int,
+            "time": str,
+            "source": str,
+            "provider": str,
+            "url": str,
+            "model": str,
+            "kind": str,
+            "tier": str,
+            "condition": str,
+            "currency": str,
+            "unit": str,
+            "change": str,  # changed | added | removed
+            "old_amount": str,
+            "new_amount": str,
+            "old_per": int,
+            "new_per": int,
+            "old_per_million": str,
+            "new_per_million": str,
+            "pct": str,
+            "old_raw": str,
+            "new_raw": str,
+            "old_free": int,
+            "new_free": int,
+        },
+        pk="id",
+        foreign_keys=[("check_id", "checks", "id")],
+    )
+    db.table("changes").create_index(["source", "time"])
+    db.table("alerts").create(
+        {"id": int, "created": str, "source": str, "check_id": int, "title": str, "body": str},
+        pk="id",
+    )
+    # One row per alert and channel, so a channel that failed is retried without repeating the others.
+    # `target` is a hash of the apprise URL: secrets in URLs never reach the database.
+    db.table("deliveries").create(
+        {
+            "alert_id": int,
+            "target": str,
+            "status": str,  # pending | sent
+            "attempts": int,
+            "last_error": str,
+            "last_attempt": str,
+            "sent_at": str,
+        },
+        pk=("alert_id", "target"),
+        foreign_keys=[("alert_id", "alerts", "id")],
+    )
+
+
+@dataclass(frozen=True)
+class SourceState:
+    etag: str | None = None
+    last_modified: str | None = None
+    last_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    alert_id: int
+    target: str
+    title: str
+    body: str
+    attempts: int
+
+
+def _last_pk(table: Table) -> int:
+    pk = table.last_pk
+    assert pk is not None, "an insert without a primary key"
+    return int(pk)
+
+
+def target_id(url: str) -> str:
+    """A stable name for a notification URL that does not reveal its secrets."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+class Store:
+    """The database of one monitor; every method is one read or one transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=30)
+            self.db = Database(conn)
+            self.db.enable_wal()
+            with self._writing("create the schema"):
+                migrations.apply(self.db)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{path}: cannot open the database: {exc}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot {what}: {exc}; nothing of it was kept") from None
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def source_state(self, name: str) -> SourceState:
+        rows = list(self.db.query("select * from sources where name = ?", [name]))
+        if not rows:
+            return SourceState()
+        row = rows[0]
+        return SourceState(row["etag"], row["last_modified"], row["last_sha256"])
+
+    def latest_prices(self, source: str) -> list[Price]:
+        rows = self.db.query("select * from latest_prices where source = ? order by rowid", [source])
+        return [_price_from_row(row) for row in rows]
+
+    def has_baseline(self, source: str) -> bool:
+        sql = "select 1 from checks where source = ? and status in ('baseline', 'changed') limit 1"
+        return bool(list(self.db.query(sql, [source])))
+
+    def all_latest_prices(self) -> list[dict[str, Any]]:
+        sql = (
+            "select l.*, s.provider from latest_prices l left join sources s on s.name = l.source "
+            "order by l.source, l.model, l.kind, l.tier, l.condition"
+        )
+        return list(self.db.query(sql))
+
+    def changes(self, source: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        where, args = [], []
+        if source:
+            where.append("source = ?")
+            args.append(source)
+        if since:
+            where.append("time >= ?")
+            args.append(since)
+        clause = f"where {' and '.join(where)}" if where else ""
+        return list(self.db.query(f"select * from changes {clause} order by time, id", args))
+
+    def pending_deliveries(self, targets: Iterable[str]) -> list[Delivery]:
+        wanted = list(targets)
+        if not wanted:
+            return []
+        marks = ", ".join("?" for _ in wanted)
+        sql = (
+            "select d.alert_id, d.target, d.attempts, a.title, a.body from deliveries d "
+            f"join alerts a on a.id = d.alert_id where d.status = 'pending' and d.target in ({marks}) "
+            "order by d.alert_id"
+        )
+        return [
+            Delivery(r["alert_id"], r["target"], r["title"], r["body"], r["attempts"])
+            for r in self.db.query(sql, wanted)
+        ]
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def record_failure(
+        self, name: str, started: str, finished: str, error: str, http_status: int | None
+    ) -> int:
+        with self._writing("record the failed check"), self.db.atomic():
+            return self._insert_check(name, started, finished, "failed", http_status, error)
+
+    def record_unchanged(
+        self, name: str, started: str, finished: str, fetched: FetchResult, digest: str | None
+    ) -> int:
+        with self._writing("record the check"), self.db.atomic():
+            if digest is not None:
+                self._set_state(name, fetched, digest)
+            return self._insert_check(name, started, finished, "unchanged", fetched.status, None)
+
+    def record_broken(
+        self,
+        name: str,
+        started: str,
+        finished: str,
+        fetched: FetchResult,
+        problem: str,
+        problems: list[str],
+    ) -> int:
+        """A page that yields no prices or lost most of them: kept for diagnosis, nothing compared."""
+        with self._writing("record the broken page"), self.db.atomic():
+            snapshot = self._snapshot(fetched.body, started)
+            return self._insert_check(
+                name, started, finished, "broken", fetched.status, problem, problems, snapshot
+            )
+
+    def record_prices(
+        self,
+        source: SourceRow,
+        started: str,
+        finished: str,
+        fetched: FetchResult,
+        digest: str,
+        prices: list[Price],
+        changes: list[Change],
+        problems: list[str],
+        alert: tuple[str, str] | None,
+        targets: Iterable[str],
+        status: str,
+    ) -> tuple[int, int | None]:
+        """A good page whose prices differ from the last (or the first): all it brings, in one go."""
+        with self._writing("record the new prices"), self.db.atomic():
+            self._upsert_source(source)
+            snapshot = self._snapshot(fetched.body, started)
+            check_id = self._insert_check(
+                source.name,
+                started,
+                finished,
+                status,
+                fetched.status,
+                None,
+                problems,
+                snapshot,
+                len(prices),
+            )
+            rows = [_price_row(source.name, p) for p in prices]
+            self.db.table("prices").insert_all([{"check_id": check_id, **row} for row in rows])
+            self.db.execute("delete from latest_prices where source = ?", [source.name])
+            self.db.table("latest_prices").insert_all(
+                [
+                    {**row, "since": self._since(source.name, row, started), "check_id": check_id}
+                    for row in rows
+                ]
+            )
+            self.db.table("changes").insert_all([_change_row(source, check_id, started, c) for c in changes])
+            self._set_state(source.name, fetched, digest)
+            alert_id = None
+            if alert is not None:
+                alert_id = self._insert_alert(source.name, check_id, started, alert, targets)
+            return check_id, alert_id
+
+    def mark_delivery(self, alert_id: int, target: str, when: str, error: str | None) -> None:
+        with self._writing("record the delivery"), self.db.atomic():
+            self.db.execute(
+                "update deliveries set attempts = attempts + 1, last_attempt = ?, last_error = ?, "
+                "status = ?, sent_at = ? where alert_id = ? and target = ?",
+                [
+                    when,
+                    error,
+                    "pending" if error else "sent",
+                    None if error else when,
+                    alert_id,
+                    target,
+                ],
+            )
+
+    def ensure_source(self, source: SourceRow) -> None:
+        with self._writing("record the source"), self.db.atomic():
+            self._upsert_source(source)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _upsert_source(self, source: SourceRow) -> None:
+        self.db.execute(
+            "insert into sources (name, provider, kind, url) values (?, ?, ?, ?) "
+            "on conflict(name) do update set provider = excluded.provider, kind = excluded.kind, "
+            "url = excluded.url",
+            [source.name, source.provider, source.kind, source.url],
+        )
+
+    def _set_state(self, name: str, fetched: FetchResult, digest: str) -> None:
+        self.db.execute(
+            "update sources set etag = ?, last_modified = ?, last_sha256 = ? where name = ?",
+            [fetched.etag, fetched.last_modified, digest, name],
+        )
+
+    def _snapshot(self, body: bytes, when: str) -> int:
+        digest = sha256(body)
+        rows = list(self.db.query("select id from snapshots where sha256 = ?", [digest]))
+        if rows:
+            return int(rows[0]["id"])
+        table = self.db.table("snapshots")
+        table.insert(
+            {
+                "sha256": digest,
+                "bytes": len(body),
+                "content": zlib.compress(body, 9),
+                "first_seen": when,
+            }
+        )
+        return _last_pk(table)
+
+    def _insert_check(
+        self,
+        name: str,
+        started: str,
+        finished: str,
+        status: str,
+        http_status: int | None,
+        error: str | None,
+        problems: list[str] | None = None,
+        snapshot_id: int | None = None,
+        prices: int | None = None,
+    ) -> int:
+        table = self.db.table("checks")
+        table.insert(
+            {
+                "source": name,
+                "started": started,
+                "finished": finished,
+                "status": status,
+                "http_status": http_status,
+                "error": error,
+                "problems": json.dumps(problems, ensure_ascii=False) if problems else None,
+                "snapshot_id": snapshot_id,
+                "prices": prices,
+            }
+        )
+        return _last_pk(table)
+
+    def _since(self, name: str, row: dict[str, Any], started: str) -> str:
+        """Keep the time a price was first seen at this value."""
+        where = " and ".join(f"{k} = ?" for k in PRICE_KEY)
+        args = [row[k] if k != "source" else name for k in PRICE_KEY]
+        found = list(self.db.query(f"select since, per_million from latest_prices where {where}", args))
+        if found and found[0]["per_million"] == row["per_million"]:
+            return str(found[0]["since"])
+        return started
+
+    def _insert_alert(
+        self, name: str, check_id: int, when: str, alert: tuple[str, str], targets: Iterable[str]
+    ) -> int:
+        table = self.db.table("alerts")
+        table.insert(
+            {
+                "created": when,
+                "source": name,
+                "check_id": check_id,
+                "title": alert[0],
+                "body": alert[1],
+            }
+        )
+        alert_id = _last_pk(table)
+        self.db.table("deliveries").insert_all(
+            [{"alert_id": alert_id, "target": t, "status": "pending", "attempts": 0} for t in targets]
+        )
+        return alert_id
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    name: str
+    provider: str
+    kind: str
+    url: str
+
+
+def _price_row(source: str, price: Price) -> dict[str, Any]:
+    return {
+        "source": source,
+        "model": price.model,
+        "kind": price.kind,
+        "tier": price.tier,
+        "condition": price.condition,
+        "currency": price.currency,
+        "unit": price.unit,
+        "amount": str(price.amount),
+        "per": price.per,
+        "per_million": str(price.per_million),
+        "free": int(price.free),
+        "raw": price.raw,
+        "note": price.note,
+    }
+
+
+def _price_from_row(row: dict[str, Any]) -> Price:
+    return Price(
+        model=row["model"],
+        kind=row["kind"],
+        amount=Decimal(row["amount"]),
+        currency=row["currency"],
+        per=row["per"],
+        unit=row["unit"],
+        tier=row["tier"],
+        condition=row["condition"],
+        free=bool(row["free"]),
+        raw=row["raw"],
+        note=row["note"] or "",
+    )
+
+
+def _change_row(source: SourceRow, check_id: int, when: str, change: Change) -> dict[str, Any]:
+    old, new = change.old, change.new
+    return {
+        "check_id": check_id,
+        "time": when,
+        "source": source.name,
+        "provider": source.provider,
+        "url": source.url,
+        "model": change.model,
+        "kind": change.kind,
+        "tier": change.tier,
+        "condition": change.condition,
+        "currency": change.currency,
+        "unit": change.unit,
+        "change": change.change,
+        "old_amount": str(old.amount) if old else None,
+        "new_amount": str(new.amount) if new else None,
+        "old_per": old.per if old else None,
+        "new_per": new.per if new else None,
+        "old_per_million": str(change.old_per_million) if old else None,
+        "new_per_million": str(change.new_per_million) if new else None,
+        "pct": str(change.pct) if change.pct is not None else None,
+        "old_raw": old.raw if old else None,
+        "new_raw": new.raw if new else None,
+        "old_free": int(old.free) if old else None,
+        "new_free": int(new.free) if new else None,
+    }

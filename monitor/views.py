@@ -1,0 +1,145 @@
+"""Records -> what the CLI prints: JSON objects (a contract for scripts) and plain tables."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from monitor.models import Price
+from monitor.notify import format_pct
+
+
+def number(value: str | Decimal | None) -> float | None:
+    """A stored decimal as a JSON number (shortest form that reads back the same) or null."""
+    return None if value is None or value == "" else float(Decimal(value))
+
+
+def price_record(price: Price) -> dict[str, Any]:
+    """One record of `monitor extract --json`."""
+    return {
+        "model": price.model,
+        "kind": price.kind,
+        "amount": number(price.amount),
+        "currency": price.currency,
+        "per_tokens": price.per,
+        "unit": price.unit,
+        "per_million": number(price.per_million),
+        "tier": price.tier,
+        "condition": price.condition,
+        "free": price.free,
+        "raw": price.raw,
+        "note": price.note,
+    }
+
+
+def change_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One record of `monitor log --json`."""
+    return {
+        "time": row["time"],
+        "source": row["source"],
+        "provider": row["provider"],
+        "model": row["model"],
+        "kind": row["kind"],
+        "tier": row["tier"],
+        "condition": row["condition"],
+        "change": row["change"],
+        "currency": row["currency"],
+        "unit": row["unit"],
+        "old_per_million": number(row["old_per_million"]),
+        "new_per_million": number(row["new_per_million"]),
+        "pct": number(row["pct"]),
+        "old_raw": row["old_raw"],
+        "new_raw": row["new_raw"],
+        "url": row["url"],
+    }
+
+
+def latest_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One record of `monitor prices --json`."""
+    return {
+        "source": row["source"],
+        "provider": row["provider"],
+        "model": row["model"],
+        "kind": row["kind"],
+        "tier": row["tier"],
+        "condition": row["condition"],
+        "currency": row["currency"],
+        "unit": row["unit"],
+        "amount": number(row["amount"]),
+        "per_tokens": row["per"],
+        "per_million": number(row["per_million"]),
+        "free": bool(row["free"]),
+        "raw": row["raw"],
+        "since": row["since"],
+    }
+
+
+def dumps(records: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(records), ensure_ascii=False, indent=2)
+
+
+def change_row(record: dict[str, Any]) -> list[str]:
+    old = record["old_raw"] or ""
+    new = record["new_raw"] or ""
+    pct = format_pct(Decimal(str(record["pct"]))) if record["pct"] is not None else ""
+    extra = " ".join(x for x in (record["tier"], record["condition"]) if x)
+    return [
+        record["time"][:16],
+        record["source"],
+        record["model"],
+        record["kind"],
+        extra,
+        record["change"],
+        old,
+        new,
+        pct,
+    ]
+
+
+CHANGE_HEADER = ["time", "source", "model", "kind", "tier/cond", "change", "old", "new", "pct"]
+
+
+def price_row(record: dict[str, Any]) -> list[str]:
+    per_million = "free" if record["free"] else f"{_plain(record['per_million'])} {record['currency']}"
+    extra = " ".join(x for x in (record.get("tier", ""), record.get("condition", "")) if x)
+    return [
+        record.get("source", ""),
+        record["model"],
+        record["kind"],
+        extra,
+        per_million,
+        record["raw"],
+    ]
+
+
+PRICE_HEADER = ["source", "model", "kind", "tier/cond", "per 1M", "as stated"]
+
+
+def _plain(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain table that fits the terminal: the widest column gives way first."""
+    if not rows:
+        return ""
+    cells = [list(header)] + [[str(c).replace("\n", " ") for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    room = shutil.get_terminal_size((120, 24)).columns - 2 * (len(widths) - 1)
+    while sum(widths) > room and max(widths) > 8:
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
+    lines = []
+    for row in cells:
+        parts = [_fit(c, w) for c, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
