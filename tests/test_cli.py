@@ -1,0 +1,160 @@
+"""The CLI contract: commands, exit codes and --json shapes that users' scripts rely on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from tests.conftest import fixture
+from tests.servers import PageServer, WebhookReceiver
+
+V29 = "ucloud_modelverse_price_md/ucloud_modelverse_price__v29__2025-10-15__96637e705a.md"
+V30 = "ucloud_modelverse_price_md/ucloud_modelverse_price__v30__2025-10-16__bcd324bbf6.md"
+DEEPSEEK_HTML = "pricing_pages_captured/deepseek_pricing_raw_docusaurus__2026-05-08__d1507e12fb.html"
+
+LOG_KEYS = {
+    "time", "source", "provider", "model", "kind", "tier", "change", "currency",
+    "old_per_million", "new_per_million", "pct", "old_raw", "new_raw",
+}  # fmt: skip
+EXTRACT_KEYS = {
+    "model",
+    "kind",
+    "amount",
+    "currency",
+    "per_tokens",
+    "per_million",
+    "tier",
+    "condition",
+    "free",
+    "raw",
+}
+
+
+def config(tmp_path: Path, pages: PageServer, notify: list[str], extra: str = "") -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f"""
+[monitor]
+database = "monitor.db"
+notify = {json.dumps(notify)}
+retries = 0
+
+[[source]]
+name = "ucloud"
+provider = "UCloud"
+kind = "markdown"
+url = "{pages.url("/price.md")}"
+currency = "CNY"
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_check_log_and_prices(tmp_path: Path, pages: PageServer, webhook: WebhookReceiver) -> None:
+    """check -> change -> `log --json` and `prices --json` carry the documented fields and values."""
+    path = config(tmp_path, pages, [webhook.url])
+    runner = CliRunner()
+    pages.put("/price.md", fixture(V29).read_bytes())
+    first = runner.invoke(cli, ["--config", str(path), "check"])
+    assert first.exit_code == 0, first.output
+    assert "ucloud: baseline" in first.output
+
+    pages.put("/price.md", fixture(V30).read_bytes())
+    second = runner.invoke(cli, ["--config", str(path), "check", "--source", "ucloud"])
+    assert second.exit_code == 0
+    assert "ucloud: changed, 2 changes" in second.output
+    assert "-90.6%" in second.output
+
+    log = json.loads(runner.invoke(cli, ["--config", str(path), "log", "--json"]).output)
+    assert len(log) == 2 and set(log[0]) >= LOG_KEYS
+    first_change = {k: log[0][k] for k in ("source", "provider", "model", "kind", "change", "currency")}
+    assert first_change == {
+        "source": "ucloud",
+        "provider": "UCloud",
+        "model": "qwen2.5-vl-72b-instruct",
+        "kind": "input",
+        "change": "changed",
+        "currency": "CNY",
+    }
+    assert (log[0]["old_per_million"], log[0]["new_per_million"], log[0]["pct"]) == (16, 4.5, -71.9)
+    assert (log[0]["old_raw"], log[0]["new_raw"]) == ("16 元/百万 tokens", "4.5 元/百万 tokens")
+
+    table = runner.invoke(cli, ["--config", str(path), "log", "--source", "ucloud", "--since", "7d"])
+    assert "qwen2.5-vl-72b-instruct" in table.output and "-71.9%" in table.output
+    future = runner.invoke(cli, ["--config", str(path), "log", "--json", "--since", "2999-01-01"])
+    assert json.loads(future.output) == []
+
+    prices = json.loads(runner.invoke(cli, ["--config", str(path), "prices", "--json"]).output)
+    assert len(prices) == 74
+    vl = [p for p in prices if p["model"] == "qwen2.5-vl-72b-instruct"]
+    assert sorted((p["kind"], p["per_million"], p["currency"]) for p in vl) == [
+        ("input", 4.5, "CNY"),
+        ("output", 4.5, "CNY"),
+    ]
+
+
+def test_check_exit_1_when_a_source_fails(tmp_path: Path, pages: PageServer) -> None:
+    """One failing source makes `check` exit 1 and say which and why."""
+    path = config(tmp_path, pages, [])
+    pages.put("/price.md", "no", status=500)
+    result = CliRunner().invoke(cli, ["--config", str(path), "check"])
+    assert result.exit_code == 1
+    assert "ucloud: failed:" in result.output and "HTTP 500" in result.output
+
+
+def test_check_unknown_source_is_a_config_error(tmp_path: Path, pages: PageServer) -> None:
+    """`--source` naming no source exits 2 and lists the known ones."""
+    result = CliRunner().invoke(cli, ["--config", str(config(tmp_path, pages, [])), "check", "--source", "x"])
+    assert result.exit_code == 2 and "no source named 'x' (known: ucloud)" in result.output
+
+
+def test_extract_json_needs_no_config(tmp_path: Path, monkeypatch: object) -> None:
+    """`extract FILE --kind html --json` prints every record with the documented fields."""
+    result = CliRunner().invoke(
+        cli,
+        ["--config", "/nonexistent.toml", "extract", str(fixture(DEEPSEEK_HTML)), "--kind", "html", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert len(records) == 9 and set(records[0]) >= EXTRACT_KEYS
+    assert records[0] == records[0] | {
+        "model": "deepseek-v4-flash",
+        "kind": "cached_input",
+        "amount": 0.0028,
+        "currency": "USD",
+        "per_tokens": 1_000_000,
+        "per_million": 0.0028,
+        "free": False,
+        "raw": "$0.0028",
+    }
+
+
+def test_extract_reports_unreadable_cells_and_empty_pages(tmp_path: Path) -> None:
+    """Unreadable cells go to stderr by name; a page with no prices exits 1."""
+    page = tmp_path / "p.md"
+    page.write_text(
+        "| Model | Input (USD / 1M tokens) |\n| --- | --- |\n| a | 1 |\n| b | 1 or 2 |\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["extract", str(page), "--kind", "markdown"])
+    assert result.exit_code == 0
+    assert "unreadable: b / Input (USD / 1M tokens): more than one amount" in result.output
+    empty = tmp_path / "e.html"
+    empty.write_text("<html><body>Enable JavaScript and cookies to continue</body></html>", encoding="utf-8")
+    nothing = CliRunner().invoke(cli, ["extract", str(empty), "--kind", "html"])
+    assert nothing.exit_code == 1 and "no prices found" in nothing.output
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    """`python -m monitor` is the same command."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "monitor", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "check" in out.stdout and "extract" in out.stdout

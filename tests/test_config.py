@@ -1,0 +1,103 @@
+"""sources.toml: every mistake names its place; nothing starts half-configured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.config import load_config
+from monitor.errors import ConfigError
+
+GOOD = """
+[monitor]
+database = "data/monitor.db"
+notify = ["json://127.0.0.1:9/hook"]
+interval = "1h"
+
+[[source]]
+name = "bailian"
+provider = "Alibaba Cloud"
+kind = "html"
+url = "https://example.com/pricing"
+currency = "CNY"
+interval = "30m"
+
+[[source]]
+name = "anthropic"
+kind = "markdown"
+url = "https://example.com/pricing.md"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_file(tmp_path: Path) -> None:
+    """Values are read, defaults filled, the database path resolved beside the file, env URLs added."""
+    config = load_config(write(tmp_path, GOOD), {"MONITOR_NOTIFY": "mailto://a@b.c json://127.0.0.1:8/x"})
+    assert config.settings.database == tmp_path / "data" / "monitor.db"
+    assert config.settings.notify == ("json://127.0.0.1:9/hook", "mailto://a@b.c", "json://127.0.0.1:8/x")
+    bailian, anthropic = config.sources
+    assert (bailian.interval, bailian.currency, bailian.provider) == (1800, "CNY", "Alibaba Cloud")
+    assert (anthropic.interval, anthropic.currency, anthropic.provider) == (3600, "USD", "anthropic")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('url = "https://example.com/pricing"', 'url = "ftp://example.com/x"'), "source[1] (bailian): url:"),
+        (('kind = "html"', 'kind = "pdf"'), "source[1] (bailian): kind: expected one of html, markdown"),
+        (('interval = "30m"', 'interval = "soon"'), "source[1] (bailian): interval: expected a duration"),
+        (('interval = "30m"', "interval = 0"), "source[1] (bailian): interval: must be greater than zero"),
+        (('currency = "CNY"', 'currency = "yuan"'), "source[1] (bailian): currency:"),
+        (('currency = "CNY"', 'curency = "CNY"'), "source[1] (bailian): unknown key 'curency'"),
+        (('name = "anthropic"', 'name = "bailian"'), "source[2] (bailian): name: used twice"),
+        (('name = "anthropic"', 'name = "a b"'), "source[2]: name: expected a short id"),
+        (('interval = "1h"', 'interval = "1 hour"'), "monitor: interval: expected a duration"),
+        (('notify = ["json://127.0.0.1:9/hook"]', 'notify = "json://x"'), "monitor: notify: expected a list"),
+        (("[monitor]", "[monitr]"), "unknown key 'monitr'"),
+        (('provider = "Alibaba Cloud"', "provider = [1"), "not valid TOML"),
+    ],
+)
+def test_mistakes_name_their_place(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    """Each mistake raises ConfigError with the source index, its name and the key."""
+    with pytest.raises(ConfigError, match=None) as info:
+        load_config(write(tmp_path, GOOD.replace(*change, 1)), {})
+    assert message in str(info.value)
+    assert str(tmp_path / "sources.toml") in str(info.value)
+
+
+def test_cli_exit_code_2_for_bad_or_missing_config(tmp_path: Path) -> None:
+    """`monitor check` exits 2 with the message on a bad file and on a missing one; no database is made."""
+    bad = write(tmp_path, GOOD.replace('kind = "html"', 'kind = "pdf"'))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--config", str(bad), "check"])
+    assert result.exit_code == 2
+    assert "source[1] (bailian): kind:" in result.output
+    missing = runner.invoke(cli, ["--config", str(tmp_path / "nope.toml"), "check"])
+    assert missing.exit_code == 2
+    assert "nope.toml: configuration file not found" in missing.output
+    assert not (tmp_path / "data").exists()
+
+
+def test_config_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MONITOR_CONFIG names the file when --config is not given."""
+    path = write(tmp_path, GOOD.replace('kind = "html"', 'kind = "pdf"'))
+    monkeypatch.setenv("MONITOR_CONFIG", str(path))
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 2 and str(path) in result.output
+
+
+def test_bad_notify_url_is_a_config_error_without_secrets(tmp_path: Path) -> None:
+    """A notify URL apprise cannot read stops start-up with exit 2, and its secret is not printed."""
+    path = write(tmp_path, GOOD.replace("json://127.0.0.1:9/hook", "nosuchscheme://user:s3cret@host"))
+    result = CliRunner().invoke(cli, ["--config", str(path), "check"])
+    assert result.exit_code == 2
+    assert "notify[1] (nosuchscheme://…): not an apprise URL" in result.output
+    assert "s3cret" not in result.output

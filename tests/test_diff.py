@@ -1,0 +1,63 @@
+"""Diff and guard: pure functions over price lists, tested with data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from monitor.diff import diff_prices, page_problem
+from monitor.models import Price
+
+
+def price(model: str, kind: str, amount: str, per: int = 1_000_000, **kw: object) -> Price:
+    return Price(model=model, kind=kind, amount=Decimal(amount), currency="CNY", per=per, raw=amount, **kw)  # type: ignore[arg-type]
+
+
+def test_change_add_remove_with_percent() -> None:
+    """A cut, a new model and a dropped model are three changes, with the cut's percent."""
+    old = [price("qwen-long", "input", "0.02", per=1000), price("old-model", "input", "1")]
+    new = [price("qwen-long", "input", "0.0005", per=1000), price("doubao-pro", "input", "0.0008", per=1000)]
+    changes = {(c.change, c.model): c for c in diff_prices(old, new)}
+    assert set(changes) == {("changed", "qwen-long"), ("added", "doubao-pro"), ("removed", "old-model")}
+    cut = changes[("changed", "qwen-long")]
+    assert (cut.old_per_million, cut.new_per_million, cut.pct) == (
+        Decimal(20),
+        Decimal("0.5"),
+        Decimal("-97.5"),
+    )
+
+
+def test_unit_switch_at_same_price_is_no_change() -> None:
+    """0.004 元/千tokens and 4 元/百万tokens are one price written two ways."""
+    assert diff_prices([price("m", "input", "0.004", per=1000)], [price("m", "input", "4")]) == []
+
+
+def test_rename_by_case_or_publisher_prefix_is_no_change() -> None:
+    """'DeepSeek-R1' -> 'deepseek-ai/DeepSeek-R1', 'Mistral Large' -> 'mistral-large': same models."""
+    old = [price("DeepSeek-R1", "input", "4"), price("Mistral Large", "output", "24")]
+    new = [price("deepseek-ai/DeepSeek-R1", "input", "4"), price("mistral-large", "output", "24")]
+    assert diff_prices(old, new) == []
+
+
+def test_tier_and_condition_are_separate_prices() -> None:
+    """Two prices of a model differing only by condition are two records, never a collision."""
+    old = [price("m", "input", "1", condition="peak"), price("m", "input", "0.5", condition="off-peak")]
+    new = [price("m", "input", "1", condition="peak"), price("m", "input", "0.4", condition="off-peak")]
+    [change] = diff_prices(old, new)
+    assert (change.condition, change.pct) == ("off-peak", Decimal("-20.0"))
+
+
+def test_made_free_is_a_change_without_percent_noise() -> None:
+    """A price going to free is reported; its percent is -100."""
+    [change] = diff_prices(
+        [price("hunyuan-lite", "input", "8")], [price("hunyuan-lite", "input", "0", free=True)]
+    )
+    assert change.change == "changed" and change.pct == Decimal("-100.0")
+
+
+def test_guard_empty_and_most_gone() -> None:
+    """An empty page, or one that lost most prices at once, is a broken page, not removed models."""
+    old = [price(f"m{i}", "input", "1") for i in range(10)]
+    assert page_problem(old, []) == "no prices found on the page"
+    assert "most prices gone (3 left of 10)" in (page_problem(old, old[:3]) or "")
+    assert page_problem(old, old[:6]) is None
+    assert page_problem([], old[:1]) is None

@@ -1,0 +1,202 @@
+"""Extraction on real captured pages (goldens) and on the layouts real pages use."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+
+import pytest
+
+from monitor.extract import extract_prices
+from monitor.models import ExtractResult
+from tests.conftest import GOLDENS, fixture
+
+# (page under ../shared/fixtures, kind, the source's currency, golden file). Every golden was read
+# line by line against its page before it was committed; regenerate with `python -m tests.test_extract`
+# and read the diff the same way.
+GOLDEN_CASES = [
+    (
+        "pricing_pages_captured/deepseek_pricing_raw_docusaurus__2026-05-08__d1507e12fb.html",
+        "html",
+        "USD",
+        "deepseek_docusaurus.txt",
+    ),
+    (
+        "deepseek_docs_mirror/deepseek_pricing_en__v01__2026-08-02__e6be0b665e.md",
+        "markdown",
+        "USD",
+        "deepseek_md_v01.txt",
+    ),
+    (
+        "deepseek_docs_mirror/deepseek_pricing_en__v05__2026-08-17__695b91508b.md",
+        "markdown",
+        "USD",
+        "deepseek_md_v05.txt",
+    ),
+    (
+        "anthropic_pricing_page_mirror/anthropic_pricing_md__v01__2025-12-11__25260f80f7.md",
+        "markdown",
+        "USD",
+        "anthropic_md_v01.txt",
+    ),
+    (
+        "mistral_pricing_page/mistral_pricing_md__v07__2024-03-07__48a40c6273.md",
+        "markdown",
+        "USD",
+        "mistral_md_v07.txt",
+    ),
+    (
+        "ucloud_modelverse_price_md/ucloud_modelverse_price__v10__2025-03-24__dda547352c.md",
+        "markdown",
+        "CNY",
+        "ucloud_v10.txt",
+    ),
+    (
+        "ucloud_modelverse_price_md/ucloud_modelverse_price__v20__2025-08-22__5a26619837.md",
+        "markdown",
+        "CNY",
+        "ucloud_v20.txt",
+    ),
+    (
+        "cn_price_table_markdown/llm_price_cn_readme__v02__2024-05-23__ac270ca6e3.md",
+        "markdown",
+        "CNY",
+        "cn_price_table_v02.txt",
+    ),
+]
+
+
+def render(result: ExtractResult) -> str:
+    """One line per price: model | kind | tier | condition | amount currency per unit | free | raw | note."""
+    lines = [
+        " | ".join(
+            [
+                p.model,
+                p.kind,
+                p.tier,
+                p.condition,
+                f"{p.amount} {p.currency} per {p.per} {p.unit}",
+                "free" if p.free else "",
+                p.raw,
+                p.note,
+            ]
+        ).rstrip()
+        for p in result.prices
+    ]
+    lines += [f"! {problem}" for problem in result.problems]
+    return "\n".join(lines) + "\n"
+
+
+def _extract(page: str, kind: str, currency: str) -> ExtractResult:
+    return extract_prices(kind, fixture(page).read_text(encoding="utf-8"), currency)
+
+
+@pytest.mark.parametrize(
+    ("page", "kind", "currency", "golden"), GOLDEN_CASES, ids=[c[3] for c in GOLDEN_CASES]
+)
+def test_golden(page: str, kind: str, currency: str, golden: str) -> None:
+    """Every price of a real page, exactly as reviewed against the page."""
+    expected = (GOLDENS / golden).read_text(encoding="utf-8")
+    assert render(_extract(page, kind, currency)) == expected
+
+
+def test_models_as_columns_with_rowspan_and_struck_list_price() -> None:
+    """DeepSeek's table: a MODEL row, a rowspan'd PRICING label, a discount with the list price struck."""
+    html = """<table><tr><td colspan="2">MODEL</td><td>chat-a<sup>(1)</sup></td><td>chat-b</td></tr>
+    <tr><td colspan="2">CONTEXT LENGTH</td><td colspan="2">128K</td></tr>
+    <tr><td rowspan="2">PRICING</td><td>1M INPUT TOKENS (CACHE HIT)</td><td>$0.1</td>
+        <td>$0.2 (50% off<sup>(2)</sup>)<del>$0.4</del></td></tr>
+    <tr><td>1M OUTPUT TOKENS</td><td>$1</td><td>$2</td></tr></table>"""
+    result = extract_prices("html", html, "USD")
+    got = {(p.model, p.kind, p.condition): (p.per_million, p.note) for p in result.prices}
+    assert got == {
+        ("chat-a", "cached_input", ""): (Decimal("0.1"), ""),
+        ("chat-b", "cached_input", ""): (Decimal("0.2"), "50% off"),
+        ("chat-b", "cached_input", "list"): (Decimal("0.4"), ""),
+        ("chat-a", "output", ""): (Decimal("1"), ""),
+        ("chat-b", "output", ""): (Decimal("2"), ""),
+    }
+    assert result.problems == []
+
+
+def test_several_prices_in_one_cell_and_page_unit() -> None:
+    """'输入 6 元/百万 tokens，输出 24 元/百万 tokens' in one cell is two prices."""
+    page = """| 模型名称 | 计费说明 |
+| --- | --- |
+| qwen-plus | 输入 6 元/百万 tokens，输出 24 元/百万 tokens |
+| qwen-long | 输入0.0005元/千tokens<br>输出0.002元/千tokens |
+"""
+    result = extract_prices("markdown", page, "CNY")
+    got = {(p.model, p.kind): (p.amount, p.per, p.per_million) for p in result.prices}
+    assert got == {
+        ("qwen-plus", "input"): (Decimal("6"), 1_000_000, Decimal("6")),
+        ("qwen-plus", "output"): (Decimal("24"), 1_000_000, Decimal("24")),
+        ("qwen-long", "input"): (Decimal("0.0005"), 1000, Decimal("0.5")),
+        ("qwen-long", "output"): (Decimal("0.002"), 1000, Decimal("2")),
+    }
+
+
+def test_page_sentence_gives_the_unit() -> None:
+    """A bare '$0.14' takes its unit from the page's own sentence about units."""
+    page = """The prices listed below are in units of per 1M tokens.
+
+| Model | Input | Output |
+| --- | --- | --- |
+| m-1 | $0.14 | $0.28 |
+"""
+    result = extract_prices("markdown", page, "USD")
+    assert [(p.kind, p.per_million) for p in result.prices] == [
+        ("input", Decimal("0.14")),
+        ("output", Decimal("0.28")),
+    ]
+
+
+def test_unreadable_cell_is_reported_not_invented() -> None:
+    """A cell the grammar cannot read is named in the problems; no price is made up for it."""
+    page = """| Model | Input (USD / 1M tokens) | Output (USD / 1M tokens) |
+| --- | --- | --- |
+| m-1 | 0.5 | 1.5 |
+| m-2 | 0.5 or 0.7 | 2 |
+"""
+    result = extract_prices("markdown", page, "USD")
+    assert [(p.model, p.kind) for p in result.prices] == [
+        ("m-1", "input"),
+        ("m-1", "output"),
+        ("m-2", "output"),
+    ]
+    assert len(result.problems) == 1
+    assert result.problems[0].startswith("m-2 / Input (USD / 1M tokens): more than one amount")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "",
+        "<html><body><p>Enable JavaScript and cookies to continue</p></body></html>",
+        "<table><tr><td>garbage",
+        "\x00\x01\x02 not html at all <<<>>>",
+        "<table>" + "<tr><td colspan='999999'>x</td></tr>" * 3 + "</table>",
+    ],
+)
+def test_garbage_html_yields_nothing_and_no_error(page: str) -> None:
+    """A page with no price table gives no prices, and extraction does not fail on it."""
+    assert extract_prices("html", page, "USD").prices == []
+
+
+def test_model_names_lose_footnotes_and_status_marks() -> None:
+    """'deepseek-v4-flash(1)' and 'Claude Opus 3 ([deprecated](...))' are the models' plain names."""
+    page = """| Model | Input |
+| --- | --- |
+| deepseek-v4-flash(1) | $1 / MTok |
+| Claude Opus 3 ([deprecated](/docs/x)) | $15 / MTok |
+"""
+    assert [p.model for p in extract_prices("markdown", page, "USD").prices] == [
+        "deepseek-v4-flash",
+        "Claude Opus 3",
+    ]
+
+
+if __name__ == "__main__":  # regenerate the goldens, then review every changed line against its page
+    for page, kind, currency, golden in GOLDEN_CASES:
+        (GOLDENS / golden).write_text(render(_extract(page, kind, currency)), encoding="utf-8")
+        print(f"wrote {golden}", file=sys.stderr)

@@ -1,0 +1,168 @@
+"""Fetching against a real server on 127.0.0.1: retries, limits, charsets, redirects, slow hosts."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from monitor.config import Settings
+from monitor.errors import FetchError
+from monitor.fetch import Fetcher, decode_body
+from monitor.models import FetchResult
+from tests.servers import PageServer, Response
+
+
+def fetch(settings: Settings, url: str, sleeps: list[float] | None = None, **kw: Any) -> FetchResult:
+    async def record(seconds: float) -> None:
+        if sleeps is not None:
+            sleeps.append(seconds)
+
+    async def go() -> FetchResult:
+        fetcher = Fetcher(settings, backoff=0.01, sleep=record)
+        try:
+            return await fetcher.fetch(url, **kw)
+        finally:
+            await fetcher.aclose()
+
+    return asyncio.run(go())
+
+
+def settings(tmp_path: Any, **kw: Any) -> Settings:
+    return Settings(database=tmp_path / "m.db", **kw)
+
+
+def sequence(*responses: Response) -> Callable[[], Response]:
+    """Answer each request with the next response, the last one forever after."""
+    queue = list(responses)
+
+    def answer() -> Response:
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    return answer
+
+
+def test_retries_5xx_then_succeeds(tmp_path: Any, pages: PageServer) -> None:
+    """A 503 and a 502 are retried with backoff; the third answer is the page."""
+    pages.pages["/p"] = sequence(Response(503), Response(502), Response(200, b"ok"))
+    sleeps: list[float] = []
+    result = fetch(settings(tmp_path, retries=2), pages.url("/p"), sleeps)
+    assert (result.status, result.text) == (200, "ok")
+    assert pages.hits("/p") == 3 and len(sleeps) == 2
+
+
+def test_honours_retry_after(tmp_path: Any, pages: PageServer) -> None:
+    """A 429 with Retry-After: 7 waits 7 seconds before asking again."""
+    pages.pages["/p"] = sequence(Response(429, headers={"Retry-After": "7"}), Response(200, b"ok"))
+    sleeps: list[float] = []
+    assert fetch(settings(tmp_path), pages.url("/p"), sleeps).text == "ok"
+    assert sleeps == [7.0]
+
+
+def test_gives_up_after_retries_with_the_status(tmp_path: Any, pages: PageServer) -> None:
+    """When every try fails the error names the URL and the status."""
+    pages.put("/p", "down", status=503)
+    with pytest.raises(FetchError, match=r"/p: HTTP 503") as info:
+        fetch(settings(tmp_path, retries=1), pages.url("/p"))
+    assert info.value.status == 503 and pages.hits("/p") == 2
+
+
+def test_404_is_not_retried(tmp_path: Any, pages: PageServer) -> None:
+    """A 404 will not get better by asking again."""
+    with pytest.raises(FetchError, match="HTTP 404"):
+        fetch(settings(tmp_path, retries=3), pages.url("/missing"))
+    assert pages.hits("/missing") == 1
+
+
+def test_redirect_loop(tmp_path: Any, pages: PageServer) -> None:
+    """A redirect loop ends with a clear error, not a hang."""
+    pages.put("/a", "", status=302, Location="/b")
+    pages.put("/b", "", status=302, Location="/a")
+    with pytest.raises(FetchError, match="more than 5 redirects"):
+        fetch(settings(tmp_path), pages.url("/a"))
+
+
+def test_trickling_server_times_out(tmp_path: Any, pages: PageServer) -> None:
+    """A server that sends a byte every 0.2 s never finishes within the whole-request timeout."""
+    pages.pages["/slow"] = Response(200, b"x" * 100, trickle=0.2)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="no complete answer within 1s"):
+        fetch(settings(tmp_path, timeout=1.0, retries=0), pages.url("/slow"))
+    assert time.monotonic() - started < 5
+
+
+def test_size_cap_without_content_length(tmp_path: Any) -> None:
+    """A body over the cap is refused even when the server does not declare its length."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+        try:
+            for _ in range(200):
+                conn.sendall(b"y" * 1024)
+        except OSError:
+            pass
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    with pytest.raises(FetchError, match="over the 50000-byte cap"):
+        fetch(settings(tmp_path, max_bytes=50_000, retries=0), f"http://127.0.0.1:{port}/")
+    server.close()
+
+
+def test_per_host_limit(tmp_path: Any, pages: PageServer) -> None:
+    """Ten pages of one host are fetched at most `per_host` at a time."""
+    active = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def slow() -> Response:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.05)
+        with lock:
+            active -= 1
+        return Response(200, b"ok")
+
+    for i in range(10):
+        pages.pages[f"/p{i}"] = slow
+
+    async def go() -> list[FetchResult]:
+        fetcher = Fetcher(settings(tmp_path, per_host=2))
+        try:
+            jobs: list[Awaitable[FetchResult]] = [fetcher.fetch(pages.url(f"/p{i}")) for i in range(10)]
+            return await asyncio.gather(*jobs)
+        finally:
+            await fetcher.aclose()
+
+    assert len(asyncio.run(go())) == 10
+    assert peak == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        ("价格".encode("gbk"), "text/html", "gb18030"),
+        ("价格".encode("gbk"), "text/html; charset=GBK", "gb18030"),
+        ('<meta charset="gb2312">价格'.encode("gbk"), "", "gb18030"),
+        ("价格".encode(), "", "utf-8"),
+        ("价格".encode("utf-8-sig"), "", "utf-8-sig"),
+    ],
+)
+def test_decode_in_the_pages_own_charset(body: bytes, content_type: str, expected: str) -> None:
+    """Header charset, then <meta>, then UTF-8, then GB18030 (a superset of GBK and GB2312)."""
+    text, encoding = decode_body(body, content_type)
+    assert "价格" in text and encoding == expected
