@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from monitor.models import Change, ChangeKind, Price, PriceKey
@@ -9,6 +10,8 @@ from monitor.models import Change, ChangeKind, Price, PriceKey
 # A page that loses more than this share of its prices at once is broken, not re-priced.
 MOST_GONE = 0.5
 MIN_PRICES_FOR_SHARE = 4
+# A smaller price list seen on this many checks in a row is what the provider publishes, not a glitch.
+CONFIRM_SHRINK = 3
 
 
 def index_prices(prices: Iterable[Price]) -> dict[PriceKey, Price]:
@@ -29,6 +32,12 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
         if key not in after:
             changes.append(_change("removed", key, price, None))
     return sorted(changes, key=lambda c: (c.model, c.kind, c.tier, c.condition, c.currency))
+
+
+def prices_digest(prices: Iterable[Price]) -> str:
+    """A fingerprint of a price list: equal lists, in any order, have equal digests."""
+    lines = sorted(f"{'|'.join(p.key)}={p.per_million}" for p in prices)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def page_problem(old: Iterable[Price], new: Iterable[Price]) -> str | None:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from monitor.config import Settings, Source
-from monitor.diff import diff_prices, page_problem
+from monitor.diff import CONFIRM_SHRINK, diff_prices, page_problem, prices_digest
 from monitor.errors import FetchError
 from monitor.extract import extract_prices
 from monitor.fetch import Fetcher
-from monitor.models import Change
+from monitor.models import Change, Price
 from monitor.notify import Notifier, check_urls, render_alert
 from monitor.store import SourceRow, Store, sha256
 
@@ -75,8 +75,11 @@ async def check_source(source: Source, deps: Deps) -> CheckOutcome:
     result = await asyncio.to_thread(extract_prices, source.kind, fetched.text, source.currency)
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices)
-    if problem:
-        store.record_broken(source.name, started, deps.clock(), fetched, problem, result.problems)
+    if problem and not _shrink_confirmed(store, source.name, result.prices):
+        digest_of_prices = prices_digest(result.prices)
+        store.record_broken(
+            source.name, started, deps.clock(), fetched, problem, result.problems, digest_of_prices
+        )
         log.warning("%s: %s; kept the last good prices", source.name, problem)
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
     for text in result.problems:
@@ -105,6 +108,20 @@ async def check_source(source: Source, deps: Deps) -> CheckOutcome:
     )
     log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
+
+
+def _shrink_confirmed(store: Store, name: str, prices: list[Price]) -> bool:
+    """The same smaller (never empty) price list on CONFIRM_SHRINK checks in a row is accepted as real."""
+    if not prices:
+        return False
+    earlier = store.recent_checks(name, CONFIRM_SHRINK - 1)
+    digest = prices_digest(prices)
+    confirmed = len(earlier) == CONFIRM_SHRINK - 1 and all(
+        status == "broken" and seen == digest for status, seen in earlier
+    )
+    if confirmed:
+        log.warning("%s: the smaller price list held for %d checks; taking it as real", name, CONFIRM_SHRINK)
+    return confirmed
 
 
 async def check_sources(sources: Sequence[Source], deps: Deps) -> list[CheckOutcome]:

@@ -74,6 +74,7 @@ def m001_initial(db: Database) -> None:
             "problems": str,  # JSON list of cells the grammar could not read
             "snapshot_id": int,
             "prices": int,
+            "prices_digest": str,  # what a broken page yielded, to see it persist across checks
         },
         pk="id",
         foreign_keys=[("snapshot_id", "snapshots", "id")],
@@ -266,13 +267,21 @@ class Store:
         fetched: FetchResult,
         problem: str,
         problems: list[str],
+        prices_digest: str,
     ) -> int:
         """A page that yields no prices or lost most of them: kept for diagnosis, nothing compared."""
         with self._writing("record the broken page"), self.db.atomic():
             snapshot = self._snapshot(fetched.body, started)
-            return self._insert_check(
+            check_id = self._insert_check(
                 name, started, finished, "broken", fetched.status, problem, problems, snapshot
             )
+            self.db.execute("update checks set prices_digest = ? where id = ?", [prices_digest, check_id])
+            return check_id
+
+    def recent_checks(self, name: str, count: int) -> list[tuple[str, str | None]]:
+        """(status, prices_digest) of the source's last `count` checks, newest first."""
+        sql = "select status, prices_digest from checks where source = ? order by id desc limit ?"
+        return [(r["status"], r["prices_digest"]) for r in self.db.query(sql, [name, count])]
 
     def record_prices(
         self,

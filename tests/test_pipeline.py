@@ -209,3 +209,20 @@ def test_unreachable_host(tmp_path: Path, pages: PageServer) -> None:
     failed = monitor.check()
     assert failed.status == "failed"
     assert "http://127.0.0.1:9/pricing" in (failed.error or "")
+
+
+def test_a_shrink_that_holds_is_taken_as_real(
+    monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    """Losing most prices is 'broken' twice; the same smaller list a third time is real: removals alerted."""
+    pages.put("/price.md", page(V30))
+    monitor.check()
+    pages.put("/price.md", fixture(UCLOUD.format("v12__2025-03-28__d0ee25e4b9")).read_bytes())
+    assert [monitor.check().status for _ in range(2)] == ["broken", "broken"]
+    assert webhook.received == []
+    accepted = monitor.check()
+    assert accepted.status == "changed"
+    kinds = [c.change for c in accepted.changes]
+    assert (kinds.count("removed"), kinds.count("added"), len(kinds)) == (74, 4, 78)
+    assert monitor.rows("select count(*) from latest_prices") == [(4,)]
+    assert len(webhook.received) == 1 and "removed" in webhook.received[0]["title"]
