@@ -8,6 +8,9 @@ from decimal import Decimal
 from typing import Literal
 
 MILLION = 1_000_000
+# A price that moves by this factor or more at once is more likely a unit error than a price change
+# (LiteLLM's price map once fixed ~175 entries off by 10,000x).
+SUSPECT_FACTOR = 100
 
 # A price is identified, within one source, by these fields: two prices of one model that differ
 # only by tier, condition, currency or unit are two records, never a collision.
@@ -89,6 +92,22 @@ class Change:
         if old is None or new is None or old == 0:
             return None
         return ((new - old) * 100 / old).quantize(Decimal("0.1"))
+
+    @property
+    def suspect(self) -> str | None:
+        """Why this change looks like a unit error or a typo rather than a new price, or None."""
+        old, new = self.old, self.new
+        if self.change != "changed" or old is None or new is None:
+            return None
+        before, after = old.per_million, new.per_million
+        if before == 0 or after == 0:
+            if (before == 0 and not old.free) or (after == 0 and not new.free):
+                return "crosses zero while the page does not say free"
+            return None
+        factor = max(before, after) / min(before, after)
+        if factor >= SUSPECT_FACTOR:
+            return f"changed by a factor of {factor.quantize(Decimal(1))}: a unit error?"
+        return None
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,9 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
         currency=context.currency,
         per=context.per,
         unit=context.unit,
-        free=amount == 0,
+        # '0元' and '$0' say free; a bare 0 under a priced header is only zero (a plausibility check
+        # flags a change to it).
+        free=amount == 0 and find_currency(raw) is not None,
         raw=raw,
     )
 

@@ -61,7 +61,8 @@ def change_line(change: Change) -> str:
             f"{format_per_million(new.per_million, change.currency, change.unit, new.free)}"
         )
         pct = format_pct(change.pct)
-        return f"{_label(change)}: {old.raw} -> {new.raw} ({normalized}{', ' + pct if pct else ''})"
+        line = f"{_label(change)}: {old.raw} -> {new.raw} ({normalized}{', ' + pct if pct else ''})"
+        return f"{line} [suspect: {change.suspect}]" if change.suspect else line
     if change.change == "added" and new:
         normal = format_per_million(new.per_million, change.currency, change.unit, new.free)
         return f"{_label(change)}: added at {new.raw} ({normal})"

@@ -111,6 +111,7 @@ def m001_initial(db: Database) -> None:
             "new_raw": str,
             "old_free": int,
             "new_free": int,
+            "suspect": str,  # why the change looks like a unit error, or NULL
         },
         pk="id",
         foreign_keys=[("check_id", "checks", "id")],
@@ -504,4 +505,5 @@ def _change_row(source: SourceRow, check_id: int, when: str, change: Change) -> 
         "new_raw": new.raw if new else None,
         "old_free": int(old.free) if old else None,
         "new_free": int(new.free) if new else None,
+        "suspect": change.suspect,
     }

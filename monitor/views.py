@@ -54,6 +54,7 @@ def change_record(row: dict[str, Any]) -> dict[str, Any]:
         "old_raw": row["old_raw"],
         "new_raw": row["new_raw"],
         "url": row["url"],
+        "suspect": row["suspect"],
     }
 
 

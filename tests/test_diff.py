@@ -61,3 +61,19 @@ def test_guard_empty_and_most_gone() -> None:
     assert "most prices gone (3 left of 10)" in (page_problem(old, old[:3]) or "")
     assert page_problem(old, old[:6]) is None
     assert page_problem([], old[:1]) is None
+
+
+def test_suspect_changes_are_flagged() -> None:
+    """A 1000x move is a likely unit error; a drop to a bare 0 the page does not call free is suspect."""
+    [typo] = diff_prices(
+        [price("ernie", "input", "0.0008", per=1000)], [price("ernie", "input", "0.8", per=1000)]
+    )
+    assert typo.suspect == "changed by a factor of 1000: a unit error?"
+    [zero] = diff_prices([price("glm-4-flash", "input", "0.1")], [price("glm-4-flash", "input", "0")])
+    assert zero.suspect == "crosses zero while the page does not say free"
+    [free] = diff_prices(
+        [price("glm-4-flash", "input", "0.1")], [price("glm-4-flash", "input", "0", free=True)]
+    )
+    assert free.suspect is None
+    [cut] = diff_prices([price("qwen-long", "input", "20")], [price("qwen-long", "input", "0.5")])
+    assert cut.suspect is None

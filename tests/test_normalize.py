@@ -121,3 +121,11 @@ def test_junk_never_becomes_a_number(text: str) -> None:
     except PriceParseError:
         return
     assert parsed is None or (parsed.free and parsed.amount == 0)
+
+
+def test_bare_zero_is_zero_but_not_said_free() -> None:
+    """'0元' and '$0' say free; a bare 0 under a priced header is only an amount of zero."""
+    header = PriceContext(currency="CNY", per=1_000_000, unit="tokens")
+    bare, yuan = parse_price("0", header), parse_price("0元/百万tokens", header)
+    assert bare is not None and yuan is not None
+    assert (bare.amount, bare.free, yuan.free) == (Decimal(0), False, True)
