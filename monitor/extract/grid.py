@@ -8,7 +8,7 @@ A cell may hold several labelled prices (输入 6 元/百万 tokens，输出 24 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from monitor.errors import PriceParseError
@@ -125,6 +125,19 @@ def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
     return bool(rest) and not any(kind_of(c) or _PRICE_HEADER.search(c) for c in rest)
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """Where a cell sits: whose price it is and under which kind, tier and condition."""
+
+    model: str
+    kind: str | None
+    tier: str
+    condition: str
+    where: str  # how a problem names the cell: 'model / header'
+    section: str
+    row_says_free: bool = False  # another cell of the row says 免费 / free: a zero there is free
+
+
 def _read_rows(
     rows: list[list[Cell]], model_col: int, page: PriceContext, section: str, collapsed: bool
 ) -> GridPrices:
@@ -150,6 +163,7 @@ def _read_rows(
         condition = " ".join(x.lower() for x in labels if _CONDITION.fullmatch(x))
         # Gemini's layout: a Type column says which kind of price the row holds.
         row_kind = next((k for k in map(_row_kind, labels) if k), None)
+        row_says_free = any(_FREE_PROMO.search(x) for x in labels)
         for j, cell in enumerate(row):
             if j == model_col or j >= len(header) or cell is model_cell:
                 continue  # a cell spanning into the model column is a name, never a price
@@ -159,9 +173,9 @@ def _read_rows(
             priced = bool(_PRICE_HEADER.search(label) or stated.currency or stated.per)
             if not priced and (kind is None or not _names_money(cell.text)):
                 continue  # 'Input tokens per tool definition: 735 tokens' is not a price
-            context = page.merged(stated)
             where = f"{model} / {label or f'column {j + 1}'}"
-            _read_cell(out, cell, model, kind, tier_of(label), context, where, section, condition)
+            slot = _Slot(model, kind, tier_of(label), condition, where, section, row_says_free)
+            _read_cell(out, cell, slot, page.merged(stated))
     return out
 
 
@@ -187,67 +201,32 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, section: str, coll
         context = page.merged(context_of(label))
         for j, model in models.items():
             if model and j < len(row):
-                where = f"{model} / {label}"
-                _read_cell(out, row[j], model, kind, tier_of(label), context, where, section, condition)
+                slot = _Slot(model, kind, tier_of(label), condition, f"{model} / {label}", section)
+                _read_cell(out, row[j], slot, context)
     return out
 
 
-def _read_cell(
-    out: GridPrices,
-    cell: Cell,
-    model: str,
-    kind: str | None,
-    tier: str,
-    context: PriceContext,
-    where: str,
-    section: str,
-    condition: str = "",
-) -> None:
+def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) -> None:
     text = cell.text
     segments = _split_labelled(text)
     if segments:
         prefix, labelled = segments
         promo_free = bool(_FREE_PROMO.search(prefix))
         for seg_kind, seg_text in labelled:
-            _add(
-                out,
-                model,
-                seg_kind,
-                tier,
-                seg_text,
-                "",
-                context,
-                where,
-                section,
-                promo_free,
-                condition,
-            )
+            _add(out, replace(slot, kind=seg_kind), seg_text, context, promo_free=promo_free)
         return
-    if kind is None:
+    if slot.kind is None:
         # A generic price column: the unit says what is sold (per image, per request ...).
-        kind = _kind_from_unit(text, context)
-        if kind is None:
+        slot = replace(slot, kind=_kind_from_unit(text, context))
+        if slot.kind is None:
             return
     discount = _DISCOUNT.search(text)
-    note = discount.group(1) if discount else ""
     if discount and cell.struck:
         # '$0.435 (75% off)' beside a struck '$1.74': the percentage is a note, not a second amount.
         text = re.sub(r"\(\s*\)", " ", _DISCOUNT.sub(" ", text))
-    _add(out, model, kind, tier, text, note, context, where, section, condition=condition)
+    _add(out, slot, text, context, note=discount.group(1) if discount else "")
     if cell.struck:
-        list_condition = f"{condition} list".strip()
-        _add(
-            out,
-            model,
-            kind,
-            tier,
-            cell.struck,
-            "",
-            context,
-            where,
-            section,
-            condition=list_condition,
-        )
+        _add(out, replace(slot, condition=f"{slot.condition} list".strip()), cell.struck, context)
 
 
 _MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
@@ -294,53 +273,36 @@ def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
 
 
 def _add(
-    out: GridPrices,
-    model: str,
-    kind: str,
-    tier: str,
-    text: str,
-    note: str,
-    context: PriceContext,
-    where: str,
-    section: str,
-    promo_free: bool = False,
-    condition: str = "",
+    out: GridPrices, slot: _Slot, text: str, context: PriceContext, note: str = "", promo_free: bool = False
 ) -> None:
     try:
         parsed = parse_price(text, context)
     except PriceParseError as exc:
-        out.problems.append(f"{where}: {exc}")
+        out.problems.append(f"{slot.where}: {exc}")
         return
     if parsed is None:
         return
+    if parsed.amount == 0 and slot.row_says_free:
+        parsed = replace(parsed, free=True)
     if promo_free and not parsed.free:
         # 限时免费 beside the list price: the price now is 0, the list price is kept beside it.
-        out.prices.append((_price(model, kind, tier, _free_of(parsed), condition, "限时免费"), section))
-        condition = f"{condition} list".strip()
-    out.prices.append((_price(model, kind, tier, parsed, condition, note), section))
+        free = replace(parsed, amount=Decimal(0), free=True, raw="限时免费")
+        out.prices.append((_price(slot, free, "限时免费"), slot.section))
+        slot = replace(slot, condition=f"{slot.condition} list".strip())
+    out.prices.append((_price(slot, parsed, note), slot.section))
 
 
-def _free_of(parsed: ParsedPrice) -> ParsedPrice:
-    return ParsedPrice(
-        amount=Decimal(0),
-        currency=parsed.currency,
-        per=parsed.per,
-        unit=parsed.unit,
-        free=True,
-        raw="限时免费",
-    )
-
-
-def _price(model: str, kind: str, tier: str, parsed: ParsedPrice, condition: str, note: str) -> Price:
+def _price(slot: _Slot, parsed: ParsedPrice, note: str) -> Price:
+    assert slot.kind is not None
     return Price(
-        model=model,
-        kind=kind,
+        model=slot.model,
+        kind=slot.kind,
         amount=parsed.amount,
         currency=parsed.currency,
         per=parsed.per,
         unit=parsed.unit,
-        tier=tier,
-        condition=condition,
+        tier=slot.tier,
+        condition=slot.condition,
         free=parsed.free,
         raw=parsed.raw,
         note=note,
