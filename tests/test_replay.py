@@ -1,0 +1,76 @@
+"""Replayed histories: each real series served version by version through the whole pipeline.
+
+The goldens list, for every version, what the monitor reported; each was read against the diff between
+the real files (unit switches, re-padding and renames must report nothing; real cuts and rises must
+report exactly themselves). Regenerate with `python -m tests.test_replay` and review the diff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Settings, Source
+from monitor.fetch import Fetcher
+from monitor.notify import Notifier, change_line
+from monitor.pipeline import Deps, check_source, utc_now
+from monitor.store import Store
+from tests.conftest import GOLDENS, series
+from tests.servers import PageServer
+
+# (folder, file prefix, kind, currency, golden)
+SERIES = [
+    ("ucloud_modelverse_price_md", "ucloud_modelverse_price", "markdown", "CNY", "replay_ucloud.txt"),
+    ("cn_price_table_markdown", "llm_price_cn_readme", "markdown", "CNY", "replay_cn_price_table.txt"),
+    ("anthropic_pricing_page_mirror", "anthropic_pricing_md", "markdown", "USD", "replay_anthropic.txt"),
+    ("deepseek_docs_mirror", "deepseek_pricing_en", "markdown", "USD", "replay_deepseek.txt"),
+    ("mistral_pricing_page", "mistral_pricing_md", "markdown", "USD", "replay_mistral.txt"),
+]
+
+
+def replay(versions: list[Path], kind: str, currency: str, database: Path) -> str:
+    """Serve each version in turn and write down what every check reported."""
+    server = PageServer()
+    settings = Settings(database=database, retries=0)
+    source = Source("replay", "Replay", kind, server.url("/page"), currency, 60)
+    lines: list[str] = []
+
+    async def go() -> None:
+        deps = Deps(Store(database), Fetcher(settings), Notifier((), utc_now))
+        try:
+            for path in versions:
+                server.put("/page", path.read_bytes())
+                outcome = await check_source(source, deps)
+                version = path.name.split("__")[1]
+                lines.append(f"{version} {outcome.status}" + (f": {outcome.error}" if outcome.error else ""))
+                lines.extend(f"    {change_line(c)}" for c in outcome.changes)
+        finally:
+            await deps.fetcher.aclose()
+            deps.store.close()
+
+    try:
+        asyncio.run(go())
+    finally:
+        server.close()
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("folder", "prefix", "kind", "currency", "golden"), SERIES, ids=[s[4] for s in SERIES])
+def test_replay(tmp_path: Path, folder: str, prefix: str, kind: str, currency: str, golden: str) -> None:
+    """Every version of a real series reports exactly the reviewed changes, and nothing else."""
+    versions = series(folder, prefix)
+    assert len(versions) >= 5
+    assert replay(versions, kind, currency, tmp_path / "m.db") == (GOLDENS / golden).read_text(encoding="utf-8")
+
+
+if __name__ == "__main__":  # regenerate, then review every changed line against the real files' diff
+    import tempfile
+
+    for folder, prefix, kind, currency, golden in SERIES:
+        with tempfile.TemporaryDirectory() as tmp:
+            text = replay(series(folder, prefix), kind, currency, Path(tmp) / "m.db")
+        (GOLDENS / golden).write_text(text, encoding="utf-8")
+        print(f"wrote {golden}", file=sys.stderr)
