@@ -58,12 +58,15 @@ def replay(versions: list[Path], kind: str, currency: str, database: Path) -> st
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize(("folder", "prefix", "kind", "currency", "golden"), SERIES, ids=[s[4] for s in SERIES])
+@pytest.mark.parametrize(
+    ("folder", "prefix", "kind", "currency", "golden"), SERIES, ids=[x[4] for x in SERIES]
+)
 def test_replay(tmp_path: Path, folder: str, prefix: str, kind: str, currency: str, golden: str) -> None:
     """Every version of a real series reports exactly the reviewed changes, and nothing else."""
     versions = series(folder, prefix)
     assert len(versions) >= 5
-    assert replay(versions, kind, currency, tmp_path / "m.db") == (GOLDENS / golden).read_text(encoding="utf-8")
+    expected = (GOLDENS / golden).read_text(encoding="utf-8")
+    assert replay(versions, kind, currency, tmp_path / "m.db") == expected
 
 
 if __name__ == "__main__":  # regenerate, then review every changed line against the real files' diff
