@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from monitor.models import Price
-from monitor.notify import format_pct
+from monitor.notify import format_pct, format_per_million
 
 
 def number(value: str | Decimal | None) -> float | None:
@@ -104,25 +104,20 @@ CHANGE_HEADER = ["time", "source", "model", "kind", "tier/cond", "change", "old"
 
 
 def price_row(record: dict[str, Any]) -> list[str]:
-    per_million = "free" if record["free"] else f"{_plain(record['per_million'])} {record['currency']}"
+    amount = Decimal(str(record["per_million"]))
+    normalized = format_per_million(amount, record["currency"], record["unit"], record["free"])
     extra = " ".join(x for x in (record.get("tier", ""), record.get("condition", "")) if x)
     return [
         record.get("source", ""),
         record["model"],
         record["kind"],
         extra,
-        per_million,
+        normalized,
         record["raw"],
     ]
 
 
-PRICE_HEADER = ["source", "model", "kind", "tier/cond", "per 1M", "as stated"]
-
-
-def _plain(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return format(Decimal(str(value)).normalize(), "f")
+PRICE_HEADER = ["source", "model", "kind", "tier/cond", "normalized", "as stated"]
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
