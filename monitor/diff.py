@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from monitor.models import Change, ChangeKind, Price, PriceKey
+from monitor.models import Change, ChangeKind, Price, PriceKey, model_id, relaxed_model_id
 
 # A page that loses more than this share of its prices at once is broken, not re-priced.
 MOST_GONE = 0.5
@@ -21,17 +21,41 @@ def index_prices(prices: Iterable[Price]) -> dict[PriceKey, Price]:
 def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
     """Every price changed, added or removed, compared per 1M units (a unit switch is no change)."""
     before, after = index_prices(old), index_prices(new)
-    changes: list[Change] = []
-    for key, price in after.items():
-        previous = before.get(key)
-        if previous is None:
-            changes.append(_change("added", key, None, price))
-        elif previous.per_million != price.per_million or previous.free != price.free:
-            changes.append(_change("changed", key, previous, price))
-    for key, price in before.items():
-        if key not in after:
-            changes.append(_change("removed", key, price, None))
-    return sorted(changes, key=lambda c: (c.model, c.kind, c.tier, c.condition, c.currency))
+    pairs = [(before[key], after[key]) for key in before.keys() & after.keys()]
+    gone = [before[key] for key in before.keys() - after.keys()]
+    came = [after[key] for key in after.keys() - before.keys()]
+    renamed, gone, came = _pair_renames(gone, came)
+    changes = [_change("changed", b.key, b, a) for b, a in pairs + renamed if _differs(b, a)]
+    changes += [_change("added", p.key, None, p) for p in came]
+    changes += [_change("removed", p.key, p, None) for p in gone]
+    return sorted(changes, key=lambda c: (model_id(c.model), c.kind, c.tier, c.condition, c.currency))
+
+
+def _differs(before: Price, after: Price) -> bool:
+    return before.per_million != after.per_million or before.free != after.free
+
+
+def _pair_renames(
+    gone: list[Price], came: list[Price]
+) -> tuple[list[tuple[Price, Price]], list[Price], list[Price]]:
+    """'DeepSeek-R1' gone and 'deepseek-ai/DeepSeek-R1' come, one of each: the same price relabelled."""
+
+    def relaxed(price: Price) -> tuple[str, ...]:
+        return (relaxed_model_id(price.model), *price.key[1:])
+
+    gone_by: dict[tuple[str, ...], list[Price]] = {}
+    came_by: dict[tuple[str, ...], list[Price]] = {}
+    for price in gone:
+        gone_by.setdefault(relaxed(price), []).append(price)
+    for price in came:
+        came_by.setdefault(relaxed(price), []).append(price)
+    pairs = [
+        (gone_by[k][0], came_by[k][0])
+        for k in gone_by.keys() & came_by.keys()
+        if len(gone_by[k]) == 1 and len(came_by[k]) == 1
+    ]
+    paired = {id(p) for pair in pairs for p in pair}
+    return pairs, [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
 
 
 def prices_digest(prices: Iterable[Price]) -> str:
@@ -51,7 +75,7 @@ def page_problem(old: Iterable[Price], new: Iterable[Price]) -> str | None:
 
 
 def _change(kind: ChangeKind, key: PriceKey, old: Price | None, new: Price | None) -> Change:
-    _model_id, price_kind, tier, condition, currency, unit = key
+    _model, price_kind, tier, condition, currency, unit = key
     shown = new or old
     assert shown is not None
     return Change(

@@ -128,12 +128,19 @@ _PUBLISHER = re.compile(r"^[\w.-]+/(?=\S)")
 
 
 def model_id(name: str) -> str:
-    """How a model is matched across versions of a page: 'deepseek-ai/DeepSeek-R1' is 'deepseek-r1'.
+    """How a model is matched across versions of a page: 'Mistral Large' is 'mistral-large'.
 
-    Pages rename by case, by spaces for hyphens ('Mistral Large', 'mistral-large') and by adding or
-    dropping the publisher's prefix; none of these is a new model.
+    Pages relabel by case and by spaces for hyphens; neither is a new model.
     """
-    return re.sub(r"[\s_-]+", "-", _PUBLISHER.sub("", name.strip()).lower())
+    return re.sub(r"[\s_-]+", "-", name.strip().lower())
+
+
+def relaxed_model_id(name: str) -> str:
+    """model_id without a publisher prefix: 'deepseek-ai/DeepSeek-R1' -> 'deepseek-r1'.
+
+    Used only to pair a removed name with an added one when exactly one of each has it.
+    """
+    return model_id(_PUBLISHER.sub("", name.strip()))
 
 
 def normalize_decimal(value: Decimal) -> Decimal:

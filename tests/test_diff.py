@@ -77,3 +77,20 @@ def test_suspect_changes_are_flagged() -> None:
     assert free.suspect is None
     [cut] = diff_prices([price("qwen-long", "input", "20")], [price("qwen-long", "input", "0.5")])
     assert cut.suspect is None
+
+
+def test_publisher_prefixes_keep_catalog_entries_apart() -> None:
+    """'azure/gpt-4o' and 'gpt-4o' listed side by side are two entries; only a 1:1 relabel is paired."""
+    both = [price("gpt-4o", "input", "2.5"), price("azure/gpt-4o", "input", "2.75")]
+    assert diff_prices(both, both) == []
+    changed = [price("gpt-4o", "input", "2.5"), price("azure/gpt-4o", "input", "3")]
+    [change] = diff_prices(both, changed)
+    assert (change.model, change.old_per_million, change.new_per_million) == (
+        "azure/gpt-4o",
+        Decimal("2.75"),
+        Decimal(3),
+    )
+    ambiguous = diff_prices(
+        [price("gpt-4o", "input", "1")], [price("a/gpt-4o", "input", "1"), price("b/gpt-4o", "input", "1")]
+    )
+    assert sorted(c.change for c in ambiguous) == ["added", "added", "removed"]
