@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from monitor.models import Change, ChangeKind, Price, PriceKey, model_id, relaxed_model_id
+from monitor.models import Change, ChangeKind, Price, PriceKey, has_publisher, model_id, relaxed_model_id
 
 # A page that loses more than this share of its prices at once is broken, not re-priced.
 MOST_GONE = 0.5
@@ -52,7 +52,10 @@ def _pair_renames(
     pairs = [
         (gone_by[k][0], came_by[k][0])
         for k in gone_by.keys() & came_by.keys()
-        if len(gone_by[k]) == 1 and len(came_by[k]) == 1
+        if len(gone_by[k]) == 1
+        and len(came_by[k]) == 1
+        # a prefix added or dropped; 'databricks/x' -> 'sambanova/x' is another provider's entry
+        and has_publisher(gone_by[k][0].model) != has_publisher(came_by[k][0].model)
     ]
     paired = {id(p) for pair in pairs for p in pair}
     return pairs, [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]

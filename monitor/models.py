@@ -135,6 +135,11 @@ def model_id(name: str) -> str:
     return re.sub(r"[\s_-]+", "-", name.strip().lower())
 
 
+def has_publisher(name: str) -> bool:
+    """'deepseek-ai/DeepSeek-R1' names its publisher; 'DeepSeek-R1' does not."""
+    return bool(_PUBLISHER.match(name.strip()))
+
+
 def relaxed_model_id(name: str) -> str:
     """model_id without a publisher prefix: 'deepseek-ai/DeepSeek-R1' -> 'deepseek-r1'.
 

@@ -90,6 +90,10 @@ def test_publisher_prefixes_keep_catalog_entries_apart() -> None:
         Decimal("2.75"),
         Decimal(3),
     )
+    moved = diff_prices(
+        [price("databricks/llama-3.3", "input", "1")], [price("sambanova/llama-3.3", "input", "0.6")]
+    )
+    assert sorted(c.change for c in moved) == ["added", "removed"]
     ambiguous = diff_prices(
         [price("gpt-4o", "input", "1")], [price("a/gpt-4o", "input", "1"), price("b/gpt-4o", "input", "1")]
     )
