@@ -16,7 +16,7 @@ import click
 from monitor import views
 from monitor.config import Config, config_path, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
-from monitor.extract import READERS, extract_prices
+from monitor.extract import EXTRACTORS, PRESETS, JsonOptions, extract_prices
 from monitor.notify import change_line
 from monitor.pipeline import check_sources, make_deps
 
@@ -171,15 +171,19 @@ def prices(ctx: click.Context, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(sorted(READERS)), required=True, help="How to read it.")
+@click.option("--kind", type=click.Choice(sorted(EXTRACTORS)), required=True, help="How to read it.")
+@click.option(
+    "--preset", type=click.Choice(sorted(PRESETS)), help="With --kind json: which JSON price list it is."
+)
 @click.option("--currency", default="USD", show_default=True, help="Assumed where the page is silent.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
-def extract(file: Path, kind: str, currency: str, as_json: bool) -> None:
+def extract(file: Path, kind: str, preset: str | None, currency: str, as_json: bool) -> None:
     """Extract the prices of a saved page (no configuration needed): how a source is written."""
     from monitor.fetch import decode_body
 
     text, _encoding = decode_body(file.read_bytes(), "")
-    result = extract_prices(kind, text, currency.upper())
+    options = JsonOptions(preset=preset) if preset else None
+    result = extract_prices(kind, text, currency.upper(), options)
     records = [views.price_record(p) for p in result.prices]
     if as_json:
         click.echo(views.dumps(records))

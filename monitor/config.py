@@ -12,9 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.errors import ConfigError
+from monitor.extract.json_prices import PRESETS, JsonOptions
 
 DEFAULT_CONFIG = "sources.toml"
-SOURCE_KINDS = ("html", "markdown")
+SOURCE_KINDS = ("html", "markdown", "json")
+_PER = {"token": 1, "1k": 1_000, "10k": 10_000, "1m": 1_000_000}
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -33,6 +35,7 @@ class Source:
     currency: str
     interval: float  # seconds
     enabled: bool = True
+    json: JsonOptions | None = None  # kind = "json" only: a preset or a mapping
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,12 @@ def _parse_source(raw: object, index: int, settings: Settings, path: Path) -> So
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: enabled: expected true or false, got {enabled!r}")
+    if kind == "json":
+        json_options: JsonOptions | None = _parse_json_options(raw.get("json"), f"{where}: json")
+    elif "json" in raw:
+        raise ConfigError(f'{where}: json: only for kind = "json"')
+    else:
+        json_options = None
     return Source(
         name=name,
         provider=_string(raw, "provider", where, default=name),
@@ -167,7 +176,32 @@ def _parse_source(raw: object, index: int, settings: Settings, path: Path) -> So
         currency=currency,
         interval=parse_duration(raw.get("interval", settings.interval), f"{where}: interval"),
         enabled=enabled,
+        json=json_options,
     )
+
+
+def _parse_json_options(raw: object, where: str) -> JsonOptions:
+    """json = { preset = "openrouter" }, or { records = "data", model = "id", prices = {...}, per = "1M" }."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f'{where}: expected a table such as {{ preset = "openrouter" }}')
+    _reject_unknown(raw, set(JsonOptions.__dataclass_fields__), where)
+    preset = raw.get("preset")
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ConfigError(
+                f"{where}: preset: expected one of {', '.join(sorted(PRESETS))}, got {preset!r}"
+            )
+        return JsonOptions(preset=preset)
+    prices = raw.get("prices")
+    if not isinstance(prices, dict) or not prices or not all(isinstance(v, str) for v in prices.values()):
+        raise ConfigError(f'{where}: prices: expected a table of kind = "path.to.price", or a preset')
+    per = str(raw.get("per", "token")).strip().lower()
+    if per not in _PER:
+        raise ConfigError(f"{where}: per: expected one of token, 1K, 10K, 1M, got {raw.get('per')!r}")
+    records, model = raw.get("records", ""), raw.get("model", "")
+    if not isinstance(records, str) or not isinstance(model, str):
+        raise ConfigError(f'{where}: records and model: expected dot paths such as "data.models"')
+    return JsonOptions(records=records, model=model, prices=dict(prices), per=_PER[per])
 
 
 def _reject_unknown(raw: dict[str, Any], known: set[str], where: str) -> None:

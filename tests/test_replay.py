@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from monitor.config import Settings, Source
+from monitor.extract import JsonOptions
 from monitor.fetch import Fetcher
 from monitor.notify import Notifier, change_line
-from monitor.pipeline import Deps, check_source, utc_now
+from monitor.pipeline import CheckOutcome, Deps, check_source, utc_now
 from monitor.store import Store
 from tests.conftest import GOLDENS, series
 from tests.servers import PageServer
@@ -31,22 +32,21 @@ SERIES = [
 ]
 
 
-def replay(versions: list[Path], kind: str, currency: str, database: Path) -> str:
-    """Serve each version in turn and write down what every check reported."""
+def replay_outcomes(
+    versions: list[Path], kind: str, currency: str, database: Path, options: JsonOptions | None = None
+) -> list[CheckOutcome]:
+    """Serve each version in turn through the whole pipeline; what every check reported."""
     server = PageServer()
     settings = Settings(database=database, retries=0)
-    source = Source("replay", "Replay", kind, server.url("/page"), currency, 60)
-    lines: list[str] = []
+    source = Source("replay", "Replay", kind, server.url("/page"), currency, 60, json=options)
+    outcomes: list[CheckOutcome] = []
 
     async def go() -> None:
         deps = Deps(Store(database), Fetcher(settings), Notifier((), utc_now))
         try:
             for path in versions:
                 server.put("/page", path.read_bytes())
-                outcome = await check_source(source, deps)
-                version = path.name.split("__")[1]
-                lines.append(f"{version} {outcome.status}" + (f": {outcome.error}" if outcome.error else ""))
-                lines.extend(f"    {change_line(c)}" for c in outcome.changes)
+                outcomes.append(await check_source(source, deps))
         finally:
             await deps.fetcher.aclose()
             deps.store.close()
@@ -55,6 +55,16 @@ def replay(versions: list[Path], kind: str, currency: str, database: Path) -> st
         asyncio.run(go())
     finally:
         server.close()
+    return outcomes
+
+
+def replay(versions: list[Path], kind: str, currency: str, database: Path) -> str:
+    """What every check of a replay reported, one block per version."""
+    lines: list[str] = []
+    for path, outcome in zip(versions, replay_outcomes(versions, kind, currency, database), strict=True):
+        version = path.name.split("__")[1]
+        lines.append(f"{version} {outcome.status}" + (f": {outcome.error}" if outcome.error else ""))
+        lines.extend(f"    {change_line(c)}" for c in outcome.changes)
     return "\n".join(lines) + "\n"
 
 

@@ -9,28 +9,20 @@ from dataclasses import replace
 
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.html import html_grids, page_text, parse_html
+from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
 from monitor.extract.markdown import markdown_grids
 from monitor.models import ExtractResult, Price
 from monitor.normalize import PriceContext, context_of
 
-
-def _html_tables(text: str) -> tuple[list[Grid], str]:
-    tree = parse_html(text)
-    return html_grids(tree), page_text(tree)
-
-
-# kind -> reader of (tables, prose) from a page's text
-READERS: dict[str, Callable[[str], tuple[list[Grid], str]]] = {
-    "html": _html_tables,
-    "markdown": markdown_grids,
-}
+__all__ = ["EXTRACTORS", "PRESETS", "JsonOptions", "extract_prices"]
 
 # A sentence where a page states the unit of all its prices.
 _UNIT_SENTENCE = re.compile(
-    r"(?:in units of|prices? (?:are|listed)[^.\n]{0,60}?|价格单位|计价单位|单位[为是:：])"
-    r"[^.\n。]{0,40}",
+    r"(?:in units of|prices? (?:are|listed)[^.\n]{0,60}?|价格单位|计价单位|单位[为是:：])[^.\n。]{0,40}",
     re.I,
 )
+
+Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
 
 
 def page_context(prose: str, currency: str) -> PriceContext:
@@ -43,9 +35,7 @@ def page_context(prose: str, currency: str) -> PriceContext:
     return context
 
 
-def extract_prices(kind: str, text: str, currency: str) -> ExtractResult:
-    """Every price on a page of the given kind; `currency` is assumed where the page does not say."""
-    grids, prose = READERS[kind](text)
+def _from_tables(grids: list[Grid], prose: str, currency: str) -> Found:
     context = page_context(prose, currency)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []
@@ -53,26 +43,66 @@ def extract_prices(kind: str, text: str, currency: str) -> ExtractResult:
         result = prices_from_grid(grid, context)
         found.extend(result.prices)
         problems.extend(result.problems)
+    return found, problems
+
+
+def _html(text: str, currency: str, _options: JsonOptions | None) -> Found:
+    tree = parse_html(text)
+    return _from_tables(html_grids(tree), page_text(tree), currency)
+
+
+def _markdown(text: str, currency: str, _options: JsonOptions | None) -> Found:
+    grids, prose = markdown_grids(text)
+    return _from_tables(grids, prose, currency)
+
+
+def _json(text: str, currency: str, options: JsonOptions | None) -> Found:
+    result = extract_json(text, currency, options or JsonOptions())
+    return [(p, "") for p in result.prices], result.problems
+
+
+# source kind -> reader of a page's text
+EXTRACTORS: dict[str, Callable[[str, str, JsonOptions | None], Found]] = {
+    "html": _html,
+    "markdown": _markdown,
+    "json": _json,
+}
+
+
+def extract_prices(kind: str, text: str, currency: str, options: JsonOptions | None = None) -> ExtractResult:
+    """Every price on a page of the given kind; `currency` is assumed where the page does not say."""
+    found, problems = EXTRACTORS[kind](text, currency, options)
     prices, collisions = _resolve_collisions(found)
     return ExtractResult(prices=prices, problems=problems + collisions)
 
 
 def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], list[str]]:
-    """One model listed in two tables at two prices (two platforms) is told apart by its section."""
-    by_key: dict[tuple[str, ...], list[tuple[Price, str]]] = defaultdict(list)
-    for price, section in found:
-        by_key[price.key].append((price, section))
+    """One model listed twice: the same price is kept once; two prices are told apart by their
+    sections (two platforms' tables), and where nothing tells them apart neither is kept: reported."""
+
+    def groups(items: list[tuple[Price, str]]) -> dict[tuple[str, ...], list[tuple[Price, str]]]:
+        by_key: dict[tuple[str, ...], list[tuple[Price, str]]] = defaultdict(list)
+        for price, section in items:
+            by_key[price.key].append((price, section))
+        return by_key
+
+    def differ(group: list[tuple[Price, str]]) -> bool:
+        return len({p.per_million for p, _ in group}) > 1
+
+    first = groups(found)
+    named = [
+        (replace(p, model=f"{p.model} ({s})"), s) if s and differ(first[p.key]) else (p, s) for p, s in found
+    ]
+    final = groups(named)
     prices: list[Price] = []
     problems: list[str] = []
-    seen: set[tuple[str, ...]] = set()
-    for price, section in found:
-        group = by_key[price.key]
-        if len({p.per_million for p, _ in group}) > 1 and section:
-            price = replace(price, model=f"{price.model} ({section})")
-        if price.key in seen:
-            if len(group) > 1 and len({p.per_million for p, _ in group}) > 1:
-                problems.append(f"{price.model} / {price.kind}: listed twice at different prices")
-            continue
-        seen.add(price.key)
-        prices.append(price)
+    for group in final.values():
+        if differ(group):
+            price = group[0][0]
+            amounts = ", ".join(p.raw for p, _ in group)
+            problems.append(
+                f"{price.model} / {price.kind}: listed more than once at different prices ({amounts})"
+            )
+        else:
+            prices.append(group[0][0])
     return prices, problems

@@ -1,0 +1,181 @@
+"""JSON sources: the presets on real captured files, a plain mapping, and replays checked by an oracle."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.config import load_config
+from monitor.errors import ConfigError
+from monitor.extract import JsonOptions, extract_prices
+from monitor.models import Price
+from tests.conftest import fixture, series
+from tests.test_replay import replay_outcomes
+
+OPENROUTER = "openrouter_models_api/openrouter_models__v01__2025-12-29__95e496d417.json"
+LITELLM = "litellm_model_prices/litellm_prices__v10__2026-07-24__8442b939a6.json"
+GENAI = "genai_prices/genai_prices_data__v05__2026-07-25__c885e32894.json"
+
+
+def extract(path: str, preset: str) -> dict[tuple[str, str, str, str], Price]:
+    result = extract_prices(
+        "json", fixture(path).read_text(encoding="utf-8"), "USD", JsonOptions(preset=preset)
+    )
+    assert result.problems == []
+    return {(p.model, p.kind, p.tier, p.condition): p for p in result.prices}
+
+
+def test_openrouter_preset() -> None:
+    """USD per token as decimal strings; 0 on a free model is free; -1 (priced per route) is no price."""
+    prices = extract(OPENROUTER, "openrouter")
+    seed = prices[("bytedance-seed/seed-1.6-flash", "input", "", "")]
+    assert (seed.per_million, seed.raw, seed.per) == (Decimal("0.075"), "0.000000075", 1)
+    document = json.loads(fixture(OPENROUTER).read_text(encoding="utf-8"))
+    free = next(m["id"] for m in document["data"] if m["id"].endswith(":free"))
+    assert prices[(free, "input", "", "")].free
+    dynamic = [m["id"] for m in document["data"] if m["pricing"].get("prompt") == "-1"]
+    assert all((model, "input", "", "") not in prices for model in dynamic)
+    assert not any(p.kind == "per_request" and p.amount == 0 for p in prices.values())
+
+
+def test_litellm_preset() -> None:
+    """Per-token floats read exactly; batches, priority, above-200k and tiered_pricing kept apart."""
+    prices = extract(LITELLM, "litellm")
+    document = json.loads(fixture(LITELLM).read_text(encoding="utf-8"), parse_float=Decimal)
+    gpt = document["gpt-4o"]
+    assert prices[("gpt-4o", "input", "", "")].per_million == gpt["input_cost_per_token"] * 1_000_000
+    assert (
+        prices[("gpt-4o", "batch_input", "", "")].per_million
+        == gpt["input_cost_per_token_batches"] * 1_000_000
+    )
+    assert (
+        prices[("gpt-4o", "input", "", "priority")].per_million
+        == gpt["input_cost_per_token_priority"] * 1_000_000
+    )
+    tiered = next(
+        k
+        for k, v in document.items()
+        if isinstance(v, dict) and "input_cost_per_token_above_200k_tokens" in v
+    )
+    above = prices[(tiered, "input", ">200K", "")]
+    assert above.per_million == document[tiered]["input_cost_per_token_above_200k_tokens"] * 1_000_000
+    stepped = next(k for k, v in document.items() if isinstance(v, dict) and "tiered_pricing" in v)
+    first = document[stepped]["tiered_pricing"][0]
+    low, high = (int(Decimal(str(b)) / 1000) for b in first["range"])
+    assert (
+        prices[(stepped, "input", f"{low}-{high}K", "")].per_million
+        == Decimal(str(first["input_cost_per_token"])) * 1_000_000
+    )
+    assert "sample_spec" not in {m for m, *_ in prices}
+
+
+def test_genai_prices_preset() -> None:
+    """Per-MTok prices; a time-of-day constraint is a condition beside the default price."""
+    prices = extract(GENAI, "genai-prices")
+    assert prices[("deepseek/deepseek-chat", "input", "", "")].per_million == Decimal("0.135")
+    assert prices[("deepseek/deepseek-chat", "input", "", "00:30-16:30 UTC")].per_million == Decimal("0.27")
+
+
+def test_mapping_for_any_json() -> None:
+    """records / model / prices / per read a JSON no preset knows; a non-number is reported."""
+    text = json.dumps({"list": {"models": [
+        {"name": "m-1", "price": {"in": 0.5, "out": "1.5"}},
+        {"name": "m-2", "price": {"in": "n/a", "out": 2}},
+    ]}})  # fmt: skip
+    options = JsonOptions(
+        records="list.models",
+        model="name",
+        prices={"input": "price.in", "output": "price.out"},
+        per=1_000_000,
+    )
+    result = extract_prices("json", text, "CNY", options)
+    assert [(p.model, p.kind, p.per_million, p.currency) for p in result.prices] == [
+        ("m-1", "input", Decimal("0.5"), "CNY"),
+        ("m-1", "output", Decimal("1.5"), "CNY"),
+        ("m-2", "output", Decimal("2"), "CNY"),
+    ]
+    assert result.problems == ["m-2 / input: cannot read 'n/a' as a price"]
+
+
+def test_invalid_json_is_a_problem_not_a_crash() -> None:
+    """A challenge page served where JSON was expected yields no prices and says why."""
+    result = extract_prices("json", "<html>Just a moment...</html>", "USD", JsonOptions(preset="openrouter"))
+    assert result.prices == [] and result.problems[0].startswith("not valid JSON")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('json = { preset = "nope" }', "json: preset: expected one of genai-prices, litellm, openrouter"),
+        ('json = { records = "data" }', "json: prices: expected a table"),
+        ('json = { prices = { input = "p" }, per = "2M" }', "json: per: expected one of token"),
+        ("", "json: expected a table"),
+    ],
+)
+def test_json_config_mistakes(tmp_path: Path, table: str, message: str) -> None:
+    """A JSON source without a usable preset or mapping stops with a message naming the key."""
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f'[[source]]\nname = "or"\nkind = "json"\nurl = "https://x.test/m"\n{table}\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path, {})
+    assert f"source[1] (or): {message}" in str(info.value)
+
+
+def _oracle(document: Any, preset: str) -> dict[tuple[str, str], Decimal]:
+    """Input and output per 1M straight from the raw file, written independently of the presets."""
+    out: dict[tuple[str, str], Decimal] = {}
+    if preset == "openrouter":
+        for model in document["data"]:
+            for field, kind in (("prompt", "input"), ("completion", "output")):
+                value = Decimal(model["pricing"][field])
+                if value >= 0:
+                    out[(model["id"].lower(), kind)] = value * 1_000_000
+    else:
+        for name, entry in document.items():
+            for field, kind in (("input_cost_per_token", "input"), ("output_cost_per_token", "output")):
+                if isinstance(entry, dict) and entry.get(field) is not None and name != "sample_spec":
+                    out[(name.lower(), kind)] = Decimal(str(entry[field])) * 1_000_000
+    return out
+
+
+@pytest.mark.parametrize(
+    ("folder", "prefix", "preset"),
+    [
+        ("openrouter_models_api", "openrouter_models", "openrouter"),
+        ("litellm_model_prices", "litellm_prices", "litellm"),
+        ("litellm_model_prices", "tokencost_model_prices", "litellm"),
+    ],
+)
+def test_replay_matches_the_raw_files(tmp_path: Path, folder: str, prefix: str, preset: str) -> None:
+    """Served version by version, the input/output changes reported are exactly those in the raw files."""
+    versions = series(folder, prefix)
+    outcomes = replay_outcomes(versions, "json", "USD", tmp_path / "m.db", JsonOptions(preset=preset))
+    documents = [json.loads(v.read_text(encoding="utf-8")) for v in versions]
+    for before, after, outcome in zip(documents[:-1], documents[1:], outcomes[1:], strict=True):
+        old, new = _oracle(before, preset), _oracle(after, preset)
+        expected = {k for k in old.keys() & new.keys() if old[k] != new[k]}
+        reported = {
+            (c.model.lower(), c.kind)
+            for c in outcome.changes
+            if c.change == "changed"
+            and c.kind in ("input", "output")
+            and not c.tier
+            and not c.condition
+            and c.unit == "tokens"
+        }
+        assert reported == expected, outcome.source
+
+
+def test_litellm_unit_correction_is_flagged_suspect(tmp_path: Path) -> None:
+    """The real fix of ~175 entries off by thousands of times is reported, every one flagged suspect."""
+    versions = series("litellm_model_prices", "litellm_prices")[4:6]
+    _, fixed = replay_outcomes(versions, "json", "USD", tmp_path / "m.db", JsonOptions(preset="litellm"))
+    changed = [c for c in fixed.changes if c.change == "changed"]
+    assert len(changed) == 175
+    assert all(c.suspect and c.suspect.startswith("changed by a factor of") for c in changed)
