@@ -6,6 +6,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ class Source:
     interval: float  # seconds
     enabled: bool = True
     json: JsonOptions | None = None  # kind = "json" only: a preset or a mapping
+    per: int | None = None  # tokens a price is for, assumed where the page does not say (`unit`)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ class Config:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none"
         raise ConfigError(f"{self.path}: no source named {name!r} (known: {known})")
+
+
+# The keys a user may write: a source's `unit` is stored as `per` (tokens a price is for).
+MONITOR_KEYS = frozenset(Settings.__dataclass_fields__)
+SOURCE_KEYS = frozenset(Source.__dataclass_fields__) - {"per"} | {"unit"}
 
 
 def parse_duration(value: object, where: str) -> float:
@@ -116,7 +123,7 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a [monitor] table")
     defaults = Settings(database=Path("monitor.db"))
-    _reject_unknown(raw, set(Settings.__dataclass_fields__), where)
+    _reject_unknown(raw, MONITOR_KEYS, where)
     database = _string(raw, "database", where, default="monitor.db")
     db_path = Path(database)
     if not db_path.is_absolute():
@@ -148,7 +155,7 @@ def _parse_source(raw: object, index: int, settings: Settings, path: Path) -> So
             f"{where}: name: expected a short id of letters, digits, '.', '_' or '-', got {name!r}"
         )
     where = f"{where} ({name})"
-    _reject_unknown(raw, set(Source.__dataclass_fields__), where)
+    _reject_unknown(raw, SOURCE_KEYS, where)
     kind = _string(raw, "kind", where)
     if kind not in SOURCE_KINDS:
         raise ConfigError(f"{where}: kind: expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
@@ -177,7 +184,15 @@ def _parse_source(raw: object, index: int, settings: Settings, path: Path) -> So
         interval=parse_duration(raw.get("interval", settings.interval), f"{where}: interval"),
         enabled=enabled,
         json=json_options,
+        per=_parse_per(raw["unit"], f"{where}: unit") if "unit" in raw else None,
     )
+
+
+def _parse_per(value: object, where: str) -> int:
+    per = _PER.get(str(value).strip().lower())
+    if per is None:
+        raise ConfigError(f"{where}: expected one of token, 1K, 10K, 1M, got {value!r}")
+    return per
 
 
 def _parse_json_options(raw: object, where: str) -> JsonOptions:
@@ -195,16 +210,14 @@ def _parse_json_options(raw: object, where: str) -> JsonOptions:
     prices = raw.get("prices")
     if not isinstance(prices, dict) or not prices or not all(isinstance(v, str) for v in prices.values()):
         raise ConfigError(f'{where}: prices: expected a table of kind = "path.to.price", or a preset')
-    per = str(raw.get("per", "token")).strip().lower()
-    if per not in _PER:
-        raise ConfigError(f"{where}: per: expected one of token, 1K, 10K, 1M, got {raw.get('per')!r}")
+    per = _parse_per(raw.get("per", "token"), f"{where}: per")
     records, model = raw.get("records", ""), raw.get("model", "")
     if not isinstance(records, str) or not isinstance(model, str):
         raise ConfigError(f'{where}: records and model: expected dot paths such as "data.models"')
-    return JsonOptions(records=records, model=model, prices=dict(prices), per=_PER[per])
+    return JsonOptions(records=records, model=model, prices=dict(prices), per=per)
 
 
-def _reject_unknown(raw: dict[str, Any], known: set[str], where: str) -> None:
+def _reject_unknown(raw: dict[str, Any], known: AbstractSet[str], where: str) -> None:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")

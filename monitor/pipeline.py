@@ -72,7 +72,9 @@ async def check_source(source: Source, deps: Deps) -> CheckOutcome:
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
         return CheckOutcome(source.name, "unchanged")
 
-    result = await asyncio.to_thread(extract_prices, source.kind, fetched.text, source.currency, source.json)
+    result = await asyncio.to_thread(
+        extract_prices, source.kind, fetched.text, source.currency, source.json, source.per
+    )
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices)
     if problem and not _shrink_confirmed(store, source.name, result.prices):

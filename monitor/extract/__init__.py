@@ -25,9 +25,10 @@ _UNIT_SENTENCE = re.compile(
 Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
 
 
-def page_context(prose: str, currency: str) -> PriceContext:
-    """The source's currency, refined by a sentence where the page states its unit."""
-    context = PriceContext(currency=currency)
+def page_context(prose: str, currency: str, per: int | None = None) -> PriceContext:
+    """The source's currency (and unit, where it sets one), refined by a sentence where the page
+    states its unit."""
+    context = PriceContext(currency=currency, per=per, unit="tokens" if per else None)
     match = _UNIT_SENTENCE.search(prose)
     if match:
         stated = context_of(match.group(0))
@@ -35,8 +36,8 @@ def page_context(prose: str, currency: str) -> PriceContext:
     return context
 
 
-def _from_tables(grids: list[Grid], prose: str, currency: str) -> Found:
-    context = page_context(prose, currency)
+def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None) -> Found:
+    context = page_context(prose, currency, per)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []
     for grid in grids:
@@ -46,32 +47,35 @@ def _from_tables(grids: list[Grid], prose: str, currency: str) -> Found:
     return found, problems
 
 
-def _html(text: str, currency: str, _options: JsonOptions | None) -> Found:
+def _html(text: str, currency: str, per: int | None, _options: JsonOptions | None) -> Found:
     tree = parse_html(text)
-    return _from_tables(html_grids(tree), page_text(tree), currency)
+    return _from_tables(html_grids(tree), page_text(tree), currency, per)
 
 
-def _markdown(text: str, currency: str, _options: JsonOptions | None) -> Found:
+def _markdown(text: str, currency: str, per: int | None, _options: JsonOptions | None) -> Found:
     grids, prose = markdown_grids(text)
-    return _from_tables(grids, prose, currency)
+    return _from_tables(grids, prose, currency, per)
 
 
-def _json(text: str, currency: str, options: JsonOptions | None) -> Found:
+def _json(text: str, currency: str, _per: int | None, options: JsonOptions | None) -> Found:
     result = extract_json(text, currency, options or JsonOptions())
     return [(p, "") for p in result.prices], result.problems
 
 
 # source kind -> reader of a page's text
-EXTRACTORS: dict[str, Callable[[str, str, JsonOptions | None], Found]] = {
+EXTRACTORS: dict[str, Callable[[str, str, int | None, JsonOptions | None], Found]] = {
     "html": _html,
     "markdown": _markdown,
     "json": _json,
 }
 
 
-def extract_prices(kind: str, text: str, currency: str, options: JsonOptions | None = None) -> ExtractResult:
-    """Every price on a page of the given kind; `currency` is assumed where the page does not say."""
-    found, problems = EXTRACTORS[kind](text, currency, options)
+def extract_prices(
+    kind: str, text: str, currency: str, options: JsonOptions | None = None, per: int | None = None
+) -> ExtractResult:
+    """Every price on a page of the given kind. `currency`, and `per` (tokens a price is for) where the
+    source sets it, are assumed where the page does not say."""
+    found, problems = EXTRACTORS[kind](text, currency, per, options)
     prices, collisions = _resolve_collisions(found)
     return ExtractResult(prices=prices, problems=problems + collisions)
 

@@ -53,8 +53,8 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"cache\s*writes?|缓存写入|写入缓存", "cache_write"),
         (r"cache\s*miss|缓存未命中|未命中缓存", "input"),
         (r"cache\s*(?:hits?|reads?)|cached\s*input|缓存命中|命中缓存|缓存输入", "cached_input"),
-        (r"\binput\b|输入", "input"),
-        (r"\boutput\b|输出", "output"),
+        (r"\binput\b|\bprompt\b|输入", "input"),
+        (r"\boutput\b|\bcompletion\b|输出", "output"),
     )
 )
 _SEGMENT_LABEL = re.compile(
