@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from decimal import Decimal
 
-from monitor.models import Change, ChangeKind, Price, PriceKey, has_publisher, model_id, relaxed_model_id
+from monitor.models import (
+    MILLION,
+    Change,
+    ChangeKind,
+    Price,
+    PriceKey,
+    has_publisher,
+    model_id,
+    relaxed_model_id,
+)
 
 # A page that loses more than this share of its prices at once is broken, not re-priced.
 MOST_GONE = 0.5
 MIN_PRICES_FOR_SHARE = 4
 # A smaller price list seen on this many checks in a row is what the provider publishes, not a glitch.
 CONFIRM_SHRINK = 3
+FIXED_WIDTH_DECIMALS = 6
 
 
 def index_prices(prices: Iterable[Price]) -> dict[PriceKey, Price]:
@@ -32,7 +43,26 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
 
 
 def _differs(before: Price, after: Price) -> bool:
-    return before.per_million != after.per_million or before.free != after.free
+    if before.free != after.free:
+        return True
+    if before.per != after.per:
+        # A unit switch may show the same price at another precision: '$0.00000012' per token is
+        # '$0.125' per 1M cut to 8 places. A fixed-width figure (6 or more decimals, as generated
+        # per-token tables print) is only as exact as its last digit; '0.004 元/千tokens' is exact.
+        coarse = max(before, after, key=_last_digit_per_million)
+        if _decimals(coarse.amount) >= FIXED_WIDTH_DECIMALS:
+            return abs(before.per_million - after.per_million) >= _last_digit_per_million(coarse)
+    return before.per_million != after.per_million
+
+
+def _decimals(amount: Decimal) -> int:
+    exponent = amount.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _last_digit_per_million(price: Price) -> Decimal:
+    """What one unit in the last stated digit of the amount is worth per 1M units."""
+    return Decimal(1).scaleb(-_decimals(price.amount)) * MILLION / price.per
 
 
 def _pair_renames(

@@ -98,3 +98,21 @@ def test_publisher_prefixes_keep_catalog_entries_apart() -> None:
         [price("gpt-4o", "input", "1")], [price("a/gpt-4o", "input", "1"), price("b/gpt-4o", "input", "1")]
     )
     assert sorted(c.change for c in ambiguous) == ["added", "added", "removed"]
+
+
+def test_unit_switch_at_another_precision_is_no_change() -> None:
+    """'$0.00000012' per token then '$0.125' per 1M: the same price cut to 8 places (tokencost's table)."""
+    assert (
+        diff_prices(
+            [price("chat-bison", "input", "0.00000012", per=1)], [price("chat-bison", "input", "0.125")]
+        )
+        == []
+    )
+    [cut] = diff_prices(
+        [price("chat-bison", "input", "0.00000012", per=1)], [price("chat-bison", "input", "0.10")]
+    )
+    assert cut.pct == Decimal("-16.7")
+    [same_unit] = diff_prices([price("dbrx", "input", "0.75")], [price("dbrx", "input", "0.74998")])
+    assert same_unit.change == "changed"
+    [hand_written] = diff_prices([price("m", "input", "0.004", per=1000)], [price("m", "input", "3.5")])
+    assert hand_written.pct == Decimal("-12.5")

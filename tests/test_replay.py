@@ -30,15 +30,22 @@ SERIES = [
     ("deepseek_docs_mirror", "deepseek_pricing_en", "markdown", "USD", "replay_deepseek.txt"),
     ("mistral_pricing_page", "mistral_pricing_md", "markdown", "USD", "replay_mistral.txt"),
 ]
+# tokencost's generated table: per token (no unit written, so the source sets unit = "token"), then per 1M.
+TOKENCOST = ("markdown_price_tables", "tokencost_pricing_table")
 
 
 def replay_outcomes(
-    versions: list[Path], kind: str, currency: str, database: Path, options: JsonOptions | None = None
+    versions: list[Path],
+    kind: str,
+    currency: str,
+    database: Path,
+    options: JsonOptions | None = None,
+    per: int | None = None,
 ) -> list[CheckOutcome]:
     """Serve each version in turn through the whole pipeline; what every check reported."""
     server = PageServer()
     settings = Settings(database=database, retries=0)
-    source = Source("replay", "Replay", kind, server.url("/page"), currency, 60, json=options)
+    source = Source("replay", "Replay", kind, server.url("/page"), currency, 60, json=options, per=per)
     outcomes: list[CheckOutcome] = []
 
     async def go() -> None:
@@ -77,6 +84,20 @@ def test_replay(tmp_path: Path, folder: str, prefix: str, kind: str, currency: s
     assert len(versions) >= 5
     expected = (GOLDENS / golden).read_text(encoding="utf-8")
     assert replay(versions, kind, currency, tmp_path / "m.db") == expected
+
+
+def test_tokencost_unit_switch_reports_only_real_changes(tmp_path: Path) -> None:
+    """Per token -> per 1M at one precision less is no change (chat-bison's $0.00000012 is $0.125 per 1M
+    cut to 8 places); what the switch did change for real (Gemini's repricing) is reported."""
+    outcomes = replay_outcomes(series(*TOKENCOST), "markdown", "USD", tmp_path / "m.db", per=1)
+    assert [o.status for o in outcomes] == ["baseline", "changed", "changed", "changed"]
+    switch = [c for c in outcomes[1].changes if c.change == "changed"]
+    assert len(switch) == 32 and all("gemini" in c.model for c in switch), [change_line(c) for c in switch]
+    assert not [c for c in switch if c.model.startswith(("chat-bison", "claude-instant", "cloudflare/"))]
+    assert [(c.model, c.kind, str(c.pct)) for c in outcomes[3].changes] == [
+        ("gpt-4o", "input", "-50.0"),
+        ("gpt-4o", "output", "-33.3"),
+    ]
 
 
 if __name__ == "__main__":  # regenerate, then review every changed line against the real files' diff
