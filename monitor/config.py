@@ -211,10 +211,11 @@ def _parse_json_options(raw: object, where: str) -> JsonOptions:
     if not isinstance(prices, dict) or not prices or not all(isinstance(v, str) for v in prices.values()):
         raise ConfigError(f'{where}: prices: expected a table of kind = "path.to.price", or a preset')
     per = _parse_per(raw.get("per", "token"), f"{where}: per")
-    records, model = raw.get("records", ""), raw.get("model", "")
-    if not isinstance(records, str) or not isinstance(model, str):
-        raise ConfigError(f'{where}: records and model: expected dot paths such as "data.models"')
-    return JsonOptions(records=records, model=model, prices=dict(prices), per=per)
+    paths = {key: raw.get(key, "") for key in ("records", "model", "currency")}
+    for key, path in paths.items():
+        if not isinstance(path, str):
+            raise ConfigError(f'{where}: {key}: expected a dot path such as "data.models", got {path!r}')
+    return JsonOptions(prices=dict(prices), per=per, **paths)
 
 
 def _reject_unknown(raw: dict[str, Any], known: AbstractSet[str], where: str) -> None:

@@ -179,3 +179,41 @@ def test_litellm_unit_correction_is_flagged_suspect(tmp_path: Path) -> None:
     changed = [c for c in fixed.changes if c.change == "changed"]
     assert len(changed) == 175
     assert all(c.suspect and c.suspect.startswith("changed by a factor of") for c in changed)
+
+
+LLM_PRICES_CN = JsonOptions(
+    records="models",
+    model="id",
+    currency="billing_currency",
+    per=1_000_000,
+    prices={
+        "input": "input_price_orig_per_m",
+        "output": "output_price_orig_per_m",
+        "cached_input": "cached_input_price_orig_per_m",
+    },
+)
+
+
+def test_daily_list_in_each_models_own_currency_has_no_exchange_rate_noise(tmp_path: Path) -> None:
+    """Read in each model's billing currency, a daily list reports only real moves, not FX drift.
+
+    The list's CNY column for USD models moves every day with the exchange rate; the mapping reads the
+    original prices with each record's own currency, so v04-v06 and v08 report nothing.
+    """
+    versions = series("llm_prices_cn", "llm_prices_cn")
+    outcomes = replay_outcomes(versions, "json", "CNY", tmp_path / "m.db", LLM_PRICES_CN)
+    changed = [[(c.model, c.kind, str(c.pct)) for c in o.changes if c.change == "changed"] for o in outcomes]
+    assert changed[2] == [("doubao-1-6", "input", "-66.7"), ("doubao-1-6", "output", "-66.7")]
+    assert changed[3:6] == [[], [], []] and changed[7] == []
+    assert changed[6] == [
+        ("deepseek-v4-flash", "cached_input", "150.0"),
+        ("deepseek-v4-flash", "input", "50.0"),
+        ("deepseek-v4-flash", "output", "125.0"),
+        ("deepseek-v4-pro", "cached_input", "500.0"),
+        ("deepseek-v4-pro", "input", "50.0"),
+        ("deepseek-v4-pro", "output", "125.0"),
+    ]
+    first = json.loads(versions[-1].read_text(encoding="utf-8"))["models"]
+    usd = next(m for m in first if m["billing_currency"] == "USD" and m["input_price_orig_per_m"])
+    stored = {(c.model, c.currency) for o in outcomes for c in o.changes}
+    assert not any(model == usd["id"] and currency == "CNY" for model, currency in stored)

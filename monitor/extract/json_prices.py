@@ -29,6 +29,7 @@ class JsonOptions:
     model: str = ""  # dot path to the model id in a record; empty: the record's key
     prices: dict[str, str] = field(default_factory=dict)  # kind -> dot path of its price in a record
     per: int = 1  # tokens each stated price is for (1, 1000, 1000000)
+    currency: str = ""  # dot path to a record's own currency code; the source's where empty or absent
 
 
 @dataclass
@@ -123,8 +124,10 @@ def _read_mapping(document: Any, currency: str, options: JsonOptions, found: _Fo
         if not model:
             found.problems.append(f"a record without a model id at {options.model!r}")
             continue
+        own = dig(record, options.currency) if options.currency else None
+        record_currency = own.strip().upper() if isinstance(own, str) and own.strip() else currency
         for kind, path in options.prices.items():
-            found.add(model, kind, dig(record, path), currency, per=options.per)
+            found.add(model, kind, dig(record, path), record_currency, per=options.per)
 
 
 # -- OpenRouter: GET /api/v1/models, USD per token as decimal strings --------------------------------
