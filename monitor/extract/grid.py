@@ -12,6 +12,16 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from monitor.errors import PriceParseError
+from monitor.extract.labels import (
+    CONDITION,
+    DISCOUNT,
+    FREE_PROMO,
+    clean_model,
+    kind_of,
+    row_kind,
+    split_tiers,
+    tier_of,
+)
 from monitor.models import Price
 from monitor.normalize import ParsedPrice, PriceContext, clean_text, context_of, parse_price
 
@@ -42,60 +52,11 @@ _MODEL_HEADER = re.compile(r"^(?:models?|model names?|model ids?|模型|模型�
 # A generic price column: its cells say which kind each price is (输入 ..., 输出 ...).
 _PRICE_HEADER = re.compile(r"price|pricing|cost|价格|计费说明|定价|费用|单价", re.I)
 
-# The kind of price a header or label names; order matters (cache miss before cache hit before input).
-_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.I), kind)
-    for pattern, kind in (
-        (r"batch\w*\s*input|批量\w*输入|批处理\w*输入", "batch_input"),
-        (r"batch\w*\s*output|批量\w*输出|批处理\w*输出", "batch_output"),
-        (r"\b5\s*m(?:in\w*)?\s*cache\s*writes?|cache\s*writes?\s*\(?5\s*m", "cache_write_5m"),
-        (r"\b1\s*h(?:our)?\s*cache\s*writes?|cache\s*writes?\s*\(?1\s*h", "cache_write_1h"),
-        (r"cache\s*writes?|缓存写入|写入缓存", "cache_write"),
-        (r"cache\s*miss|缓存未命中|未命中缓存", "input"),
-        (r"cache\s*(?:hits?|reads?)|cached\s*input|缓存命中|命中缓存|缓存输入", "cached_input"),
-        (r"\binput\b|\bprompt\b|输入", "input"),
-        (r"\boutput\b|\bcompletion\b|输出", "output"),
-    )
-)
 _SEGMENT_LABEL = re.compile(
     r"(缓存未命中|缓存命中|命中缓存|输入|输出|cache\s*miss|cache\s*hits?|cached\s*input|input|output)"
     r"\s*(?:价格|单价|价)?\s*[:：]?",
     re.I,
 )
-_TIER = re.compile(
-    r"(<=|≤|>=|≥|<|>)\s*(\d+(?:\.\d+)?\s*[KkMm])\b(?:\s*(?:input|context|输入)?\s*tokens?)?", re.I
-)
-_DISCOUNT = re.compile(r"(\d+(?:\.\d+)?\s*%\s*off|\d+(?:\.\d+)?\s*折)", re.I)
-_FREE_PROMO = re.compile(r"限时免费|免费|\bfree\b", re.I)
-# A label column that says when a price applies (DeepSeek's PEAK / OFF-PEAK rows).
-_CONDITION = re.compile(r"(?:off[- ]?)?peak|高峰|低峰|低谷|峰时|谷时|闲时|忙时|夜间|日间", re.I)
-_FOOTNOTE = re.compile(r"(?<=\S)\s*(?:\(\d{1,2}\)|\[\d{1,2}\]|\*+)(?=\s|$|\))")
-_STATUS = re.compile(r"\s*[(（]\s*(deprecated|retired|legacy|preview|beta|推荐|new|新)\s*[)）]\s*$", re.I)
-
-
-def kind_of(label: str) -> str | None:
-    """The kind of price a label names; a tier phrase ('<= 200K input tokens') does not count."""
-    label = _TIER.sub(" ", clean_text(label))
-    for pattern, kind in _KINDS:
-        if pattern.search(label):
-            return kind
-    return None
-
-
-def tier_of(label: str) -> str:
-    match = _TIER.search(clean_text(label))
-    if not match:
-        return ""
-    op = {"≤": "<=", "≥": ">="}.get(match.group(1), match.group(1))
-    return f"{op}{match.group(2).replace(' ', '').upper()}"
-
-
-def clean_model(text: str) -> str:
-    """A model name without footnote marks, bold, status notes or a trailing 推荐."""
-    name = clean_text(text.replace("\n", " "))
-    name = _FOOTNOTE.sub("", name)
-    name = _STATUS.sub("", name)
-    return name.strip(" *:：")
 
 
 def _header_text(cell: Cell) -> str:
@@ -136,6 +97,7 @@ class _Slot:
     where: str  # how a problem names the cell: 'model / header'
     section: str
     row_says_free: bool = False  # another cell of the row says 免费 / free: a zero there is free
+    status: str = ""  # the model's status note: deprecated, preview ...
 
 
 def _read_rows(
@@ -152,7 +114,7 @@ def _read_rows(
         if model_col >= len(row) or len(row) < len(header):
             continue  # a group heading row (one cell spanning the table) holds no price
         model_cell = row[model_col]
-        model = clean_model(model_cell.text)
+        model, status = clean_model(model_cell.text)
         if not model or _MODEL_HEADER.match(model):
             continue  # a repeated header row
         labels = [
@@ -160,21 +122,21 @@ def _read_rows(
             for j, c in enumerate(row[: len(header)])
             if j != model_col and not kind_of(header[j]) and not _PRICE_HEADER.search(header[j])
         ]
-        condition = " ".join(x.lower() for x in labels if _CONDITION.fullmatch(x))
+        condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
         # Gemini's layout: a Type column says which kind of price the row holds.
-        row_kind = next((k for k in map(_row_kind, labels) if k), None)
-        row_says_free = any(_FREE_PROMO.search(x) for x in labels)
+        labelled_kind = next((k for k in map(row_kind, labels) if k), None)
+        row_says_free = any(FREE_PROMO.search(x) for x in labels)
         for j, cell in enumerate(row):
             if j == model_col or j >= len(header) or cell is model_cell:
                 continue  # a cell spanning into the model column is a name, never a price
             label = header[j]
-            kind = kind_of(label) or (row_kind if _PRICE_HEADER.search(label) else None)
+            kind = kind_of(label) or (labelled_kind if _PRICE_HEADER.search(label) else None)
             stated = context_of(label)
             priced = bool(_PRICE_HEADER.search(label) or stated.currency or stated.per)
             if not priced and (kind is None or not _names_money(cell.text)):
                 continue  # 'Input tokens per tool definition: 735 tokens' is not a price
             where = f"{model} / {label or f'column {j + 1}'}"
-            slot = _Slot(model, kind, tier_of(label), condition, where, section, row_says_free)
+            slot = _Slot(model, kind, tier_of(label), condition, where, section, row_says_free, status)
             _read_cell(out, cell, slot, page.merged(stated))
     return out
 
@@ -193,25 +155,32 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, section: str, coll
             row = previous[: width - len(row)] + row
         previous = row
         labels = [_header_text(c) for c in row[:first_model]]
-        condition = " ".join(x.lower() for x in labels if _CONDITION.fullmatch(x))
-        label = " ".join(x for x in labels if x and not _CONDITION.fullmatch(x))
+        condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
+        label = " ".join(x for x in labels if x and not CONDITION.fullmatch(x))
         kind = kind_of(label)
         if kind is None or not (_PRICE_HEADER.search(label) or context_of(label).per):
             continue  # MAX OUTPUT, CONTEXT LENGTH: rows about the model, not its price
         context = page.merged(context_of(label))
-        for j, model in models.items():
+        for j, (model, status) in models.items():
             if model and j < len(row):
-                slot = _Slot(model, kind, tier_of(label), condition, f"{model} / {label}", section)
+                where = f"{model} / {label}"
+                slot = _Slot(model, kind, tier_of(label), condition, where, section, status=status)
                 _read_cell(out, row[j], slot, context)
     return out
 
 
 def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) -> None:
     text = cell.text
+    tiers = split_tiers(text)
+    if tiers:
+        # '输入<=32k：输入 6 元/百万 tokens，输出 24 元/百万 tokens<br>32k<输入<=128k：…'
+        for tier, body in tiers:
+            _read_cell(out, Cell(body), replace(slot, tier=tier, where=f"{slot.where} [{tier}]"), context)
+        return
     segments = _split_labelled(text)
     if segments:
         prefix, labelled = segments
-        promo_free = bool(_FREE_PROMO.search(prefix))
+        promo_free = bool(FREE_PROMO.search(prefix))
         for seg_kind, seg_text in labelled:
             _add(out, replace(slot, kind=seg_kind), seg_text, context, promo_free=promo_free)
         return
@@ -220,33 +189,18 @@ def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) 
         slot = replace(slot, kind=_kind_from_unit(text, context))
         if slot.kind is None:
             return
-    discount = _DISCOUNT.search(text)
+    discount = DISCOUNT.search(text)
     if discount and cell.struck:
         # '$0.435 (75% off)' beside a struck '$1.74': the percentage is a note, not a second amount.
-        text = re.sub(r"\(\s*\)", " ", _DISCOUNT.sub(" ", text))
+        text = re.sub(r"\(\s*\)", " ", DISCOUNT.sub(" ", text))
     _add(out, slot, text, context, note=discount.group(1) if discount else "")
     if cell.struck:
         _add(out, replace(slot, condition=f"{slot.condition} list".strip()), cell.struck, context)
 
 
-_MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
-
-
-def _row_kind(label: str) -> str | None:
-    """'Input (audio)' -> input_audio, 'Image Output' -> output_image, 'Text output (...)' -> output."""
-    kind = kind_of(label) if len(label) <= 60 else None
-    if kind is None:
-        return None
-    lowered = label.lower()
-    found = [m for m in _MODALITIES if m in lowered]
-    if len(found) == 1 and "text" not in lowered and "文本" not in lowered:
-        return f"{kind}_{found[0]}"
-    return kind
-
-
 def _names_money(text: str) -> bool:
     stated = context_of(text)
-    return bool(stated.currency or stated.per or _FREE_PROMO.search(text))
+    return bool(stated.currency or stated.per or FREE_PROMO.search(text))
 
 
 def _kind_from_unit(text: str, context: PriceContext) -> str | None:
@@ -306,4 +260,5 @@ def _price(slot: _Slot, parsed: ParsedPrice, note: str) -> Price:
         free=parsed.free,
         raw=parsed.raw,
         note=note,
+        status=slot.status,
     )

@@ -1,0 +1,156 @@
+"""What labels say: the kind of a price, its tier and condition, and a model's name and status.
+
+Headers, row labels and cell prefixes all go through these, so a tier written '32k<输入<=128k',
+'(32K,128K]' or '32K-128K' is the same tier wherever it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from monitor.normalize import clean_text
+
+# The kind of price a label names; order matters (cache miss before cache hit before input).
+_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), kind)
+    for pattern, kind in (
+        (r"batch\w*\s*input|批量\w*输入|批处理\w*输入", "batch_input"),
+        (r"batch\w*\s*output|批量\w*输出|批处理\w*输出", "batch_output"),
+        (r"\b5\s*m(?:in\w*)?\s*cache\s*writes?|cache\s*writes?\s*\(?5\s*m", "cache_write_5m"),
+        (r"\b1\s*h(?:our)?\s*cache\s*writes?|cache\s*writes?\s*\(?1\s*h", "cache_write_1h"),
+        (r"cache\s*writes?|缓存写入|写入缓存", "cache_write"),
+        (r"cache\s*miss|缓存未命中|未命中缓存", "input"),
+        (r"cache\s*(?:hits?|reads?)|cached\s*input|缓存命中|命中缓存|缓存输入", "cached_input"),
+        (r"\binput\b|\bprompt\b|输入", "input"),
+        (r"\boutput\b|\bcompletion\b|输出", "output"),
+    )
+)
+_MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
+
+# -- tiers ---------------------------------------------------------------------------------------
+
+_N = r"(\d+(?:\.\d+)?)\s*([KkMm万千])?"
+_SUBJECT = r"(?:\s*(?:输入长度|输入|上下文|input(?:\s+length)?|context|prompt)\s*(?:tokens?)?\s*)?"
+# 32k<输入<=128k, 0 < input ≤ 32K
+_RANGE_COMPARED = re.compile(rf"{_N}\s*(?:<|＜)=?{_SUBJECT}(?:<=|≤|<|＜)\s*{_N}", re.I)
+# (32K,128K], [0, 32k)
+_RANGE_BRACKETED = re.compile(rf"[(\[（]\s*{_N}\s*[,，]\s*{_N}\s*[)\]）]")
+# 0-32K, 32K~128K (the upper bound says K or M, so a version number is never a tier)
+_RANGE_DASHED = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*([KkMm])?\s*(?:-|~|～|–|—)\s*(\d+(?:\.\d+)?)\s*([KkMm])\b"
+)
+# <= 200K input tokens, 输入<=32k, > 128K
+_BOUND = re.compile(rf"(<=|≤|>=|≥|<|＜|>|＞){_SUBJECT}\s*{_N}(?:\s*(?:input|context|输入)?\s*tokens?)?", re.I)
+# above 200K tokens, over 128k, up to 32K
+_BOUND_WORDS = re.compile(
+    rf"\b(above|over|more than|up to|below|under)\s+{_N}\s*(?:(?:input|context)\s+)?tokens?", re.I
+)
+_BOUND_CJK = re.compile(
+    rf"{_N}\s*(?:tokens?)?\s*(以内|以下|以上|及以上)|(超过|大于|小于|不超过)\s*{_N}", re.I
+)
+_TIER_FORMS = (_RANGE_COMPARED, _RANGE_BRACKETED, _RANGE_DASHED, _BOUND, _BOUND_WORDS, _BOUND_CJK)
+
+# -- conditions and names ------------------------------------------------------------------------
+
+# A label that says when a price applies (DeepSeek's PEAK / OFF-PEAK rows).
+CONDITION = re.compile(r"(?:off[- ]?)?peak|高峰|低峰|低谷|峰时|谷时|闲时|忙时|夜间|日间", re.I)
+DISCOUNT = re.compile(r"(\d+(?:\.\d+)?\s*%\s*off|\d+(?:\.\d+)?\s*折)", re.I)
+FREE_PROMO = re.compile(r"限时免费|免费|\bfree\b", re.I)
+_FOOTNOTE = re.compile(r"(?<=\S)\s*(?:\(\d{1,2}\)|\[\d{1,2}\]|\*+)(?=\s|$|\))")
+_STATUS = re.compile(
+    r"\s*[(（]\s*(deprecated|retired|legacy|preview|beta|推荐|new|新|即将下线|已下线)\s*[)）]\s*$", re.I
+)
+
+
+def kind_of(label: str) -> str | None:
+    """The kind of price a label names; a tier phrase ('<= 200K input tokens') does not count."""
+    label = clean_text(label)
+    for form in _TIER_FORMS:
+        label = form.sub(" ", label)
+    for pattern, kind in _KINDS:
+        if pattern.search(label):
+            return kind
+    return None
+
+
+def row_kind(label: str) -> str | None:
+    """'Input (audio)' -> input_audio, 'Image Output' -> output_image, 'Text output (...)' -> output."""
+    kind = kind_of(label) if len(label) <= 60 else None
+    if kind is None:
+        return None
+    lowered = label.lower()
+    found = [m for m in _MODALITIES if m in lowered]
+    if len(found) == 1 and "text" not in lowered and "文本" not in lowered:
+        return f"{kind}_{found[0]}"
+    return kind
+
+
+def tier_of(label: str) -> str:
+    """The context-length tier a label states, as '<=32K', '32K-128K' or '>128K'; '' where none."""
+    text = clean_text(label)
+    for form in (_RANGE_COMPARED, _RANGE_BRACKETED, _RANGE_DASHED):
+        match = form.search(text)
+        if match:
+            low, low_unit, high, high_unit = match.groups()
+            return f"{_size(low, low_unit or high_unit)}-{_size(high, high_unit)}"
+    match = _BOUND.search(text)
+    if match:
+        op = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">"}.get(match.group(1), match.group(1))
+        return f"{op}{_size(match.group(2), match.group(3))}"
+    match = _BOUND_WORDS.search(text)
+    if match:
+        op = ">" if match.group(1).lower() in ("above", "over", "more than") else "<="
+        return f"{op}{_size(match.group(2), match.group(3))}"
+    match = _BOUND_CJK.search(text)
+    if match:
+        if match.group(1):
+            op = "<=" if match.group(3) in ("以内", "以下") else ">"
+            return f"{op}{_size(match.group(1), match.group(2))}"
+        op = ">" if match.group(4) in ("超过", "大于") else "<="
+        return f"{op}{_size(match.group(5), match.group(6))}"
+    return ""
+
+
+def split_tiers(text: str) -> list[tuple[str, str]] | None:
+    """'输入<=32k：输入 6 元 …<br>32k<输入<=128k：输入 …' -> [('<=32K', '输入 6 元 …'), ('32K-128K', …)]."""
+    flat = clean_text(text.replace("\n", " ； "))
+    starts = [
+        (m.start(), m.end())
+        for m in re.finditer(r"[^:：；;，,]{1,40}?[:：]", flat)
+        if tier_of(m.group(0)) and re.search(r"\d", flat[m.end() :])
+    ]
+    if len(starts) < 2:
+        return None
+    parts = []
+    for k, (start, end) in enumerate(starts):
+        stop = starts[k + 1][0] if k + 1 < len(starts) else len(flat)
+        parts.append((tier_of(flat[start:end]), flat[end:stop].strip(" ;；,，")))
+    return parts
+
+
+def _size(number: str, unit: str | None) -> str:
+    """'32', 'k' -> '32K'; '128000' -> '128K'; '3.2', '万' -> '32K'."""
+    try:
+        value = Decimal(number)
+    except InvalidOperation:  # pragma: no cover - the patterns admit only numbers
+        return number
+    unit = (unit or "").upper()
+    if value == 0:
+        return "0"
+    if unit == "万":
+        value, unit = value * 10, "K"
+    elif unit == "千":
+        unit = "K"
+    elif not unit and value >= 1000 and value % 1000 == 0:
+        value, unit = value / 1000, "K"
+    return f"{value.normalize():f}{unit}"
+
+
+def clean_model(text: str) -> tuple[str, str]:
+    """A model's name without footnote marks or bold, and its status note ('deprecated') apart."""
+    name = _FOOTNOTE.sub("", clean_text(text.replace("\n", " ")))
+    status = _STATUS.search(name)
+    if status:
+        name = name[: status.start()]
+    return name.strip(" *:："), status.group(1).lower() if status else ""

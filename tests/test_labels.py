@@ -1,0 +1,83 @@
+"""Labels: kinds, tiers, conditions and model names as real pages write them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from monitor.extract import extract_prices
+from monitor.extract.labels import clean_model, kind_of, tier_of
+
+
+@pytest.mark.parametrize(
+    ("label", "tier"),
+    [
+        ("Price (/1M tokens) <= 200K input tokens", "<=200K"),
+        ("> 200k input tokens", ">200K"),
+        ("≤ 200K input tokens", "<=200K"),
+        ("输入<=32k", "<=32K"),
+        ("32k<输入<=128k", "32K-128K"),
+        ("0<input≤32K", "0-32K"),
+        ("输入长度 (32, 128]", "32-128"),
+        ("(32K,128K]", "32K-128K"),
+        ("0-32K", "0-32K"),
+        ("32K~128K tokens", "32K-128K"),
+        ("above 200K tokens", ">200K"),
+        ("up to 128k tokens", "<=128K"),
+        ("32K以内", "<=32K"),
+        ("超过128K", ">128K"),
+        ("GPT-4 Turbo", ""),
+        ("Qwen2.5-VL-72B", ""),
+        ("1M INPUT TOKENS (CACHE HIT)", ""),
+    ],
+)
+def test_tiers(label: str, tier: str) -> None:
+    """Every way pages write a context-length tier reads as one canonical tier; names are not tiers."""
+    assert tier_of(label) == tier
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("1M INPUT TOKENS (CACHE HIT)", "cached_input"),
+        ("1M INPUT TOKENS (CACHE MISS)", "input"),
+        ("百万tokens输入（缓存命中）", "cached_input"),
+        ("缓存未命中", "input"),
+        ("5m Cache Writes", "cache_write_5m"),
+        ("1h Cache Writes", "cache_write_1h"),
+        ("Batch output", "batch_output"),
+        ("Prompt Cost (USD)", "input"),
+        ("≤ 200k input tokens Output", "output"),
+        ("Context window", None),
+    ],
+)
+def test_kinds(label: str, kind: str | None) -> None:
+    """Header words in both languages name the kind; a tier phrase's 'input tokens' does not."""
+    assert kind_of(label) == kind
+
+
+def test_model_status_is_kept_apart_from_the_name() -> None:
+    """'Claude Opus 3 (deprecated)' is the model 'Claude Opus 3' with status 'deprecated'."""
+    assert clean_model("Claude Opus 3 (deprecated)") == ("Claude Opus 3", "deprecated")
+    assert clean_model("deepseek-v4-flash(1)") == ("deepseek-v4-flash", "")
+    assert clean_model("qwen-plus（推荐）") == ("qwen-plus", "推荐")
+
+
+def test_tiers_inside_one_cell() -> None:
+    """A cell with a price list per input length gives one record per tier and kind."""
+    page = """| 模型 | 价格 |
+| --- | --- |
+| qwen-plus | 输入<=128k：输入 0.8 元/百万 tokens，输出 2 元/百万 tokens<br>128k<输入<=256k：输入 2.4 元/百万 tokens，输出 20 元/百万 tokens<br>输入>256k：输入 4.8 元/百万 tokens，输出 48 元/百万 tokens |
+"""  # noqa: E501
+    result = extract_prices("markdown", page, "CNY")
+    got = [(p.kind, p.tier, p.per_million) for p in result.prices]
+    assert got == [
+        ("input", "<=128K", Decimal("0.8")),
+        ("output", "<=128K", Decimal("2")),
+        ("input", "128K-256K", Decimal("2.4")),
+        ("output", "128K-256K", Decimal("20")),
+        ("input", ">256K", Decimal("4.8")),
+        ("output", ">256K", Decimal("48")),
+    ]
+    assert result.problems == []
