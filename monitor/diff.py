@@ -39,7 +39,19 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
     changes = [_change("changed", b.key, b, a) for b, a in pairs + renamed if _differs(b, a)]
     changes += [_change("added", p.key, None, p) for p in came]
     changes += [_change("removed", p.key, p, None) for p in gone]
+    changes += _status_changes(pairs + renamed)
     return sorted(changes, key=lambda c: (model_id(c.model), c.kind, c.tier, c.condition, c.currency))
+
+
+def _status_changes(pairs: list[tuple[Price, Price]]) -> list[Change]:
+    """A model newly marked deprecated (or no longer preview): one change per model, not per price."""
+    seen: set[str] = set()
+    changes = []
+    for before, after in pairs:
+        if before.status != after.status and model_id(after.model) not in seen:
+            seen.add(model_id(after.model))
+            changes.append(_change("status", after.key, before, after))
+    return changes
 
 
 def _differs(before: Price, after: Price) -> bool:

@@ -16,7 +16,7 @@ SUSPECT_FACTOR = 100
 # only by tier, condition, currency or unit are two records, never a collision.
 PriceKey = tuple[str, str, str, str, str, str]
 
-ChangeKind = Literal["changed", "added", "removed"]
+ChangeKind = Literal["changed", "added", "removed", "status"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Price:
     free: bool = False
     raw: str = ""
     note: str = ""
+    status: str = ""  # the model's status as the page notes it (deprecated, preview ...); not in the key
 
     @property
     def per_million(self) -> Decimal:

@@ -22,7 +22,7 @@ from monitor.store import Store, target_id
 log = logging.getLogger("monitor.notify")
 
 PER_UNIT = ("image", "request")
-_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2}
+_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3}
 
 
 def redact(url: str) -> str:
@@ -63,6 +63,8 @@ def change_line(change: Change) -> str:
         pct = format_pct(change.pct)
         line = f"{_label(change)}: {old.raw} -> {new.raw} ({normalized}{', ' + pct if pct else ''})"
         return f"{line} [suspect: {change.suspect}]" if change.suspect else line
+    if change.change == "status" and old and new:
+        return f"{change.model}: status {old.status or 'none'} -> {new.status or 'none'}"
     if change.change == "added" and new:
         normal = format_per_million(new.per_million, change.currency, change.unit, new.free)
         return f"{_label(change)}: added at {new.raw} ({normal})"

@@ -41,6 +41,7 @@ _PRICE_COLUMNS: dict[str, Any] = {
     "free": int,
     "raw": str,
     "note": str,
+    "status": str,
 }
 
 
@@ -112,6 +113,8 @@ def m001_initial(db: Database) -> None:
             "old_free": int,
             "new_free": int,
             "suspect": str,  # why the change looks like a unit error, or NULL
+            "old_status": str,
+            "new_status": str,
         },
         pk="id",
         foreign_keys=[("check_id", "checks", "id")],
@@ -460,6 +463,7 @@ def _price_row(source: str, price: Price) -> dict[str, Any]:
         "free": int(price.free),
         "raw": price.raw,
         "note": price.note,
+        "status": price.status,
     }
 
 
@@ -476,6 +480,7 @@ def _price_from_row(row: dict[str, Any]) -> Price:
         free=bool(row["free"]),
         raw=row["raw"],
         note=row["note"] or "",
+        status=row["status"] or "",
     )
 
 
@@ -506,4 +511,6 @@ def _change_row(source: SourceRow, check_id: int, when: str, change: Change) -> 
         "old_free": int(old.free) if old else None,
         "new_free": int(new.free) if new else None,
         "suspect": change.suspect,
+        "old_status": old.status if old else None,
+        "new_status": new.status if new else None,
     }

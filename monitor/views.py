@@ -32,6 +32,7 @@ def price_record(price: Price) -> dict[str, Any]:
         "free": price.free,
         "raw": price.raw,
         "note": price.note,
+        "status": price.status,
     }
 
 
@@ -55,6 +56,8 @@ def change_record(row: dict[str, Any]) -> dict[str, Any]:
         "new_raw": row["new_raw"],
         "url": row["url"],
         "suspect": row["suspect"],
+        "old_status": row["old_status"],
+        "new_status": row["new_status"],
     }
 
 
@@ -75,6 +78,7 @@ def latest_record(row: dict[str, Any]) -> dict[str, Any]:
         "free": bool(row["free"]),
         "raw": row["raw"],
         "since": row["since"],
+        "status": row["status"],
     }
 
 

@@ -116,3 +116,17 @@ def test_unit_switch_at_another_precision_is_no_change() -> None:
     assert same_unit.change == "changed"
     [hand_written] = diff_prices([price("m", "input", "0.004", per=1000)], [price("m", "input", "3.5")])
     assert hand_written.pct == Decimal("-12.5")
+
+
+def test_status_change_is_reported_once_per_model() -> None:
+    """'Claude Opus 3' newly '(deprecated)' on every price row is one status change, prices unchanged."""
+    from monitor.notify import change_line
+
+    old = [price("Claude Opus 3", "input", "15"), price("Claude Opus 3", "output", "75")]
+    new = [
+        price("Claude Opus 3", "input", "15", status="deprecated"),
+        price("Claude Opus 3", "output", "75", status="deprecated"),
+    ]
+    [change] = diff_prices(old, new)
+    assert change.change == "status"
+    assert change_line(change) == "Claude Opus 3: status none -> deprecated"
