@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -77,13 +78,22 @@ def _last_digit_per_million(price: Price) -> Decimal:
     return Decimal(1).scaleb(-_decimals(price.amount)) * MILLION / price.per
 
 
+_FROM_DATE = re.compile(r"\s*\bfrom \d{4}-\d{2}-\d{2}$")
+
+
 def _pair_renames(
     gone: list[Price], came: list[Price]
 ) -> tuple[list[tuple[Price, Price]], list[Price], list[Price]]:
-    """'DeepSeek-R1' gone and 'deepseek-ai/DeepSeek-R1' come, one of each: the same price relabelled."""
+    """A price that left under one label and came back under another, one of each: the same price.
+
+    Two relabels are known: a publisher prefix added or dropped ('DeepSeek-R1' and
+    'deepseek-ai/DeepSeek-R1'), and a 'from DATE' dropped when an announced table goes live (or
+    added when a page announces that today's prices hold from a date).
+    """
 
     def relaxed(price: Price) -> tuple[str, ...]:
-        return (relaxed_model_id(price.model), *price.key[1:])
+        _model, kind, tier, condition, currency, unit = price.key
+        return (relaxed_model_id(price.model), kind, tier, _FROM_DATE.sub("", condition), currency, unit)
 
     gone_by: dict[tuple[str, ...], list[Price]] = {}
     came_by: dict[tuple[str, ...], list[Price]] = {}
@@ -94,13 +104,19 @@ def _pair_renames(
     pairs = [
         (gone_by[k][0], came_by[k][0])
         for k in gone_by.keys() & came_by.keys()
-        if len(gone_by[k]) == 1
-        and len(came_by[k]) == 1
-        # a prefix added or dropped; 'databricks/x' -> 'sambanova/x' is another provider's entry
-        and has_publisher(gone_by[k][0].model) != has_publisher(came_by[k][0].model)
+        if len(gone_by[k]) == 1 and len(came_by[k]) == 1 and _relabel(gone_by[k][0], came_by[k][0])
     ]
     paired = {id(p) for pair in pairs for p in pair}
     return pairs, [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
+
+
+def _relabel(before: Price, after: Price) -> bool:
+    # 'databricks/x' -> 'sambanova/x' is another provider's entry, not a relabel
+    same_model = model_id(before.model) == model_id(after.model) or (
+        has_publisher(before.model) != has_publisher(after.model)
+    )
+    # the relaxed keys already match, so the conditions differ at most by a 'from DATE'
+    return same_model
 
 
 def prices_digest(prices: Iterable[Price]) -> str:

@@ -119,9 +119,60 @@ def context_of(text: str) -> PriceContext:
     )
 
 
+# -- dates: read so that they are never taken for amounts, and so that labels can say from/until -----
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATES = (
+    (re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", re.I), ("m", "d", "y")),
+    (re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\.?,?\s+(\d{{4}})", re.I), ("d", "m", "y")),
+    (re.compile(r"\b(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b"), ("y", "m", "d")),
+    (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"), ("y", "m", "d")),
+)
+
+
+def find_dates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, 'YYYY-MM-DD') of every date written in a text, in any of the forms pages use."""
+    found = []
+    for pattern, order in _DATES:
+        for match in pattern.finditer(text):
+            parts = dict(zip(order, match.groups(), strict=True))
+            month = parts["m"]
+            number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."), 0)
+            day, year = int(parts["d"]), int(parts["y"])
+            if 1 <= number <= 12 and 1 <= day <= 31 and 1990 <= year <= 2100:
+                found.append((match.start(), match.end(), f"{year:04d}-{number:02d}-{day:02d}"))
+    return sorted(found)
+
+
 def find_amounts(text: str) -> list[Decimal]:
-    """Every amount in a text, with unit sizes (1M, 128K), percentages and tiers left out."""
+    """Every amount in a text, with dates, unit sizes (1M, 128K) and percentages left out."""
     text = clean_text(text)
+    for start, end, _when in reversed(find_dates(text)):
+        text = text[:start] + " " + text[end:]
     for pattern, _per, _unit in _UNITS:
         text = pattern.sub(" ", text)
     amounts = []

@@ -73,7 +73,7 @@ async def check_source(source: Source, deps: Deps) -> CheckOutcome:
         return CheckOutcome(source.name, "unchanged")
 
     result = await asyncio.to_thread(
-        extract_prices, source.kind, fetched.text, source.currency, source.json, source.per
+        extract_prices, source.kind, fetched.text, source.currency, source.json, source.per, started[:10]
     )
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices)

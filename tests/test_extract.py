@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from decimal import Decimal
 
@@ -26,6 +27,12 @@ GOLDEN_CASES = [
         "markdown",
         "USD",
         "deepseek_md_v01.txt",
+    ),
+    (
+        "deepseek_docs_mirror/deepseek_pricing_en__v04__2026-08-14__63cc21176c.md",
+        "markdown",
+        "USD",
+        "deepseek_md_v04.txt",
     ),
     (
         "deepseek_docs_mirror/deepseek_pricing_en__v05__2026-08-17__695b91508b.md",
@@ -87,8 +94,16 @@ def render(result: ExtractResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def captured_on(path: str) -> str:
+    """The capture date in a fixture's name (…__v10__2025-03-24__hash.md): the day it was read."""
+    match = re.search(r"__(\d{4}-\d{2}-\d{2})__", path)
+    assert match, path
+    return match.group(1)
+
+
 def _extract(page: str, kind: str, currency: str) -> ExtractResult:
-    return extract_prices(kind, fixture(page).read_text(encoding="utf-8"), currency)
+    text = fixture(page).read_text(encoding="utf-8")
+    return extract_prices(kind, text, currency, as_of=captured_on(page))
 
 
 @pytest.mark.parametrize(

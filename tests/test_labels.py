@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from monitor.extract import extract_prices
-from monitor.extract.labels import clean_model, kind_of, tier_of
+from monitor.extract.labels import clean_model, date_phrase, kind_of, tier_of
 
 
 @pytest.mark.parametrize(
@@ -79,5 +79,44 @@ def test_tiers_inside_one_cell() -> None:
         ("output", "128K-256K", Decimal("20")),
         ("input", ">256K", Decimal("4.8")),
         ("output", ">256K", Decimal("48")),
+    ]
+    assert result.problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("through August 31, 2026", "until 2026-08-31"),
+        ("starting September 1, 2026", "from 2026-09-01"),
+        ("The new prices take effect at 16:00 UTC on August 16, 2026, as follows:", "from 2026-08-16"),
+        ("a 75% discount, extended until 2026/05/31 15:59 UTC.", "until 2026-05-31"),
+        ("于2025年3月31日开始收费。", "from 2025-03-31"),
+        ("2025年4月1日起", "from 2025-04-01"),
+        ("限时免费至2025年5月31日", "until 2025-05-31"),
+        ("Released on May 5, 2026", ""),
+        ("最后更新日期：2024-05-23", ""),
+    ],
+)
+def test_date_phrases(text: str, phrase: str) -> None:
+    """A date said to start or end something is read; a date that only dates the page is not."""
+    assert date_phrase(text) == phrase
+
+
+def test_dates_in_cells_are_conditions_or_notes_never_amounts() -> None:
+    """'starting September 1, 2026' is a future price apart from today's; 'through …' notes today's end."""
+    page = """| Model | Input |
+| --- | --- |
+| m-1 | $2 / MTok |
+| m-1 | $3 / MTok starting September 1, 2026 |
+| m-2 | $0.5 / MTok (through August 31, 2026) |
+| m-3 | $1 / MTok starting January 1, 2026 |
+"""
+    result = extract_prices("markdown", page, "USD", as_of="2026-07-01")
+    got = [(p.model, p.condition, p.per_million, p.note) for p in result.prices]
+    assert got == [
+        ("m-1", "", Decimal(2), ""),
+        ("m-1", "from 2026-09-01", Decimal(3), ""),
+        ("m-2", "", Decimal("0.5"), "until 2026-08-31"),
+        ("m-3", "", Decimal(1), ""),
     ]
     assert result.problems == []

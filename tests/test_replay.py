@@ -21,6 +21,7 @@ from monitor.pipeline import CheckOutcome, Deps, check_source, utc_now
 from monitor.store import Store
 from tests.conftest import GOLDENS, series
 from tests.servers import PageServer
+from tests.test_extract import captured_on
 
 # (folder, file prefix, kind, currency, golden)
 SERIES = [
@@ -53,6 +54,9 @@ def replay_outcomes(
         try:
             for path in versions:
                 server.put("/page", path.read_bytes())
+                # the monitor reads each version on the day it was captured
+                day = captured_on(path.name)
+                deps.clock = lambda day=day: f"{day}T12:00:00+00:00"
                 outcomes.append(await check_source(source, deps))
         finally:
             await deps.fetcher.aclose()

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.html import html_grids, page_text, parse_html
@@ -36,34 +37,34 @@ def page_context(prose: str, currency: str, per: int | None = None) -> PriceCont
     return context
 
 
-def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None) -> Found:
+def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, as_of: str) -> Found:
     context = page_context(prose, currency, per)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []
     for grid in grids:
-        result = prices_from_grid(grid, context)
+        result = prices_from_grid(grid, context, as_of)
         found.extend(result.prices)
         problems.extend(result.problems)
     return found, problems
 
 
-def _html(text: str, currency: str, per: int | None, _options: JsonOptions | None) -> Found:
+def _html(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
     tree = parse_html(text)
-    return _from_tables(html_grids(tree), page_text(tree), currency, per)
+    return _from_tables(html_grids(tree), page_text(tree), currency, per, as_of)
 
 
-def _markdown(text: str, currency: str, per: int | None, _options: JsonOptions | None) -> Found:
+def _markdown(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
     grids, prose = markdown_grids(text)
-    return _from_tables(grids, prose, currency, per)
+    return _from_tables(grids, prose, currency, per, as_of)
 
 
-def _json(text: str, currency: str, _per: int | None, options: JsonOptions | None) -> Found:
+def _json(text: str, currency: str, _per: int | None, options: JsonOptions | None, _as_of: str) -> Found:
     result = extract_json(text, currency, options or JsonOptions())
     return [(p, "") for p in result.prices], result.problems
 
 
 # source kind -> reader of a page's text
-EXTRACTORS: dict[str, Callable[[str, str, int | None, JsonOptions | None], Found]] = {
+EXTRACTORS: dict[str, Callable[[str, str, int | None, JsonOptions | None, str], Found]] = {
     "html": _html,
     "markdown": _markdown,
     "json": _json,
@@ -71,11 +72,18 @@ EXTRACTORS: dict[str, Callable[[str, str, int | None, JsonOptions | None], Found
 
 
 def extract_prices(
-    kind: str, text: str, currency: str, options: JsonOptions | None = None, per: int | None = None
+    kind: str,
+    text: str,
+    currency: str,
+    options: JsonOptions | None = None,
+    per: int | None = None,
+    as_of: str | None = None,
 ) -> ExtractResult:
     """Every price on a page of the given kind. `currency`, and `per` (tokens a price is for) where the
-    source sets it, are assumed where the page does not say."""
-    found, problems = EXTRACTORS[kind](text, currency, per, options)
+    source sets it, are assumed where the page does not say; `as_of` (YYYY-MM-DD, default today in
+    UTC) is the day the page is read, which tells a price announced for later from today's."""
+    day = as_of or datetime.now(UTC).date().isoformat()
+    found, problems = EXTRACTORS[kind](text, currency, per, options, day)
     prices, collisions = _resolve_collisions(found)
     return ExtractResult(prices=prices, problems=problems + collisions)
 

@@ -17,6 +17,7 @@ from monitor.extract.labels import (
     DISCOUNT,
     FREE_PROMO,
     clean_model,
+    date_phrase,
     kind_of,
     row_kind,
     split_tiers,
@@ -38,6 +39,7 @@ class Grid:
 
     rows: list[list[Cell]]
     section: str = ""
+    preamble: str = ""  # the sentence just above the table ('The new prices take effect on …:')
     # Markdown converters drop the cells a rowspan covered; HTML grids are already whole.
     collapsed_spans: bool = False
 
@@ -51,6 +53,9 @@ class GridPrices:
 _MODEL_HEADER = re.compile(r"^(?:models?|model names?|model ids?|模型|模型名称|模型名|名称)$", re.I)
 # A generic price column: its cells say which kind each price is (输入 ..., 输出 ...).
 _PRICE_HEADER = re.compile(r"price|pricing|cost|价格|计费说明|定价|费用|单价", re.I)
+PROMO_FREE = "限时免费"  # the note on a price that is free for a limited time, beside its list price
+_FROM_DATE = re.compile(r"\s*\bfrom (\d{4}-\d{2}-\d{2})$")
+_PRICE_WORDS = re.compile(r"price|pricing|billing|价格|收费|计费|定价", re.I)
 
 _SEGMENT_LABEL = re.compile(
     r"(缓存未命中|缓存命中|命中缓存|输入|输出|cache\s*miss|cache\s*hits?|cached\s*input|input|output)"
@@ -63,8 +68,34 @@ def _header_text(cell: Cell) -> str:
     return clean_text(cell.text.replace("\n", " ")).strip("* ")
 
 
-def prices_from_grid(grid: Grid, page: PriceContext) -> GridPrices:
-    """Read every price in one table, or nothing where it is not a price table."""
+def prices_from_grid(grid: Grid, page: PriceContext, as_of: str) -> GridPrices:
+    """Read every price in one table, or nothing where it is not a price table.
+
+    `as_of` (YYYY-MM-DD) is the day the page is read: a price announced 'from' a later day is a
+    future price, kept apart from today's; one 'from' a day already past is simply today's price.
+    """
+    found = _read_grid(grid, page)
+    starting = date_phrase(grid.preamble) if _PRICE_WORDS.search(grid.preamble) else ""
+    prices = []
+    for price, section in found.prices:
+        if starting.startswith("from ") and price.note == PROMO_FREE:
+            # '于2025年3月31日开始收费' over 限时免费 rows: the free price is today's, until that day
+            price = replace(price, note=f"{price.note} until {starting[5:]}")
+        elif starting.startswith("from "):
+            price = replace(price, condition=f"{price.condition} {starting}".strip())
+        prices.append((replace(price, condition=_future_only(price.condition, as_of)), section))
+    found.prices = prices
+    return found
+
+
+def _future_only(condition: str, as_of: str) -> str:
+    match = _FROM_DATE.search(condition)
+    if match and match.group(1) <= as_of:
+        return condition[: match.start()].strip()
+    return condition
+
+
+def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
     rows = [row for row in grid.rows if any(c.text.strip() for c in row)]
     if len(rows) < 2:
         return GridPrices()
@@ -229,6 +260,11 @@ def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
 def _add(
     out: GridPrices, slot: _Slot, text: str, context: PriceContext, note: str = "", promo_free: bool = False
 ) -> None:
+    dated = date_phrase(text)
+    if dated.startswith("from "):  # 'starting September 1, 2026': a price not in force yet
+        slot = replace(slot, condition=f"{slot.condition} {dated}".strip())
+    elif dated:  # 'through August 31, 2026': the price now, and when it ends
+        note = f"{note} {dated}".strip()
     try:
         parsed = parse_price(text, context)
     except PriceParseError as exc:
@@ -241,7 +277,7 @@ def _add(
     if promo_free and not parsed.free:
         # 限时免费 beside the list price: the price now is 0, the list price is kept beside it.
         free = replace(parsed, amount=Decimal(0), free=True, raw="限时免费")
-        out.prices.append((_price(slot, free, "限时免费"), slot.section))
+        out.prices.append((_price(slot, free, PROMO_FREE), slot.section))
         slot = replace(slot, condition=f"{slot.condition} list".strip())
     out.prices.append((_price(slot, parsed, note), slot.section))
 

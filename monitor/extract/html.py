@@ -22,7 +22,7 @@ def html_grids(tree: LexborHTMLParser) -> list[Grid]:
     grids = []
     for table in tree.css("table"):
         rows = [tr for tr in table.css("tr") if _owning_table(tr) == table]
-        grids.append(Grid(rows=_expand(rows), section=_section_of(table)))
+        grids.append(Grid(rows=_expand(rows), section=_section_of(table), preamble=_preamble_of(table)))
     return grids
 
 
@@ -75,6 +75,16 @@ def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
             col += 1
         grid.append(out)
     return grid
+
+
+def _preamble_of(table: LexborNode) -> str:
+    """The text of the element just before the table (a sentence introducing it), if any."""
+    sibling = table.prev
+    while sibling is not None and (sibling.tag == "-text" and not (sibling.text() or "").strip()):
+        sibling = sibling.prev
+    if sibling is None or sibling.tag in _HEADINGS or sibling.tag == "table":
+        return ""
+    return (sibling.text(separator=" ") or "").strip()[-300:]
 
 
 def _section_of(table: LexborNode) -> str:

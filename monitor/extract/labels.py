@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from monitor.normalize import clean_text
+from monitor.normalize import clean_text, find_dates
 
 # The kind of price a label names; order matters (cache miss before cache hit before input).
 _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -154,3 +154,26 @@ def clean_model(text: str) -> tuple[str, str]:
     if status:
         name = name[: status.start()]
     return name.strip(" *:："), status.group(1).lower() if status else ""
+
+
+# -- dates ---------------------------------------------------------------------------------------
+
+_UNTIL_BEFORE = re.compile(r"(?:until|through|thru|till|ends?|ending|expires?|截至|截止|至|到)\W{0,3}$", re.I)
+_FROM_BEFORE = re.compile(
+    r"(?:from|starting|starts|start|effective|take effect|takes effect|beginning|as of)\b[^.。]{0,20}$", re.I
+)
+_FROM_AFTER = re.compile(r"^[^.。,，]{0,12}?(?:起|开始|生效)")
+_UNTIL_AFTER = re.compile(r"^[^.。,，]{0,6}?(?:截止|结束|止|为止)")
+
+
+def date_phrase(text: str) -> str:
+    """'through August 31, 2026' -> 'until 2026-08-31'; 'take effect … on August 16, 2026' or
+    '2025年3月31日开始' -> 'from 2026-08-16'. A date with no such word says nothing: ''."""
+    flat = clean_text(text)
+    for start, end, when in find_dates(flat):
+        before, after = flat[max(0, start - 60) : start], flat[end:]
+        if _UNTIL_BEFORE.search(before) or _UNTIL_AFTER.match(after):
+            return f"until {when}"
+        if _FROM_BEFORE.search(before) or _FROM_AFTER.match(after):
+            return f"from {when}"
+    return ""

@@ -45,7 +45,8 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
                 if not _SEPARATOR.match(lines[i]):
                     rows.append(_cells(lines[i]))
                 i += 1
-            grids.append(Grid(rows=rows, section=section, collapsed_spans=True))
+            preamble = next((p for p in reversed(prose[-4:]) if p.strip()), "")
+            grids.append(Grid(rows=rows, section=section, preamble=preamble, collapsed_spans=True))
             continue
         prose.append(line)
         i += 1
