@@ -41,6 +41,18 @@ GOLDEN_CASES = [
         "deepseek_md_v05.txt",
     ),
     (
+        "pricing_pages_captured/siliconflow_pricing__v01__2026-05-08__618e39f09d.html",
+        "html",
+        "USD",
+        "siliconflow_flattened.txt",
+    ),
+    (
+        "pricing_pages_captured/anthropic_pricing_claude_com__2026-05-08__d1507e12fb.html",
+        "html",
+        "USD",
+        "anthropic_claude_com_cards.txt",
+    ),
+    (
         "anthropic_pricing_page_mirror/anthropic_pricing_md__v01__2025-12-11__25260f80f7.md",
         "markdown",
         "USD",
@@ -208,6 +220,50 @@ def test_model_names_lose_footnotes_and_status_marks() -> None:
     assert [p.model for p in extract_prices("markdown", page, "USD").prices] == [
         "deepseek-v4-flash",
         "Claude Opus 3",
+    ]
+
+
+def test_model_cards_with_the_label_on_the_price_line() -> None:
+    """A heading per model and lines such as '输入单价 8元 / M' are a card layout."""
+    page = """## 定价
+
+### kimi-k2-0905
+上下文 256K
+- 输入单价 4元 / M
+- 缓存命中 1元 / M
+- 输出单价 16元 / M
+
+### moonshot-v1-8k
+输入单价 2元 / M
+输出单价 10元 / M
+"""
+    result = extract_prices("markdown", page, "CNY")
+    got = [(p.model, p.kind, p.per_million, p.currency) for p in result.prices]
+    assert got == [
+        ("kimi-k2-0905", "input", Decimal(4), "CNY"),
+        ("kimi-k2-0905", "cached_input", Decimal(1), "CNY"),
+        ("kimi-k2-0905", "output", Decimal(16), "CNY"),
+        ("moonshot-v1-8k", "input", Decimal(2), "CNY"),
+        ("moonshot-v1-8k", "output", Decimal(10), "CNY"),
+    ]
+
+
+def test_flattened_row_that_does_not_fit_is_reported() -> None:
+    """A flattened row with fewer prices than price columns is reported, never mapped by guess."""
+    page = "\n".join(
+        [
+            *["Model Name", "Input", "Cached Input", "Output", "a-1", "$1", "$0.1", "$2", "b-2", "$1", "$2"],
+            "Prices are per 1M tokens.",
+        ]
+    )
+    result = extract_prices("markdown", page, "USD")
+    assert [(p.model, p.kind, p.per_million) for p in result.prices] == [
+        ("a-1", "input", Decimal(1)),
+        ("a-1", "cached_input", Decimal("0.1")),
+        ("a-1", "output", Decimal(2)),
+    ]
+    assert result.problems == [
+        "b-2: 2 values under 3 columns (Input, Cached Input, Output); not guessing which is which"
     ]
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from monitor.extract.flat import card_prices, flattened_grids, text_lines
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.html import html_grids, page_text, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
@@ -19,7 +20,8 @@ __all__ = ["EXTRACTORS", "PRESETS", "JsonOptions", "extract_prices"]
 
 # A sentence where a page states the unit of all its prices.
 _UNIT_SENTENCE = re.compile(
-    r"(?:in units of|prices? (?:are|listed)[^.\n]{0,60}?|价格单位|计价单位|单位[为是:：])[^.\n。]{0,40}",
+    r"(?:in units of|prices?(?: shown| listed)? (?:are|listed)[^.\n]{0,60}?|价格单位|计价单位|单位[为是:：])"
+    r"[^.\n。]{0,40}",
     re.I,
 )
 
@@ -50,12 +52,26 @@ def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, 
 
 def _html(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
     tree = parse_html(text)
-    return _from_tables(html_grids(tree), page_text(tree), currency, per, as_of)
+    prose = page_text(tree)
+    found = _from_tables(html_grids(tree), prose, currency, per, as_of)
+    return found if found[0] else _without_tables(prose, currency, per, as_of, found[1])
+
+
+def _without_tables(prose: str, currency: str, per: int | None, as_of: str, problems: list[str]) -> Found:
+    """A page with no price table: flattened tables, then model cards."""
+    lines = text_lines(prose)
+    grids, flat_problems = flattened_grids(lines)
+    found, more = _from_tables(grids, prose, currency, per, as_of)
+    if not found:
+        cards = card_prices(lines, page_context(prose, currency, per))
+        found, more = cards.prices, cards.problems
+    return found, problems + flat_problems + more
 
 
 def _markdown(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
     grids, prose = markdown_grids(text)
-    return _from_tables(grids, prose, currency, per, as_of)
+    found = _from_tables(grids, prose, currency, per, as_of)
+    return found if found[0] else _without_tables(prose, currency, per, as_of, found[1])
 
 
 def _json(text: str, currency: str, _per: int | None, options: JsonOptions | None, _as_of: str) -> Found:

@@ -27,8 +27,9 @@ def html_grids(tree: LexborHTMLParser) -> list[Grid]:
 
 
 def page_text(tree: LexborHTMLParser) -> str:
+    """The page's text, one text node per line (so a flattened table keeps its cells apart)."""
     body = tree.body or tree.root
-    return body.text(separator=" ") if body is not None else ""
+    return body.text(separator="\n") if body is not None else ""
 
 
 def _owning_table(node: LexborNode) -> LexborNode | None:

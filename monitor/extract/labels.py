@@ -19,9 +19,12 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"batch\w*\s*output|批量\w*输出|批处理\w*输出", "batch_output"),
         (r"\b5\s*m(?:in\w*)?\s*cache\s*writes?|cache\s*writes?\s*\(?5\s*m", "cache_write_5m"),
         (r"\b1\s*h(?:our)?\s*cache\s*writes?|cache\s*writes?\s*\(?1\s*h", "cache_write_1h"),
-        (r"cache\s*writes?|缓存写入|写入缓存", "cache_write"),
+        (r"cache\s*writes?|caching\W+write|缓存写入|写入缓存", "cache_write"),
         (r"cache\s*miss|缓存未命中|未命中缓存", "input"),
-        (r"cache\s*(?:hits?|reads?)|cached\s*input|缓存命中|命中缓存|缓存输入", "cached_input"),
+        (
+            r"cache\s*(?:hits?|reads?)|caching\W+read|cached\s*input|缓存命中|命中缓存|缓存输入",
+            "cached_input",
+        ),
         (r"\binput\b|\bprompt\b|输入", "input"),
         (r"\boutput\b|\bcompletion\b|输出", "output"),
     )

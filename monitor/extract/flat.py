@@ -1,0 +1,165 @@
+"""Pages without table markup, read as lines of text: flattened tables and model cards.
+
+A converter or a script-drawn page often leaves a table as one cell per line (SiliconFlow: 'Model
+Name', 'Input', 'Output', then 'DeepSeek-V3.2', '$', '0.27' ...), or shows each model as a card (a
+name, then 'Input' and '$5 / MTok'). Both are read only where a page has no price table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from monitor.errors import PriceParseError
+from monitor.extract.grid import Cell, Grid, GridPrices
+from monitor.extract.labels import clean_model, kind_of
+from monitor.models import Price
+from monitor.normalize import PriceContext, clean_text, context_of, find_amounts, parse_price
+
+_MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
+_MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|>\s*)")
+# '上下文 256K', 'Context window 200K': a line about a model, not its name
+_SPEC = re.compile(r"上下文|窗口|context|window|length|max|\s\d+(?:\.\d+)?\s*[KkMm]$", re.I)
+_LINK = re.compile(r"^\[([^\]]*)\]\([^)]*\)$")
+_ACTIONS = re.compile(r"^(?:actions?|操作|details?|详情|try it|api)$", re.I)
+_CURRENCY_ONLY = re.compile(r"^(?:\$|US\$|¥|￥|€|元)$")
+_NUMBER_ONLY = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+_UNIT_ONLY = re.compile(r"^(?:/|per\b|每|元/)", re.I)
+# A model name: letters and a digit, at most four words, not a sentence ('Prices shown are per 1M.').
+_MODEL_LIKE = re.compile(
+    r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)(?!(?:\S+\s+){4})[\w .:/+()（）-]{2,40}(?<!\.)$"
+)
+
+
+def text_lines(text: str) -> list[str]:
+    """Non-empty lines, price fragments glued back: '$', '0.27' -> '$0.27'; '5', '/ MTok' -> '5 / MTok'."""
+    raw = [_MARKUP.sub("", clean_text(line)).replace("**", "").strip() for line in text.splitlines()]
+    lines: list[str] = []
+    for line in (x for x in raw if x):
+        link = _LINK.match(line)
+        if link:
+            line = link.group(1) or "link"
+        if lines and (
+            _CURRENCY_ONLY.match(lines[-1]) or (_UNIT_ONLY.match(line) and _ends_with_number(lines[-1]))
+        ):
+            lines[-1] = f"{lines[-1]}{'' if _CURRENCY_ONLY.match(lines[-1]) else ' '}{line}"
+        else:
+            lines.append(line)
+    return lines
+
+
+def _ends_with_number(line: str) -> bool:
+    return bool(re.search(r"\d$", line)) and len(line) <= 12
+
+
+def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
+    """Tables left as one cell per line, rebuilt as grids; rows that do not fit are reported."""
+    grids: list[Grid] = []
+    problems: list[str] = []
+    i = 0
+    while i < len(lines):
+        if not _MODEL_HEADER.match(lines[i]):
+            i += 1
+            continue
+        header = [lines[i]]
+        j = i + 1
+        while j < len(lines) and len(lines[j]) <= 30 and not re.search(r"\d", lines[j]):
+            header.append(lines[j])
+            j += 1
+        has_actions = bool(_ACTIONS.match(header[-1]))
+        if not 3 <= len(header) <= 12 or not any(kind_of(h) for h in header):
+            i = j  # a menu or a list of names, not a price table's header
+            continue
+        rows: list[list[Cell]] = []
+        while j < len(lines) and _MODEL_LIKE.match(lines[j]) and not find_amounts(lines[j])[1:]:
+            row, j = _take_row(lines, j, len(header), has_actions)
+            ended_with_action = has_actions and bool(_ACTIONS.match(row[-1]))
+            if len(row) == len(header) or (
+                has_actions and not ended_with_action and len(row) == len(header) - 1
+            ):
+                rows.append([Cell(x) for x in row])
+            else:
+                problems.append(
+                    f"{row[0]}: {len(row) - 1} values under {len(header) - 1} columns "
+                    f"({', '.join(header[1:])}); not guessing which is which"
+                )
+        if rows:
+            grids.append(Grid(rows=[[Cell(h) for h in header], *rows]))
+        i = j
+    return grids, problems
+
+
+def _take_row(lines: list[str], start: int, width: int, has_actions: bool) -> tuple[list[str], int]:
+    """One row: up to the Actions link where the table has one, else `width` lines."""
+    row = [lines[start]]
+    j = start + 1
+    while j < len(lines) and len(row) < width:
+        if has_actions and _ACTIONS.match(lines[j]):
+            return [*row, lines[j]], j + 1
+        if (
+            _MODEL_LIKE.match(lines[j])
+            and not re.match(r"^[\d.,]+\s*[KkMm]?$", lines[j])
+            and not _priced(lines[j])
+        ):
+            break  # the next model: this row was short
+        if len(lines[j]) > 24 and not _priced(lines[j]):
+            break  # a sentence after the table: the table ended
+        row.append(lines[j])
+        j += 1
+    return row, j
+
+
+def _priced(line: str) -> bool:
+    stated = context_of(line)
+    return bool(find_amounts(line)) and bool(stated.currency or stated.per)
+
+
+@dataclass
+class _Card:
+    model: str = ""
+    status: str = ""
+    labels: list[str] = field(default_factory=list)
+
+
+def card_prices(lines: list[str], page: PriceContext) -> GridPrices:
+    """Model cards: a name line, then label lines ('Input', 'Prompt caching', 'Write') each followed
+    by a price line that states its currency or unit ('$5 / MTok', '8元 / M')."""
+    out = GridPrices()
+    card = _Card()
+    for line in lines:
+        if _priced(line):
+            lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
+            if lead.strip() and kind_of(lead):
+                card.labels.append(lead.strip())
+            if not card.model or not card.labels:
+                continue
+            label = card.labels[-1]
+            kind = kind_of(label) or kind_of(" ".join(card.labels[-2:]))
+            if kind is None:
+                continue
+            try:
+                parsed = parse_price(line, page)
+            except PriceParseError as exc:
+                out.problems.append(f"{card.model} / {label}: {exc}")
+                card.labels.pop()
+                continue
+            if parsed is not None:
+                price = Price(
+                    model=card.model,
+                    kind=kind,
+                    amount=parsed.amount,
+                    currency=parsed.currency,
+                    per=parsed.per,
+                    unit=parsed.unit,
+                    free=parsed.free,
+                    raw=parsed.raw,
+                    status=card.status,
+                )
+                out.prices.append((price, ""))
+            card.labels.pop()
+        elif _MODEL_LIKE.match(line) and not kind_of(line) and not _SPEC.search(line):
+            model, status = clean_model(line)
+            card = _Card(model=model, status=status)
+        elif len(line) <= 60 and not re.search(r"\d", line):
+            card.labels.append(line)
+    return out
