@@ -271,3 +271,32 @@ if __name__ == "__main__":  # regenerate the goldens, then review every changed 
     for page, kind, currency, golden in GOLDEN_CASES:
         (GOLDENS / golden).write_text(render(_extract(page, kind, currency)), encoding="utf-8")
         print(f"wrote {golden}", file=sys.stderr)
+
+
+def test_gemini_page_spot_checks() -> None:
+    """Gemini's page: a Type column, tiers in headers, Global / Non-global prices in one cell.
+
+    Spot checks read against the captured page (its ~600 prices are not one reviewed golden).
+    """
+    page = "pricing_pages_captured/gemini_pricing__v01__2026-05-08__d1507e12fb.html"
+    prices = {
+        (p.model, p.kind, p.tier, p.condition): p.per_million for p in _extract(page, "html", "USD").prices
+    }
+    pro = "Gemini 3.1 Pro Preview (Standard)"
+    assert [
+        prices[(pro, kind, tier, "")]
+        for kind in ("input", "cached_input", "output")
+        for tier in ("<=200K", ">200K")
+    ] == [
+        Decimal(2),
+        Decimal(4),
+        Decimal("0.2"),
+        Decimal("0.4"),
+        Decimal(12),
+        Decimal(18),
+    ]
+    lite = "Gemini 3.1 Flash-Lite (Standard)"
+    assert prices[(lite, "input", "<=200K", "global")] == Decimal("0.25")
+    assert prices[(lite, "input", "<=200K", "non-global")] == Decimal("0.275")
+    assert prices[(lite, "input_audio", "<=200K", "global")] == Decimal("0.5")
+    assert prices[(lite, "cached_input_audio", "<=200K", "non-global")] == Decimal("0.055")

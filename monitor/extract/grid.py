@@ -162,6 +162,9 @@ def _read_rows(
                 continue  # a cell spanning into the model column is a name, never a price
             label = header[j]
             kind = kind_of(label) or (labelled_kind if _PRICE_HEADER.search(label) else None)
+            if kind == "cached_input" and labelled_kind and labelled_kind.startswith("input_"):
+                # a cached-input column on an 'Input (audio)' row is the audio's cached price
+                kind = f"cached_{labelled_kind}"
             stated = context_of(label)
             priced = bool(_PRICE_HEADER.search(label) or stated.currency or stated.per)
             if not priced and (kind is None or not _names_money(cell.text)):
@@ -208,6 +211,15 @@ def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) 
         for tier, body in tiers:
             _read_cell(out, Cell(body), replace(slot, tier=tier, where=f"{slot.where} [{tier}]"), context)
         return
+    variants = _split_variants(text)
+    if variants:
+        # '$0.25 (Global)<br>$0.275 (Non-global)': one price per named variant, as its condition
+        for name, body in variants:
+            variant = f"{slot.condition} {name}".strip()
+            _read_cell(
+                out, Cell(body), replace(slot, condition=variant, where=f"{slot.where} [{name}]"), context
+            )
+        return
     segments = _split_labelled(text)
     if segments:
         prefix, labelled = segments
@@ -237,6 +249,22 @@ def _names_money(text: str) -> bool:
 def _kind_from_unit(text: str, context: PriceContext) -> str | None:
     unit = context.merged(context_of(text)).unit
     return {"image": "per_image", "request": "per_request"}.get(unit or "")
+
+
+_VARIANT = re.compile(
+    r"^(?P<price>.*?\d.*?)\s*[(（](?P<name>[A-Za-z\u4e00-\u9fff][\w .\-\u4e00-\u9fff]{1,24})[)）]\W*$"
+)
+
+
+def _split_variants(text: str) -> list[tuple[str, str]] | None:
+    """Lines 'price (name)', two or more: [('global', '$0.25'), ('non-global', '$0.275')]."""
+    lines = [clean_text(line) for line in text.splitlines() if clean_text(line)]
+    if len(lines) < 2:
+        return None
+    found = [_VARIANT.match(line) for line in lines]
+    if not all(found):
+        return None
+    return [(m.group("name").strip().lower(), m.group("price")) for m in found if m]
 
 
 def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
