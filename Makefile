@@ -20,8 +20,8 @@ check: $(STAMP)
 	$(BIN)/monitor check
 
 lint: $(STAMP)
-	$(BIN)/ruff check monitor tests
-	$(BIN)/ruff format --check monitor tests
+	$(BIN)/ruff check monitor tests bench
+	$(BIN)/ruff format --check monitor tests bench
 	$(BIN)/mypy
 
 test: lint

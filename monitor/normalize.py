@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from monitor.errors import PriceParseError
 from monitor.models import MILLION, normalize_decimal
@@ -82,6 +83,7 @@ class ParsedPrice:
         return normalize_decimal(self.amount * MILLION / self.per)
 
 
+@lru_cache(maxsize=8192)
 def clean_text(text: str) -> str:
     """Full-width to half-width (NFKC), one space between words, no markup leftovers."""
     text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
@@ -109,6 +111,7 @@ def find_currency(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def context_of(text: str) -> PriceContext:
     """The unit and currency a header or a page sentence states."""
     unit = find_unit(text)
@@ -146,6 +149,7 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_YEAR = re.compile(r"\d{4}")
 _DATES = (
     (re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", re.I), ("m", "d", "y")),
     (re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\.?,?\s+(\d{{4}})", re.I), ("d", "m", "y")),
@@ -156,6 +160,8 @@ _DATES = (
 
 def find_dates(text: str) -> list[tuple[int, int, str]]:
     """(start, end, 'YYYY-MM-DD') of every date written in a text, in any of the forms pages use."""
+    if not _YEAR.search(text):
+        return []
     found = []
     for pattern, order in _DATES:
         for match in pattern.finditer(text):

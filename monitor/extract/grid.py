@@ -131,18 +131,40 @@ class _Slot:
     status: str = ""  # the model's status note: deprecated, preview ...
 
 
+@dataclass(frozen=True)
+class _Column:
+    """What a header cell says, worked out once per table rather than once per row."""
+
+    label: str
+    kind: str | None
+    price_header: bool  # 价格 / Price / 计费说明: a column of prices whose kind the row or cell says
+    stated: PriceContext  # the unit and currency the header states
+    tier: str
+
+    @classmethod
+    def of(cls, label: str) -> _Column:
+        return cls(
+            label, kind_of(label), bool(_PRICE_HEADER.search(label)), context_of(label), tier_of(label)
+        )
+
+    @property
+    def priced(self) -> bool:
+        return self.price_header or bool(self.stated.currency or self.stated.per)
+
+
 def _read_rows(
     rows: list[list[Cell]], model_col: int, page: PriceContext, section: str, collapsed: bool
 ) -> GridPrices:
-    header = [_header_text(c) for c in rows[0]]
+    columns = [_Column.of(_header_text(c)) for c in rows[0]]
+    width = len(columns)
     out = GridPrices()
     previous: list[Cell] = []
     for row in rows[1:]:
-        if collapsed and 2 <= len(row) < len(header) and previous:
+        if collapsed and 2 <= len(row) < width and previous:
             # A converter collapsed a rowspan: the missing leading cells are the row above's.
-            row = previous[: len(header) - len(row)] + row
+            row = previous[: width - len(row)] + row
         previous = row
-        if model_col >= len(row) or len(row) < len(header):
+        if model_col >= len(row) or len(row) < width:
             continue  # a group heading row (one cell spanning the table) holds no price
         model_cell = row[model_col]
         model, status = clean_model(model_cell.text)
@@ -150,28 +172,26 @@ def _read_rows(
             continue  # a repeated header row
         labels = [
             clean_text(c.text)
-            for j, c in enumerate(row[: len(header)])
-            if j != model_col and not kind_of(header[j]) and not _PRICE_HEADER.search(header[j])
+            for j, c in enumerate(row[:width])
+            if j != model_col and not columns[j].kind and not columns[j].price_header
         ]
         condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
         # Gemini's layout: a Type column says which kind of price the row holds.
         labelled_kind = next((k for k in map(row_kind, labels) if k), None)
         row_says_free = any(FREE_PROMO.search(x) for x in labels)
-        for j, cell in enumerate(row):
-            if j == model_col or j >= len(header) or cell is model_cell:
+        for j, cell in enumerate(row[:width]):
+            column = columns[j]
+            if j == model_col or cell is model_cell:
                 continue  # a cell spanning into the model column is a name, never a price
-            label = header[j]
-            kind = kind_of(label) or (labelled_kind if _PRICE_HEADER.search(label) else None)
+            kind = column.kind or (labelled_kind if column.price_header else None)
             if kind == "cached_input" and labelled_kind and labelled_kind.startswith("input_"):
                 # a cached-input column on an 'Input (audio)' row is the audio's cached price
                 kind = f"cached_{labelled_kind}"
-            stated = context_of(label)
-            priced = bool(_PRICE_HEADER.search(label) or stated.currency or stated.per)
-            if not priced and (kind is None or not _names_money(cell.text)):
+            if not column.priced and (kind is None or not _names_money(cell.text)):
                 continue  # 'Input tokens per tool definition: 735 tokens' is not a price
-            where = f"{model} / {label or f'column {j + 1}'}"
-            slot = _Slot(model, kind, tier_of(label), condition, where, section, row_says_free, status)
-            _read_cell(out, cell, slot, page.merged(stated))
+            where = f"{model} / {column.label or f'column {j + 1}'}"
+            slot = _Slot(model, kind, column.tier, condition, where, section, row_says_free, status)
+            _read_cell(out, cell, slot, page.merged(column.stated))
     return out
 
 
@@ -205,13 +225,13 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, section: str, coll
 
 def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) -> None:
     text = cell.text
-    tiers = split_tiers(text)
+    tiers = split_tiers(text) if (":" in text or "：" in text) else None
     if tiers:
         # '输入<=32k：输入 6 元/百万 tokens，输出 24 元/百万 tokens<br>32k<输入<=128k：…'
         for tier, body in tiers:
             _read_cell(out, Cell(body), replace(slot, tier=tier, where=f"{slot.where} [{tier}]"), context)
         return
-    variants = _split_variants(text)
+    variants = _split_variants(text) if "\n" in text else None
     if variants:
         # '$0.25 (Global)<br>$0.275 (Non-global)': one price per named variant, as its condition
         for name, body in variants:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from monitor.normalize import clean_text, find_dates
 
@@ -66,6 +67,7 @@ _STATUS = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def kind_of(label: str) -> str | None:
     """The kind of price a label names; a tier phrase ('<= 200K input tokens') does not count."""
     label = clean_text(label)
@@ -77,6 +79,7 @@ def kind_of(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def row_kind(label: str) -> str | None:
     """'Input (audio)' -> input_audio, 'Image Output' -> output_image, 'Text output (...)' -> output."""
     kind = kind_of(label) if len(label) <= 60 else None
@@ -89,6 +92,7 @@ def row_kind(label: str) -> str | None:
     return kind
 
 
+@lru_cache(maxsize=8192)
 def tier_of(label: str) -> str:
     """The context-length tier a label states, as '<=32K', '32K-128K' or '>128K'; '' where none."""
     text = clean_text(label)
