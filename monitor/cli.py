@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
 
@@ -19,8 +19,6 @@ from monitor.errors import ConfigError, MonitorError
 from monitor.extract import EXTRACTORS, PRESETS, JsonOptions, extract_prices
 from monitor.notify import change_line
 from monitor.pipeline import check_sources, make_deps
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -147,12 +145,7 @@ def _store(ctx: click.Context) -> Any:
 def log(ctx: click.Context, source_name: str | None, since: str | None, as_json: bool) -> None:
     """Show the change log: every price changed, added or removed."""
     records = [views.change_record(r) for r in _store(ctx).changes(source_name, _since(since))]
-    if as_json:
-        click.echo(views.dumps(records))
-    elif records:
-        click.echo(views.table(views.CHANGE_HEADER, [views.change_row(r) for r in records]))
-    else:
-        click.echo("no changes recorded", err=True)
+    _show(records, as_json, views.CHANGE_HEADER, views.change_row, "no changes recorded")
 
 
 @cli.command()
@@ -161,12 +154,25 @@ def log(ctx: click.Context, source_name: str | None, since: str | None, as_json:
 def prices(ctx: click.Context, as_json: bool) -> None:
     """Show the latest known price of every model."""
     records = [views.latest_record(r) for r in _store(ctx).all_latest_prices()]
+    _show(
+        records, as_json, views.PRICE_HEADER, views.price_row, "no prices recorded yet: run `monitor check`"
+    )
+
+
+def _show(
+    records: list[dict[str, Any]],
+    as_json: bool,
+    header: list[str],
+    row: Callable[[dict[str, Any]], list[str]],
+    empty: str,
+) -> None:
+    """Records as a JSON list for scripts, or as a table for people (a note on stderr when none)."""
     if as_json:
         click.echo(views.dumps(records))
     elif records:
-        click.echo(views.table(views.PRICE_HEADER, [views.price_row(r) for r in records]))
+        click.echo(views.table(header, [row(r) for r in records]))
     else:
-        click.echo("no prices recorded yet: run `monitor check`", err=True)
+        click.echo(empty, err=True)
 
 
 @cli.command()

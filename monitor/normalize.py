@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from monitor.errors import PriceParseError
-from monitor.models import MILLION, normalize_decimal
+from monitor.models import MILLION, Price, normalize_decimal
 
 # Texts that say "no price here" rather than a price we failed to read.
 _NOT_A_PRICE = re.compile(r"^(?:n/?a|-+|—+|–+|/|none|not available|不支持|暂不支持|暂无|无|x|✗|✓)?$", re.I)
@@ -81,6 +81,25 @@ class ParsedPrice:
     @property
     def per_million(self) -> Decimal:
         return normalize_decimal(self.amount * MILLION / self.per)
+
+    def to_price(
+        self, model: str, kind: str, tier: str = "", condition: str = "", note: str = "", status: str = ""
+    ) -> Price:
+        """The record this reading makes for one model and kind of price."""
+        return Price(
+            model=model,
+            kind=kind,
+            amount=self.amount,
+            currency=self.currency,
+            per=self.per,
+            unit=self.unit,
+            tier=tier,
+            condition=condition,
+            free=self.free,
+            raw=self.raw,
+            note=note,
+            status=status,
+        )
 
 
 @lru_cache(maxsize=8192)

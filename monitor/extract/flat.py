@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from monitor.errors import PriceParseError
 from monitor.extract.grid import Cell, Grid, GridPrices
 from monitor.extract.labels import clean_model, kind_of
-from monitor.models import Price
 from monitor.normalize import PriceContext, clean_text, context_of, find_amounts, parse_price
 
 _MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
@@ -144,18 +143,7 @@ def card_prices(lines: list[str], page: PriceContext) -> GridPrices:
                 card.labels.pop()
                 continue
             if parsed is not None:
-                price = Price(
-                    model=card.model,
-                    kind=kind,
-                    amount=parsed.amount,
-                    currency=parsed.currency,
-                    per=parsed.per,
-                    unit=parsed.unit,
-                    free=parsed.free,
-                    raw=parsed.raw,
-                    status=card.status,
-                )
-                out.prices.append((price, ""))
+                out.prices.append((parsed.to_price(card.model, kind, status=card.status), ""))
             card.labels.pop()
         elif _MODEL_LIKE.match(line) and not kind_of(line) and not _SPEC.search(line):
             model, status = clean_model(line)

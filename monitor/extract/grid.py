@@ -332,17 +332,4 @@ def _add(
 
 def _price(slot: _Slot, parsed: ParsedPrice, note: str) -> Price:
     assert slot.kind is not None
-    return Price(
-        model=slot.model,
-        kind=slot.kind,
-        amount=parsed.amount,
-        currency=parsed.currency,
-        per=parsed.per,
-        unit=parsed.unit,
-        tier=slot.tier,
-        condition=slot.condition,
-        free=parsed.free,
-        raw=parsed.raw,
-        note=note,
-        status=slot.status,
-    )
+    return parsed.to_price(slot.model, slot.kind, slot.tier, slot.condition, note, slot.status)
