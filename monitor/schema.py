@@ -1,0 +1,125 @@
+"""The database schema, as sqlite-utils Migrations: each change of schema is a new function, never an edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("monitor")
+
+PRICE_KEY = ["source", "model", "kind", "tier", "condition", "currency", "unit"]
+_PRICE_COLUMNS: dict[str, Any] = {
+    "source": str,
+    "model": str,
+    "kind": str,
+    "tier": str,
+    "condition": str,
+    "currency": str,
+    "unit": str,
+    "amount": str,
+    "per": int,
+    "per_million": str,
+    "free": int,
+    "raw": str,
+    "note": str,
+    "status": str,
+}
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Checks, snapshots, prices, changes, alerts and their deliveries."""
+    db.table("sources").create(
+        {
+            "name": str,
+            "provider": str,
+            "kind": str,
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "last_sha256": str,
+        },
+        pk="name",
+    )
+    db.table("snapshots").create(
+        {"id": int, "sha256": str, "bytes": int, "content": bytes, "first_seen": str}, pk="id"
+    )
+    db.table("snapshots").create_index(["sha256"], unique=True)
+    db.table("checks").create(
+        {
+            "id": int,
+            "source": str,
+            "started": str,
+            "finished": str,
+            "status": str,  # baseline | changed | unchanged | failed | broken
+            "http_status": int,
+            "error": str,
+            "problems": str,  # JSON list of cells the grammar could not read
+            "snapshot_id": int,
+            "prices": int,
+            "prices_digest": str,  # what a broken page yielded, to see it persist across checks
+        },
+        pk="id",
+        foreign_keys=[("snapshot_id", "snapshots", "id")],
+    )
+    db.table("checks").create_index(["source", "started"])
+    db.table("prices").create(
+        {"check_id": int, **_PRICE_COLUMNS}, foreign_keys=[("check_id", "checks", "id")]
+    )
+    db.table("prices").create_index(["check_id"])
+    db.table("latest_prices").create({**_PRICE_COLUMNS, "since": str, "check_id": int}, pk=PRICE_KEY)
+    db.table("changes").create(
+        {
+            "id": int,
+            "check_id": int,
+            "time": str,
+            "source": str,
+            "provider": str,
+            "url": str,
+            "model": str,
+            "kind": str,
+            "tier": str,
+            "condition": str,
+            "currency": str,
+            "unit": str,
+            "change": str,  # changed | added | removed
+            "old_amount": str,
+            "new_amount": str,
+            "old_per": int,
+            "new_per": int,
+            "old_per_million": str,
+            "new_per_million": str,
+            "pct": str,
+            "old_raw": str,
+            "new_raw": str,
+            "old_free": int,
+            "new_free": int,
+            "suspect": str,  # why the change looks like a unit error, or NULL
+            "old_status": str,
+            "new_status": str,
+        },
+        pk="id",
+        foreign_keys=[("check_id", "checks", "id")],
+    )
+    db.table("changes").create_index(["source", "time"])
+    db.table("alerts").create(
+        {"id": int, "created": str, "source": str, "check_id": int, "title": str, "body": str},
+        pk="id",
+    )
+    # One row per alert and channel, so a channel that failed is retried without repeating the others.
+    # `target` is a hash of the apprise URL: secrets in URLs never reach the database.
+    db.table("deliveries").create(
+        {
+            "alert_id": int,
+            "target": str,
+            "status": str,  # pending | sent
+            "attempts": int,
+            "last_error": str,
+            "last_attempt": str,
+            "sent_at": str,
+        },
+        pk=("alert_id", "target"),
+        foreign_keys=[("alert_id", "alerts", "id")],
+    )
