@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ import apprise
 
 from monitor.errors import ConfigError
 from monitor.models import MILLION, Change, normalize_decimal
-from monitor.store import Store, target_id
+from monitor.store import Delivery, Store, target_id
 
 log = logging.getLogger("monitor.notify")
 
@@ -127,12 +128,26 @@ def check_urls(urls: Sequence[str]) -> None:
 
 
 class Notifier:
-    """Delivers pending alerts to every configured URL; one flush at a time."""
+    """Delivers due alerts to every configured channel from the outbox; one flush at a time.
 
-    def __init__(self, urls: Sequence[str], clock: Callable[[], str], send: Sender = apprise_send) -> None:
+    A failed delivery waits `retry_base` seconds, doubling per failure up to six hours; an alert older
+    than `max_age` seconds is given up and reported in the log and `monitor status`, never dropped
+    silently. A delivery found 'sending' was cut off by a stopped process: it is sent again, saying so.
+    """
+
+    def __init__(
+        self,
+        urls: Sequence[str],
+        clock: Callable[[], str],
+        send: Sender = apprise_send,
+        retry_base: float = 60.0,
+        max_age: float = 2 * 86400.0,
+    ) -> None:
         self.urls = {target_id(u): u for u in urls}
         self._clock = clock
         self._send = send
+        self.retry_base = retry_base
+        self.max_age = max_age
         self._lock = asyncio.Lock()
 
     @property
@@ -140,17 +155,46 @@ class Notifier:
         return list(self.urls)
 
     async def flush(self, store: Store) -> tuple[int, int]:
-        """Send every pending delivery; returns (sent, failed)."""
+        """Send every due delivery; returns (sent, failed)."""
         sent = failed = 0
         async with self._lock:
-            for delivery in store.pending_deliveries(self.urls):
+            now = self._clock()
+            for alert_id, target, attempts, error in store.expire_deliveries(_shift(now, -self.max_age), now):
+                log.error(
+                    "alert #%s: gave up on %s after %d attempts: %s",
+                    alert_id,
+                    redact(self.urls.get(target, "?://")),
+                    attempts,
+                    error or "never tried (the channel is no longer configured)",
+                )
+            for delivery in store.due_deliveries(self.urls, now):
                 url = self.urls[delivery.target]
-                body = f"{delivery.body}\n\nalert #{delivery.alert_id}"
-                result = await asyncio.to_thread(self._send, url, delivery.title, body)
-                store.mark_delivery(delivery.alert_id, delivery.target, self._clock(), result.error)
+                title, body = _with_id(delivery)
+                store.mark_sending(delivery.alert_id, delivery.target, now)
+                result = await asyncio.to_thread(self._send, url, title, body)
+                retry_at = _shift(now, min(self.retry_base * 2**delivery.attempts, MAX_RETRY_WAIT))
+                store.mark_delivery(delivery.alert_id, delivery.target, self._clock(), result.error, retry_at)
                 if result.ok:
                     sent += 1
                 else:
                     failed += 1
                     log.warning("alert #%s not delivered: %s", delivery.alert_id, result.error)
         return sent, failed
+
+
+MAX_RETRY_WAIT = 6 * 3600.0
+
+
+def _with_id(delivery: Delivery) -> tuple[str, str]:
+    """The alert's stable id in its title and body, and a word where it may be a repeat."""
+    footer = f"alert #{delivery.alert_id}"
+    if delivery.status == "sending":
+        footer += (
+            f" (sent again: monitor stopped while sending it before; if you already have alert "
+            f"#{delivery.alert_id}, this is the same alert)"
+        )
+    return f"{delivery.title} [monitor #{delivery.alert_id}]", f"{delivery.body}\n\n{footer}"
+
+
+def _shift(when: str, seconds: float) -> str:
+    return (datetime.fromisoformat(when) + timedelta(seconds=seconds)).isoformat(timespec="seconds")

@@ -137,4 +137,7 @@ def make_deps(settings: Settings) -> Deps:
     """The real parts: the database file, one HTTP client, apprise."""
     check_urls(settings.notify)
     store = Store(settings.database)
-    return Deps(store=store, fetcher=Fetcher(settings), notifier=Notifier(settings.notify, utc_now))
+    notifier = Notifier(
+        settings.notify, utc_now, retry_base=settings.alert_retry, max_age=settings.alert_max_age
+    )
+    return Deps(store=store, fetcher=Fetcher(settings), notifier=notifier)

@@ -123,3 +123,10 @@ def m001_initial(db: Database) -> None:
         pk=("alert_id", "target"),
         foreign_keys=[("alert_id", "alerts", "id")],
     )
+
+
+@migrations()
+def m002_outbox_retries(db: Database) -> None:
+    """Deliveries wait for their next attempt (backoff); alerts say what they are about."""
+    db.table("deliveries").add_column("next_attempt", str)  # NULL: due now
+    db.table("alerts").add_column("kind", str, not_null_default="changes")  # changes | health | test

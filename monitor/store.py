@@ -39,6 +39,9 @@ class Delivery:
     title: str
     body: str
     attempts: int
+    status: str  # pending | sending (a previous process stopped while sending it)
+    created: str
+    kind: str
 
 
 def _last_pk(table: Table) -> int:
@@ -116,20 +119,36 @@ class Store:
         clause = f"where {' and '.join(where)}" if where else ""
         return list(self.db.query(f"select * from changes {clause} order by time, id", args))
 
-    def pending_deliveries(self, targets: Iterable[str]) -> list[Delivery]:
+    def due_deliveries(self, targets: Iterable[str], now: str) -> list[Delivery]:
+        """Deliveries to these channels that are pending (or were being sent) and due by `now`."""
         wanted = list(targets)
         if not wanted:
             return []
         marks = ", ".join("?" for _ in wanted)
         sql = (
-            "select d.alert_id, d.target, d.attempts, a.title, a.body from deliveries d "
-            f"join alerts a on a.id = d.alert_id where d.status = 'pending' and d.target in ({marks}) "
-            "order by d.alert_id"
+            "select d.alert_id, d.target, d.attempts, d.status, a.title, a.body, a.created, a.kind "
+            "from deliveries d join alerts a on a.id = d.alert_id "
+            f"where d.status in ('pending', 'sending') and d.target in ({marks}) "
+            "and (d.next_attempt is null or d.next_attempt <= ?) order by d.alert_id"
         )
         return [
-            Delivery(r["alert_id"], r["target"], r["title"], r["body"], r["attempts"])
-            for r in self.db.query(sql, wanted)
+            Delivery(
+                r["alert_id"],
+                r["target"],
+                r["title"],
+                r["body"],
+                r["attempts"],
+                r["status"],
+                r["created"],
+                r["kind"],
+            )
+            for r in self.db.query(sql, [*wanted, now])
         ]
+
+    def delivery_counts(self) -> dict[str, int]:
+        """How many deliveries are in each state: pending, sending, sent, gave_up."""
+        rows = self.db.query("select status, count(*) as n from deliveries group by status")
+        return {row["status"]: row["n"] for row in rows}
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -216,20 +235,58 @@ class Store:
                 alert_id = self._insert_alert(source.name, check_id, started, alert, targets)
             return check_id, alert_id
 
-    def mark_delivery(self, alert_id: int, target: str, when: str, error: str | None) -> None:
+    def mark_sending(self, alert_id: int, target: str, when: str) -> None:
+        """Written before a send: if the process dies during it, the next run knows the outcome is unknown."""
+        with self._writing("record the delivery attempt"), self.db.atomic():
+            self.db.execute(
+                "update deliveries set status = 'sending', last_attempt = ? "
+                "where alert_id = ? and target = ?",
+                [when, alert_id, target],
+            )
+
+    def mark_delivery(
+        self, alert_id: int, target: str, when: str, error: str | None, next_attempt: str | None = None
+    ) -> None:
         with self._writing("record the delivery"), self.db.atomic():
             self.db.execute(
                 "update deliveries set attempts = attempts + 1, last_attempt = ?, last_error = ?, "
-                "status = ?, sent_at = ? where alert_id = ? and target = ?",
+                "status = ?, sent_at = ?, next_attempt = ? where alert_id = ? and target = ?",
                 [
                     when,
                     error,
                     "pending" if error else "sent",
                     None if error else when,
+                    next_attempt if error else None,
                     alert_id,
                     target,
                 ],
             )
+
+    def expire_deliveries(self, created_before: str, when: str) -> list[tuple[int, str, int, str | None]]:
+        """Give up deliveries of alerts older than the age limit; (alert_id, target, attempts, last_error)."""
+        sql = (
+            "select d.alert_id, d.target, d.attempts, d.last_error from deliveries d "
+            "join alerts a on a.id = d.alert_id where d.status in ('pending', 'sending') and a.created < ?"
+        )
+        with self._writing("give up old deliveries"), self.db.atomic():
+            expired = [
+                (r["alert_id"], r["target"], r["attempts"], r["last_error"])
+                for r in self.db.query(sql, [created_before])
+            ]
+            for alert_id, target, _attempts, _error in expired:
+                self.db.execute(
+                    "update deliveries set status = 'gave_up', last_attempt = ? "
+                    "where alert_id = ? and target = ?",
+                    [when, alert_id, target],
+                )
+        return expired
+
+    def add_alert(
+        self, source: str, when: str, alert: tuple[str, str], targets: Iterable[str], kind: str
+    ) -> int:
+        """An alert that is not about price changes (a source's health, a test), queued for every target."""
+        with self._writing("queue the alert"), self.db.atomic():
+            return self._insert_alert(source, None, when, alert, targets, kind)
 
     def ensure_source(self, source: SourceRow) -> None:
         with self._writing("record the source"), self.db.atomic():
@@ -305,7 +362,13 @@ class Store:
         return started
 
     def _insert_alert(
-        self, name: str, check_id: int, when: str, alert: tuple[str, str], targets: Iterable[str]
+        self,
+        name: str,
+        check_id: int | None,
+        when: str,
+        alert: tuple[str, str],
+        targets: Iterable[str],
+        kind: str = "changes",
     ) -> int:
         table = self.db.table("alerts")
         table.insert(
@@ -315,6 +378,7 @@ class Store:
                 "check_id": check_id,
                 "title": alert[0],
                 "body": alert[1],
+                "kind": kind,
             }
         )
         alert_id = _last_pk(table)

@@ -100,6 +100,7 @@ class WebhookReceiver:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         self.fail_with: int | None = None
+        self.hang_once = False  # take the first message, then never answer (a sender killed mid-send)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -110,6 +111,10 @@ class WebhookReceiver:
                     self.end_headers()
                     return
                 receiver.received.append(json.loads(body))
+                if receiver.hang_once:
+                    receiver.hang_once = False
+                    time.sleep(30)
+                    return
                 self.send_response(200)
                 self.end_headers()
 

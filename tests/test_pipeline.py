@@ -39,11 +39,18 @@ class Monitor:
             interval=60,
         )
 
+    retry_base = 0.0  # retries at the very next check, unless a test says otherwise
+
+    def clock(self) -> str:
+        return utc_now()
+
     def check(self) -> CheckOutcome:
         async def go() -> CheckOutcome:
             store = Store(self.settings.database)
             fetcher = Fetcher(self.settings, backoff=0)
-            deps = Deps(store, fetcher, Notifier(self.settings.notify, utc_now))
+            deps = Deps(
+                store, fetcher, Notifier(self.settings.notify, self.clock, retry_base=self.retry_base)
+            )
             try:
                 [outcome] = await check_sources([self.source], deps)
                 return outcome
