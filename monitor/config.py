@@ -54,6 +54,7 @@ class Settings:
     user_agent: str = "monitor/0.1 (LLM price-change monitor)"
     alert_retry: float = 60.0  # first wait after a failed delivery; doubles per failure, up to 6 h
     alert_max_age: float = 2 * 86400.0  # an alert not delivered by then is given up, and reported
+    health_after: int = 3  # failed or broken checks in a row before a source-problem alert
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
         per_host=_positive_int(raw, "per_host", where, defaults.per_host),
         retries=_positive_int(raw, "retries", where, defaults.retries, allow_zero=True),
         user_agent=_string(raw, "user_agent", where, default=defaults.user_agent),
+        health_after=_positive_int(raw, "health_after", where, defaults.health_after),
         alert_retry=parse_duration(raw.get("alert_retry", defaults.alert_retry), f"{where}: alert_retry"),
         alert_max_age=parse_duration(
             raw.get("alert_max_age", defaults.alert_max_age), f"{where}: alert_max_age"

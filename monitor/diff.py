@@ -125,9 +125,19 @@ def prices_digest(prices: Iterable[Price]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def page_problem(old: Iterable[Price], new: Iterable[Price]) -> str | None:
+# What a bot check (Cloudflare's and the like) serves instead of the page asked for.
+_CHALLENGE = re.compile(
+    r"Just a moment\.\.\.|Enable JavaScript and cookies to continue|challenge-platform|cf_chl_opt"
+    r"|Attention Required! \| Cloudflare|DDoS protection by|captcha-delivery",
+    re.I,
+)
+
+
+def page_problem(old: Iterable[Price], new: Iterable[Price], text: str = "") -> str | None:
     """Why a new price list looks like a broken page rather than the provider's choice, or None."""
     before, after = index_prices(old), index_prices(new)
+    if not after and _CHALLENGE.search(text[:20000]):
+        return "a bot-check (challenge) page was served instead of the pricing page"
     if not after:
         return "no prices found on the page"
     if len(before) >= MIN_PRICES_FOR_SHARE and len(after) < len(before) * (1 - MOST_GONE):

@@ -35,6 +35,7 @@ class Deps:
     fetcher: Fetcher
     notifier: Notifier
     clock: Callable[[], str] = utc_now
+    health_after: int = 3  # failed or broken checks in a row before a source-problem alert
 
 
 @dataclass
@@ -53,6 +54,37 @@ class CheckOutcome:
 
 async def check_source(source: Source, deps: Deps) -> CheckOutcome:
     """Check one source once and record what was found; a failure is recorded, never raised."""
+    outcome = await _check(source, deps)
+    _watch_health(source, outcome, deps)
+    return outcome
+
+
+def _watch_health(source: Source, outcome: CheckOutcome, deps: Deps) -> None:
+    """Alert once when a source has failed `health_after` checks in a row, and once when it recovers."""
+    store = deps.store
+    alerted = store.health_alerted(source.name)
+    if outcome.ok:
+        if alerted:
+            title = f"{source.provider} ({source.name}): recovered"
+            body = (
+                f"{source.provider} ({source.name}): checks succeed again ({outcome.status}).\n{source.url}"
+            )
+            store.add_alert(source.name, deps.clock(), (title, body), deps.notifier.targets, "health")
+            store.set_health_alerted(source.name, False)
+        return
+    streak, since, error = store.failure_streak(source.name)
+    if streak >= deps.health_after and not alerted:
+        title = f"{source.provider} ({source.name}): source problem"
+        body = (
+            f"{source.provider} ({source.name}): {streak} checks in a row failed since {since}.\n"
+            f"Last error: {error}\n{source.url}\n"
+            "The last good prices are kept; no price alert is sent while the source is failing."
+        )
+        store.add_alert(source.name, deps.clock(), (title, body), deps.notifier.targets, "health")
+        store.set_health_alerted(source.name, True)
+
+
+async def _check(source: Source, deps: Deps) -> CheckOutcome:
     store = deps.store
     started = deps.clock()
     row = SourceRow(source.name, source.provider, source.kind, source.url)
@@ -76,7 +108,7 @@ async def check_source(source: Source, deps: Deps) -> CheckOutcome:
         extract_prices, source.kind, fetched.text, source.currency, source.json, source.per, started[:10]
     )
     old = store.latest_prices(source.name)
-    problem = page_problem(old, result.prices)
+    problem = page_problem(old, result.prices, fetched.text)
     if problem and not _shrink_confirmed(store, source.name, result.prices):
         digest_of_prices = prices_digest(result.prices)
         store.record_broken(
@@ -140,4 +172,4 @@ def make_deps(settings: Settings) -> Deps:
     notifier = Notifier(
         settings.notify, utc_now, retry_base=settings.alert_retry, max_age=settings.alert_max_age
     )
-    return Deps(store=store, fetcher=Fetcher(settings), notifier=notifier)
+    return Deps(store=store, fetcher=Fetcher(settings), notifier=notifier, health_after=settings.health_after)

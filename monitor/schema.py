@@ -130,3 +130,9 @@ def m002_outbox_retries(db: Database) -> None:
     """Deliveries wait for their next attempt (backoff); alerts say what they are about."""
     db.table("deliveries").add_column("next_attempt", str)  # NULL: due now
     db.table("alerts").add_column("kind", str, not_null_default="changes")  # changes | health | test
+
+
+@migrations()
+def m003_source_health(db: Database) -> None:
+    """Whether a source's problem has been alerted, so it is alerted once and its recovery once."""
+    db.table("sources").add_column("health_alerted", int, not_null_default=0)

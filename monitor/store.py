@@ -97,6 +97,31 @@ class Store:
         rows = self.db.query("select * from latest_prices where source = ? order by rowid", [source])
         return [_price_from_row(row) for row in rows]
 
+    def failure_streak(self, source: str) -> tuple[int, str | None, str | None]:
+        """(failed or broken checks in a row up to now, the first one's time, the last one's error)."""
+        rows = list(
+            self.db.query(
+                "select started, status, error from checks where source = ? order by id desc limit 500",
+                [source],
+            )
+        )
+        streak = 0
+        for row in rows:
+            if row["status"] not in ("failed", "broken"):
+                break
+            streak += 1
+        if not streak:
+            return 0, None, None
+        return streak, rows[streak - 1]["started"], rows[0]["error"]
+
+    def health_alerted(self, source: str) -> bool:
+        rows = list(self.db.query("select health_alerted from sources where name = ?", [source]))
+        return bool(rows and rows[0]["health_alerted"])
+
+    def set_health_alerted(self, source: str, alerted: bool) -> None:
+        with self._writing("record the source's health"), self.db.atomic():
+            self.db.execute("update sources set health_alerted = ? where name = ?", [int(alerted), source])
+
     def has_baseline(self, source: str) -> bool:
         sql = "select 1 from checks where source = ? and status in ('baseline', 'changed') limit 1"
         return bool(list(self.db.query(sql, [source])))

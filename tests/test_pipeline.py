@@ -233,3 +233,37 @@ def test_a_shrink_that_holds_is_taken_as_real(
     assert (kinds.count("removed"), kinds.count("added"), len(kinds)) == (74, 4, 78)
     assert monitor.rows("select count(*) from latest_prices") == [(4,)]
     assert len(webhook.received) == 1 and "removed" in webhook.received[0]["title"]
+
+
+def test_source_health_alerts_once_and_once_on_recovery(
+    monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    """Three failed checks in a row give one source-problem alert with the reason; recovery gives one more."""
+    pages.put("/price.md", page(V30))
+    monitor.check()
+    pages.put("/price.md", "down", status=503)
+    for _ in range(5):
+        monitor.check()
+    assert [m["title"].split(" [")[0] for m in webhook.received] == ["UCloud (ucloud): source problem"]
+    assert "3 checks in a row failed" in webhook.received[0]["message"]
+    assert "HTTP 503" in webhook.received[0]["message"]
+    pages.put("/price.md", page(V30))
+    monitor.check()
+    monitor.check()
+    assert [m["title"].split(" [")[0] for m in webhook.received] == [
+        "UCloud (ucloud): source problem",
+        "UCloud (ucloud): recovered",
+    ]
+
+
+def test_challenge_page_is_named_as_such(monitor: Monitor, pages: PageServer) -> None:
+    """A Cloudflare bot check served at the pricing URL is reported as a challenge page, not an empty page."""
+    pages.put("/price.md", page(V30))
+    monitor.check()
+    pages.put(
+        "/price.md",
+        fixture("pricing_pages_captured/openai_pricing__v01__2026-05-08__d1507e12fb.html").read_bytes(),
+    )
+    broken = monitor.check()
+    assert broken.status == "broken"
+    assert broken.error == "a bot-check (challenge) page was served instead of the pricing page"
