@@ -17,7 +17,7 @@ from monitor import views
 from monitor.config import Config, config_path, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
 from monitor.extract import EXTRACTORS, PRESETS, JsonOptions, extract_prices
-from monitor.notify import change_line
+from monitor.messages import change_line
 from monitor.pipeline import check_sources, make_deps
 
 

@@ -1,4 +1,4 @@
-"""Changes -> one message per source per check; delivery through apprise from the outbox.
+"""Delivery through apprise from the outbox: every alert to every channel, in the channel's own format.
 
 Every alert is a row (with one delivery row per channel) before anything is sent; a channel that
 fails keeps its delivery pending and is tried again at the next check, the others are not repeated.
@@ -7,23 +7,19 @@ fails keeps its delivery pending and is tried again at the next check, the other
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 import apprise
 
 from monitor.errors import ConfigError
-from monitor.models import MILLION, Change, normalize_decimal
 from monitor.store import Delivery, Store, target_id
 
 log = logging.getLogger("monitor.notify")
-
-PER_UNIT = ("image", "request")
-_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3}
 
 
 def redact(url: str) -> str:
@@ -32,77 +28,23 @@ def redact(url: str) -> str:
     return f"{scheme}://…"
 
 
-def format_pct(pct: Decimal | None) -> str:
-    if pct is None:
-        return ""
-    return f"{'+' if pct > 0 else ''}{pct}%"
-
-
-def format_per_million(amount: Decimal | None, currency: str, unit: str, free: bool = False) -> str:
-    if amount is None:
-        return "-"
-    if free and amount == 0:
-        return "free"
-    if unit in PER_UNIT:  # an image or a request is priced one at a time, not per million
-        return f"{format(normalize_decimal(amount / MILLION), 'f')} {currency} / {unit}"
-    return f"{format(normalize_decimal(amount), 'f')} {currency} / 1M {unit}"
-
-
-def _label(change: Change) -> str:
-    extra = [x for x in (change.tier, change.condition) if x]
-    return f"{change.model} · {change.kind}" + (f" [{', '.join(extra)}]" if extra else "")
-
-
-def change_line(change: Change) -> str:
-    """One line of an alert: model · kind: old -> new as the page states it (normalized, percent)."""
-    old, new = change.old, change.new
-    if change.change == "changed" and old and new:
-        normalized = (
-            f"{format_per_million(old.per_million, change.currency, change.unit, old.free)} -> "
-            f"{format_per_million(new.per_million, change.currency, change.unit, new.free)}"
-        )
-        pct = format_pct(change.pct)
-        line = f"{_label(change)}: {old.raw} -> {new.raw} ({normalized}{', ' + pct if pct else ''})"
-        return f"{line} [suspect: {change.suspect}]" if change.suspect else line
-    if change.change == "status" and old and new:
-        return f"{change.model}: status {old.status or 'none'} -> {new.status or 'none'}"
-    if change.change == "added" and new:
-        normal = format_per_million(new.per_million, change.currency, change.unit, new.free)
-        return f"{_label(change)}: added at {new.raw} ({normal})"
-    assert old is not None
-    normal = format_per_million(old.per_million, change.currency, change.unit, old.free)
-    return f"{_label(change)}: removed (was {old.raw}, {normal})"
-
-
-def render_alert(
-    provider: str, source: str, url: str, observed: str, changes: Sequence[Change]
-) -> tuple[str, str]:
-    """The title and plain-text body of the alert for one source's changes at one check."""
-    counts = {k: sum(1 for c in changes if c.change == k) for k in _KIND_ORDER}
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-    title = f"{provider} prices: {summary}"
-    ordered = sorted(changes, key=lambda c: (_KIND_ORDER[c.change], c.model, c.kind))
-    lines = [f"{provider} ({source}): {summary}", f"observed {observed}", url, ""]
-    lines += [change_line(c) for c in ordered]
-    return title, "\n".join(lines)
-
-
 @dataclass(frozen=True)
 class SendResult:
     ok: bool
     error: str | None = None
 
 
-# Sends (url, title, body) and tells how it went; apprise in production, anything in a unit test.
-Sender = Callable[[str, str, str], SendResult]
+# Sends (url, title, body, format) and tells how it went; apprise in production.
+Sender = Callable[[str, str, str, str], SendResult]
 
 
-def apprise_send(url: str, title: str, body: str) -> SendResult:
+def apprise_send(url: str, title: str, body: str, body_format: str = "text") -> SendResult:
     """Send through apprise. It answers True (sent), False (failed) or None (nothing was sent)."""
     sender = apprise.Apprise()
     if not sender.add(url):
         return SendResult(False, f"{redact(url)} is not a notification URL apprise understands")
-    outcome = _outcome(sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT))
+    formats = {"text": apprise.NotifyFormat.TEXT, "html": apprise.NotifyFormat.HTML}
+    outcome = _outcome(sender.notify(title=title, body=body, body_format=formats[body_format]))
     if outcome is True:
         return SendResult(True)
     if outcome is None:
@@ -169,9 +111,9 @@ class Notifier:
                 )
             for delivery in store.due_deliveries(self.urls, now):
                 url = self.urls[delivery.target]
-                title, body = _with_id(delivery)
+                title, body, body_format = for_channel(url, delivery)
                 store.mark_sending(delivery.alert_id, delivery.target, now)
-                result = await asyncio.to_thread(self._send, url, title, body)
+                result = await asyncio.to_thread(self._send, url, title, body, body_format)
                 retry_at = _shift(now, min(self.retry_base * 2**delivery.attempts, MAX_RETRY_WAIT))
                 store.mark_delivery(delivery.alert_id, delivery.target, self._clock(), result.error, retry_at)
                 if result.ok:
@@ -185,15 +127,22 @@ class Notifier:
 MAX_RETRY_WAIT = 6 * 3600.0
 
 
-def _with_id(delivery: Delivery) -> tuple[str, str]:
-    """The alert's stable id in its title and body, and a word where it may be a repeat."""
+def for_channel(url: str, delivery: Delivery) -> tuple[str, str, str]:
+    """(title, body, format) for the channel: an HTML table by email, a code-block table to Slack,
+    plain text elsewhere; each with the alert's stable id, and a word where it may be a repeat."""
     footer = f"alert #{delivery.alert_id}"
     if delivery.status == "sending":
         footer += (
             f" (sent again: monitor stopped while sending it before; if you already have alert "
             f"#{delivery.alert_id}, this is the same alert)"
         )
-    return f"{delivery.title} [monitor #{delivery.alert_id}]", f"{delivery.body}\n\n{footer}"
+    title = f"{delivery.title} [monitor #{delivery.alert_id}]"
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("mailto", "mailtos"):
+        return title, f"{delivery.html}<p>{html.escape(footer)}</p>", "html"
+    if scheme.startswith("slack"):
+        return title, f"{delivery.slack}\n{footer}", "text"
+    return title, f"{delivery.body}\n\n{footer}", "text"
 
 
 def _shift(when: str, seconds: float) -> str:

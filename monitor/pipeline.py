@@ -16,8 +16,9 @@ from monitor.diff import CONFIRM_SHRINK, diff_prices, page_problem, prices_diges
 from monitor.errors import FetchError
 from monitor.extract import extract_prices
 from monitor.fetch import Fetcher
+from monitor.messages import change_message, plain_message
 from monitor.models import Change, Price
-from monitor.notify import Notifier, check_urls, render_alert
+from monitor.notify import Notifier, check_urls
 from monitor.store import SourceRow, Store, sha256
 
 log = logging.getLogger("monitor.pipeline")
@@ -69,7 +70,9 @@ def _watch_health(source: Source, outcome: CheckOutcome, deps: Deps) -> None:
             body = (
                 f"{source.provider} ({source.name}): checks succeed again ({outcome.status}).\n{source.url}"
             )
-            store.add_alert(source.name, deps.clock(), (title, body), deps.notifier.targets, "health")
+            store.add_alert(
+                source.name, deps.clock(), plain_message(title, body), deps.notifier.targets, "health"
+            )
             store.set_health_alerted(source.name, False)
         return
     streak, since, error = store.failure_streak(source.name)
@@ -80,7 +83,9 @@ def _watch_health(source: Source, outcome: CheckOutcome, deps: Deps) -> None:
             f"Last error: {error}\n{source.url}\n"
             "The last good prices are kept; no price alert is sent while the source is failing."
         )
-        store.add_alert(source.name, deps.clock(), (title, body), deps.notifier.targets, "health")
+        store.add_alert(
+            source.name, deps.clock(), plain_message(title, body), deps.notifier.targets, "health"
+        )
         store.set_health_alerted(source.name, True)
 
 
@@ -125,7 +130,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         # A cosmetic change (scripts, dates, tokens): remember the page, store nothing new.
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
         return CheckOutcome(source.name, "unchanged", problems=result.problems)
-    alert = render_alert(source.provider, source.name, source.url, started, changes) if changes else None
+    alert = change_message(source.provider, source.name, source.url, started, changes) if changes else None
     status = "baseline" if baseline else "changed"
     _check_id, alert_id = store.record_prices(
         row,

@@ -136,3 +136,10 @@ def m002_outbox_retries(db: Database) -> None:
 def m003_source_health(db: Database) -> None:
     """Whether a source's problem has been alerted, so it is alerted once and its recovery once."""
     db.table("sources").add_column("health_alerted", int, not_null_default=0)
+
+
+@migrations()
+def m004_alert_formats(db: Database) -> None:
+    """Each alert in the forms channels take: an HTML table for email, a code-block table for Slack."""
+    db.table("alerts").add_column("body_html", str)
+    db.table("alerts").add_column("body_slack", str)

@@ -7,6 +7,7 @@ learns is written in one transaction: a crash or a full disk leaves the previous
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import sqlite3
 import zlib
@@ -21,6 +22,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from monitor.errors import StoreError
+from monitor.messages import Message
 from monitor.models import Change, FetchResult, Price
 from monitor.schema import PRICE_KEY, migrations
 
@@ -42,6 +44,8 @@ class Delivery:
     status: str  # pending | sending (a previous process stopped while sending it)
     created: str
     kind: str
+    html: str
+    slack: str
 
 
 def _last_pk(table: Table) -> int:
@@ -151,21 +155,24 @@ class Store:
             return []
         marks = ", ".join("?" for _ in wanted)
         sql = (
-            "select d.alert_id, d.target, d.attempts, d.status, a.title, a.body, a.created, a.kind "
+            "select d.alert_id, d.target, d.attempts, d.status, a.title, a.body, a.created, a.kind, "
+            "a.body_html, a.body_slack "
             "from deliveries d join alerts a on a.id = d.alert_id "
             f"where d.status in ('pending', 'sending') and d.target in ({marks}) "
             "and (d.next_attempt is null or d.next_attempt <= ?) order by d.alert_id"
         )
         return [
             Delivery(
-                r["alert_id"],
-                r["target"],
-                r["title"],
-                r["body"],
-                r["attempts"],
-                r["status"],
-                r["created"],
-                r["kind"],
+                alert_id=r["alert_id"],
+                target=r["target"],
+                title=r["title"],
+                body=r["body"],
+                attempts=r["attempts"],
+                status=r["status"],
+                created=r["created"],
+                kind=r["kind"],
+                html=r["body_html"] or f"<pre>{html.escape(r['body'])}</pre>",
+                slack=r["body_slack"] or r["body"],
             )
             for r in self.db.query(sql, [*wanted, now])
         ]
@@ -225,7 +232,7 @@ class Store:
         prices: list[Price],
         changes: list[Change],
         problems: list[str],
-        alert: tuple[str, str] | None,
+        alert: Message | None,
         targets: Iterable[str],
         status: str,
     ) -> tuple[int, int | None]:
@@ -306,9 +313,7 @@ class Store:
                 )
         return expired
 
-    def add_alert(
-        self, source: str, when: str, alert: tuple[str, str], targets: Iterable[str], kind: str
-    ) -> int:
+    def add_alert(self, source: str, when: str, alert: Message, targets: Iterable[str], kind: str) -> int:
         """An alert that is not about price changes (a source's health, a test), queued for every target."""
         with self._writing("queue the alert"), self.db.atomic():
             return self._insert_alert(source, None, when, alert, targets, kind)
@@ -391,7 +396,7 @@ class Store:
         name: str,
         check_id: int | None,
         when: str,
-        alert: tuple[str, str],
+        alert: Message,
         targets: Iterable[str],
         kind: str = "changes",
     ) -> int:
@@ -401,8 +406,10 @@ class Store:
                 "created": when,
                 "source": name,
                 "check_id": check_id,
-                "title": alert[0],
-                "body": alert[1],
+                "title": alert.title,
+                "body": alert.text,
+                "body_html": alert.html,
+                "body_slack": alert.slack,
                 "kind": kind,
             }
         )

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from monitor.messages import format_pct, format_per_million
 from monitor.models import Price
-from monitor.notify import format_pct, format_per_million
 
 
 def number(value: str | Decimal | None) -> float | None:

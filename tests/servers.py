@@ -148,13 +148,19 @@ class SmtpSink:
         self.controller.start()
         self.url = f"mailto://127.0.0.1:{self.port}?from=monitor@example.com&to=ops@example.com&secure=no"
 
-    def bodies(self) -> list[str]:
+    def parts(self, content_type: str) -> list[str]:
+        """The decoded text of each message's part of this type (text/plain, text/html)."""
         out = []
         for message in self.messages:
-            part = message.get_payload(decode=True)
-            assert isinstance(part, bytes)
-            out.append(part.decode(message.get_content_charset() or "utf-8"))
+            for part in message.walk():
+                if part.get_content_type() == content_type:
+                    payload = part.get_payload(decode=True)
+                    assert isinstance(payload, bytes)
+                    out.append(payload.decode(part.get_content_charset() or "utf-8"))
         return out
+
+    def bodies(self) -> list[str]:
+        return self.parts("text/plain")
 
     def close(self) -> None:
         self.controller.stop()

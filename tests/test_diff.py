@@ -120,7 +120,7 @@ def test_unit_switch_at_another_precision_is_no_change() -> None:
 
 def test_status_change_is_reported_once_per_model() -> None:
     """'Claude Opus 3' newly '(deprecated)' on every price row is one status change, prices unchanged."""
-    from monitor.notify import change_line
+    from monitor.messages import change_line
 
     old = [price("Claude Opus 3", "input", "15"), price("Claude Opus 3", "output", "75")]
     new = [

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.messages import plain_message
 from monitor.notify import Notifier
 from monitor.store import Store, target_id
 from tests.conftest import fixture
@@ -41,7 +42,7 @@ def test_failed_delivery_waits_with_backoff(tmp_path: Path, webhook: WebhookRece
     clock = Clock()
     store = Store(tmp_path / "m.db")
     notifier = Notifier([webhook.url], clock, retry_base=60)
-    alert = store.add_alert("s", clock(), ("t", "body"), notifier.targets, "health")
+    alert = store.add_alert("s", clock(), plain_message("t", "body"), notifier.targets, "health")
     webhook.fail_with = 500
     assert flush(notifier, store) == (0, 1)
     clock.advance(30)
@@ -64,7 +65,7 @@ def test_undelivered_alert_is_given_up_after_the_age_limit_and_reported(
     clock = Clock()
     store = Store(tmp_path / "m.db")
     notifier = Notifier([webhook.url], clock, retry_base=0, max_age=3600)
-    alert = store.add_alert("s", clock(), ("t", "body"), notifier.targets, "health")
+    alert = store.add_alert("s", clock(), plain_message("t", "body"), notifier.targets, "health")
     webhook.fail_with = 503
     flush(notifier, store)
     clock.advance(3601)
@@ -81,7 +82,7 @@ def test_delivery_cut_off_mid_send_goes_again_saying_so(tmp_path: Path, webhook:
     clock = Clock()
     store = Store(tmp_path / "m.db")
     notifier = Notifier([webhook.url], clock, retry_base=0)
-    alert = store.add_alert("s", clock(), ("t", "body"), notifier.targets, "health")
+    alert = store.add_alert("s", clock(), plain_message("t", "body"), notifier.targets, "health")
     store.mark_sending(alert, target_id(webhook.url), clock())
     assert flush(notifier, store) == (1, 0)
     [message] = webhook.received

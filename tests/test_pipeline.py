@@ -94,12 +94,20 @@ def test_baseline_change_and_quiet_rechecks(
         "qwen2.5-vl-72b-instruct · input: 16 元/百万 tokens -> 4.5 元/百万 tokens "
         "(16 CNY / 1M tokens -> 4.5 CNY / 1M tokens, -71.9%)"
     )
-    for body in (smtp.bodies()[0], webhook.received[0]["message"]):
-        assert line in body
-        assert "-90.6%" in body
-        assert monitor.source.url in body
-        assert f"alert #{changed.alert_id}" in body
-    assert "UCloud prices: 2 changed" in webhook.received[0]["title"]
+    hook = webhook.received[0]
+    assert line in hook["message"] and "-90.6%" in hook["message"] and monitor.source.url in hook["message"]
+    assert hook["title"] == f"UCloud prices: 2 changed [monitor #{changed.alert_id}]"
+    assert f"alert #{changed.alert_id}" in hook["message"]
+    [html_part] = smtp.parts("text/html")
+    row = (
+        "<tr><td>qwen2.5-vl-72b-instruct</td><td>output</td><td>48 元/百万 tokens</td>"
+        "<td>4.5 元/百万 tokens</td><td>-90.6%</td><td>4.5 CNY / 1M tokens</td></tr>"
+    )
+    assert row in html_part and monitor.source.url in html_part and f"alert #{changed.alert_id}" in html_part
+    [text_part] = smtp.bodies()  # apprise derives it from the HTML: every cell, in order
+    for cell in ("qwen2.5-vl-72b-instruct", "16 元/百万 tokens", "4.5 元/百万 tokens", "-71.9%", "-90.6%"):
+        assert cell in text_part
+    assert smtp.messages[0]["Subject"] == f"UCloud prices: 2 changed [monitor #{changed.alert_id}]"
 
     assert monitor.check().status == "unchanged"
     assert len(smtp.messages) == 1 and len(webhook.received) == 1

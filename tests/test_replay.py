@@ -16,7 +16,8 @@ import pytest
 from monitor.config import Settings, Source
 from monitor.extract import JsonOptions
 from monitor.fetch import Fetcher
-from monitor.notify import Notifier, change_line
+from monitor.messages import change_line
+from monitor.notify import Notifier
 from monitor.pipeline import CheckOutcome, Deps, check_source, utc_now
 from monitor.store import Store
 from tests.conftest import GOLDENS, series

@@ -1,0 +1,133 @@
+"""Changes -> messages: one per source per check, as plain text, an HTML table and Slack text.
+
+Text taken from pages (model names, prices as stated) is escaped for each format, so a page cannot put
+a mention, a link or markup into a message.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from monitor.models import MILLION, Change, normalize_decimal
+
+PER_UNIT = ("image", "request")
+_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3}
+
+
+def format_pct(pct: Decimal | None) -> str:
+    if pct is None:
+        return ""
+    return f"{'+' if pct > 0 else ''}{pct}%"
+
+
+def format_per_million(amount: Decimal | None, currency: str, unit: str, free: bool = False) -> str:
+    if amount is None:
+        return "-"
+    if free and amount == 0:
+        return "free"
+    if unit in PER_UNIT:  # an image or a request is priced one at a time, not per million
+        return f"{format(normalize_decimal(amount / MILLION), 'f')} {currency} / {unit}"
+    return f"{format(normalize_decimal(amount), 'f')} {currency} / 1M {unit}"
+
+
+def _label(change: Change) -> str:
+    extra = [x for x in (change.tier, change.condition) if x]
+    return f"{change.model} · {change.kind}" + (f" [{', '.join(extra)}]" if extra else "")
+
+
+def change_line(change: Change) -> str:
+    """One line of an alert: model · kind: old -> new as the page states it (normalized, percent)."""
+    old, new = change.old, change.new
+    if change.change == "changed" and old and new:
+        normalized = (
+            f"{format_per_million(old.per_million, change.currency, change.unit, old.free)} -> "
+            f"{format_per_million(new.per_million, change.currency, change.unit, new.free)}"
+        )
+        pct = format_pct(change.pct)
+        line = f"{_label(change)}: {old.raw} -> {new.raw} ({normalized}{', ' + pct if pct else ''})"
+        return f"{line} [suspect: {change.suspect}]" if change.suspect else line
+    if change.change == "status" and old and new:
+        return f"{change.model}: status {old.status or 'none'} -> {new.status or 'none'}"
+    if change.change == "added" and new:
+        normal = format_per_million(new.per_million, change.currency, change.unit, new.free)
+        return f"{_label(change)}: added at {new.raw} ({normal})"
+    assert old is not None
+    normal = format_per_million(old.per_million, change.currency, change.unit, old.free)
+    return f"{_label(change)}: removed (was {old.raw}, {normal})"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One alert in each form a channel takes: plain text, HTML (email), and Slack text."""
+
+    title: str
+    text: str
+    html: str
+    slack: str
+
+
+_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+
+
+def quiet_mentions(text: str) -> str:
+    """'@here' -> '@\u2060here': shown the same, never a mention. Slack's <!channel> is escaped by apprise."""
+    return _MENTION.sub("@\u2060\\1", text)
+
+
+def plain_message(title: str, text: str) -> Message:
+    """A message with no table (source health, a test): the same text in every form."""
+    return Message(
+        title=quiet_mentions(title),
+        text=text,
+        html=f"<pre>{html.escape(text)}</pre>",
+        slack=quiet_mentions(text),
+    )
+
+
+def _row(change: Change) -> tuple[str, str, str, str, str, str]:
+    old, new = change.old, change.new
+    extra = " ".join(x for x in (change.tier, change.condition) if x)
+    kind = f"{change.kind} [{extra}]" if extra else change.kind
+    shown = new or old
+    assert shown is not None, "a change has an old or a new price"
+    normalized = format_per_million(shown.per_million, change.currency, change.unit, shown.free)
+    if change.change == "changed":
+        what = format_pct(change.pct) or change.change
+        if change.suspect:
+            what += " (suspect)"
+    else:
+        what = change.change
+    return (change.model, kind, old.raw if old else "", new.raw if new else "", what, normalized)
+
+
+def change_message(provider: str, source: str, url: str, observed: str, changes: Sequence[Change]) -> Message:
+    """The alert for one source's changes at one check, most significant first."""
+    counts = {k: sum(1 for c in changes if c.change == k) for k in _KIND_ORDER}
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+    title = f"{provider} prices: {summary}"
+    ordered = sorted(
+        changes, key=lambda c: (_KIND_ORDER[c.change], -abs(c.pct or Decimal(0)), c.model, c.kind)
+    )
+    head = f"{provider} ({source}): {summary}"
+    text = "\n".join([head, f"observed {observed}", url, "", *(change_line(c) for c in ordered)])
+    rows = [_row(c) for c in ordered]
+    header = ("model", "kind", "old", "new", "change", "normalized")
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    page = (
+        f"<p><b>{html.escape(head)}</b><br>observed {html.escape(observed)} · "
+        f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>'
+        '<table border="1" cellpadding="4" cellspacing="0">'
+        "<tr>" + "".join(f"<th>{h}</th>" for h in header) + f"</tr>{cells}</table>"
+    )
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    table = "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]
+    )
+    slack = f"*{head}*\nobserved {observed} · {url}\n```\n{table}\n```"
+    return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))

@@ -1,0 +1,62 @@
+"""Messages per channel: what email, Slack and webhooks get, and that pages cannot inject into them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import apprise
+
+from monitor.diff import diff_prices
+from monitor.extract import extract_prices
+from monitor.messages import change_message
+from monitor.models import Price
+from monitor.notify import for_channel
+from monitor.store import Delivery
+
+HOSTILE = "<!channel> gpt-x <script>alert(1)</script> @here"
+
+
+def hostile_change_message() -> tuple[str, str, str, str]:
+    page = f"""<table><tr><th>Model</th><th>Input ($ / 1M tokens)</th></tr>
+    <tr><td>{HOSTILE.replace("<", "&lt;").replace(">", "&gt;")}</td><td>2</td></tr></table>"""
+    [new] = extract_prices("html", page, "USD").prices
+    assert new.model == HOSTILE  # the page's text, as found
+    old = Price(model=new.model, kind="input", amount=Decimal(3), currency="USD", raw="3")
+    message = change_message(
+        "Evil", "evil", "https://example.test/p", "2026-05-01T12:00:00+00:00", diff_prices([old], [new])
+    )
+    return message.title, message.text, message.html, message.slack
+
+
+def test_html_escapes_page_text() -> None:
+    """A model name carrying <script> and <!channel> is text in the email's HTML, never markup."""
+    _title, _text, html, _slack = hostile_change_message()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "&lt;!channel&gt;" in html
+    assert "<td>-33.3%</td>" in html
+
+
+def test_slack_text_cannot_mention_or_link() -> None:
+    """What Slack would receive (apprise's plain-text escaping applied): no <!channel>, no @here."""
+    _title, _text, _html, slack = hostile_change_message()
+    plugin = apprise.Apprise.instantiate("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#prices")
+    assert plugin is not None
+    sent = plugin.dialect_convert(slack, apprise.NotifyFormat.TEXT)
+    assert "<!channel>" not in sent and "&lt;!channel&gt;" in sent
+    assert "@here" not in sent and "@\u2060here" in sent
+    assert "```" in sent and "-33.3%" in sent
+
+
+def test_each_channel_gets_its_own_form() -> None:
+    """Email gets the HTML table, Slack the code-block table, a webhook the text; all carry the id."""
+    title, text, html, slack = hostile_change_message()
+    delivery = Delivery(
+        7, "t", title, text, 0, "pending", "2026-05-01T12:00:00+00:00", "changes", html, slack
+    )
+    mail = for_channel("mailtos://smtp.example.test?to=a@b.test", delivery)
+    chat = for_channel("slack://a/b/c", delivery)
+    hook = for_channel("json://hook.example.test/x", delivery)
+    assert mail[2] == "html" and mail[1].startswith(html) and mail[1].endswith("<p>alert #7</p>")
+    assert chat[2] == "text" and chat[1].startswith(slack) and chat[1].endswith("alert #7")
+    assert hook[2] == "text" and hook[1].startswith(text) and hook[1].endswith("alert #7")
+    assert mail[0] == chat[0] == hook[0] == f"{title} [monitor #7]"
