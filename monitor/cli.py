@@ -111,6 +111,33 @@ def run(ctx: click.Context) -> None:
     asyncio.run(run_daemon(config, deps))
 
 
+@cli.command("notify-test")
+@click.pass_context
+def notify_test(ctx: click.Context) -> None:
+    """Send a test message to every configured channel and say how each one really went.
+
+    Exit code 0: every channel took it; 1: some did not; 2: configuration error.
+    """
+    from monitor.notify import apprise_send, check_urls, redact
+
+    config = _config(ctx)
+    urls = config.settings.notify
+    try:
+        check_urls(urls)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    if not urls:
+        _fail("no notify URLs configured ([monitor] notify or MONITOR_NOTIFY)", 1)
+    failed = 0
+    for index, url in enumerate(urls, start=1):
+        result = apprise_send(url, "monitor test message", "This is a test message from monitor.")
+        click.echo(
+            f"notify[{index}] {redact(url)}: {'sent' if result.ok else 'FAILED: ' + str(result.error)}"
+        )
+        failed += not result.ok
+    sys.exit(1 if failed else 0)
+
+
 def _since(value: str | None) -> str | None:
     """'2026-05-01', an ISO time, or a span back from now such as '7d' or '12h'."""
     if value is None:

@@ -158,3 +158,25 @@ def test_python_dash_m(tmp_path: Path) -> None:
         [sys.executable, "-m", "monitor", "--help"], capture_output=True, text=True, check=True
     )
     assert "check" in out.stdout and "extract" in out.stdout
+
+
+def test_notify_test_reports_each_channels_real_outcome(
+    tmp_path: Path, smtp: object, webhook: WebhookReceiver
+) -> None:
+    """A webhook answering 404 is reported FAILED (exit 1); the SMTP server that took the mail, sent."""
+    from tests.servers import SmtpSink
+
+    assert isinstance(smtp, SmtpSink)
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f"[monitor]\nnotify = [{json.dumps(smtp.url)}, {json.dumps(webhook.url)}]\n", encoding="utf-8"
+    )
+    webhook.fail_with = 404
+    result = CliRunner().invoke(cli, ["--config", str(path), "notify-test"])
+    assert result.exit_code == 1
+    assert "notify[1] mailto://…: sent" in result.output
+    assert "notify[2] json://…: FAILED" in result.output
+    assert len(smtp.messages) == 1 and webhook.received == []
+    webhook.fail_with = None
+    assert CliRunner().invoke(cli, ["--config", str(path), "notify-test"]).exit_code == 0
+    assert len(webhook.received) == 1
