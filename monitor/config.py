@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,10 @@ class Source:
     enabled: bool = True
     json: JsonOptions | None = None  # kind = "json" only: a preset or a mapping
     per: int | None = None  # tokens a price is for, assumed where the page does not say (`unit`)
+    hold: int = 1  # observations a change must hold before it is recorded and alerted (flap control)
+    alert_min_percent: Decimal = Decimal(0)  # smaller price moves are recorded but not alerted
+    alert_min_absolute: Decimal = Decimal(0)  # per 1M units, in the price's currency
+    alert_kinds: tuple[str, ...] = ()  # only these kinds of price are alerted; empty: all
 
 
 @dataclass(frozen=True)
@@ -193,7 +198,25 @@ def _parse_source(raw: object, index: int, settings: Settings, path: Path) -> So
         enabled=enabled,
         json=json_options,
         per=_parse_per(raw["unit"], f"{where}: unit") if "unit" in raw else None,
+        hold=_positive_int(raw, "hold", where, 1),
+        alert_min_percent=_non_negative(raw, "alert_min_percent", where),
+        alert_min_absolute=_non_negative(raw, "alert_min_absolute", where),
+        alert_kinds=_strings(raw, "alert_kinds", where),
     )
+
+
+def _non_negative(raw: dict[str, Any], key: str, where: str) -> Decimal:
+    value = raw.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{where}: {key}: expected a number >= 0, got {value!r}")
+    return Decimal(str(value))
+
+
+def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f'{where}: {key}: expected a list of names such as ["input", "output"]')
+    return tuple(value)
 
 
 def _parse_per(value: object, where: str) -> int:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from monitor.models import MILLION, Change, normalize_decimal
 
 PER_UNIT = ("image", "request")
-_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3}
+_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3, "flap": 4}
 
 
 def format_pct(pct: Decimal | None) -> str:
@@ -50,6 +50,9 @@ def change_line(change: Change) -> str:
         pct = format_pct(change.pct)
         line = f"{_label(change)}: {old.raw} -> {new.raw} ({normalized}{', ' + pct if pct else ''})"
         return f"{line} [suspect: {change.suspect}]" if change.suspect else line
+    if change.change == "flap" and old:
+        went = new.raw if new else "removed"
+        return f"{_label(change)}: flap, went to {went} and back to {old.raw} before it held (not alerted)"
     if change.change == "status" and old and new:
         return f"{change.model}: status {old.status or 'none'} -> {new.status or 'none'}"
     if change.change == "added" and new:

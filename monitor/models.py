@@ -16,7 +16,7 @@ SUSPECT_FACTOR = 100
 # only by tier, condition, currency or unit are two records, never a collision.
 PriceKey = tuple[str, str, str, str, str, str]
 
-ChangeKind = Literal["changed", "added", "removed", "status"]
+ChangeKind = Literal["changed", "added", "removed", "status", "flap"]
 
 
 @dataclass(frozen=True)

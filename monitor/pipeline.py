@@ -10,13 +10,15 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from monitor.config import Settings, Source
 from monitor.diff import CONFIRM_SHRINK, diff_prices, page_problem, prices_digest
 from monitor.errors import FetchError
 from monitor.extract import extract_prices
 from monitor.fetch import Fetcher
-from monitor.messages import change_message, plain_message
+from monitor.hold import apply_changes, hold_changes
+from monitor.messages import change_line, change_message, plain_message
 from monitor.models import Change, Price
 from monitor.notify import Notifier, check_urls
 from monitor.store import SourceRow, Store, sha256
@@ -95,8 +97,14 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     row = SourceRow(source.name, source.provider, source.kind, source.url)
     store.ensure_source(row)
     state = store.source_state(source.name)
+    # Held changes need every observation counted: no conditional GET, no 'same page' shortcut.
+    holding = source.hold > 1 and bool(store.pending_changes(source.name))
     try:
-        fetched = await deps.fetcher.fetch(source.url, etag=state.etag, last_modified=state.last_modified)
+        fetched = await deps.fetcher.fetch(
+            source.url,
+            etag=None if holding else state.etag,
+            last_modified=None if holding else state.last_modified,
+        )
     except FetchError as exc:
         store.record_failure(source.name, started, deps.clock(), str(exc), exc.status)
         log.warning("%s: fetch failed: %s", source.name, exc)
@@ -105,7 +113,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         store.record_unchanged(source.name, started, deps.clock(), fetched, None)
         return CheckOutcome(source.name, "unchanged")
     digest = sha256(fetched.body)
-    if digest == state.last_sha256:
+    if digest == state.last_sha256 and not holding:
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
         return CheckOutcome(source.name, "unchanged")
 
@@ -126,11 +134,21 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
 
     baseline = not store.has_baseline(source.name)
     changes = [] if baseline else diff_prices(old, result.prices)
+    prices = result.prices
+    if source.hold > 1 and not baseline:
+        held = hold_changes(changes, store.pending_changes(source.name), source.hold, started)
+        store.set_pending(source.name, held.pending)
+        if held.flaps:
+            store.record_flaps(row, started, held.flaps)
+            for flap in held.flaps:
+                log.info("%s: %s", source.name, change_line(flap))
+        changes, prices = held.confirmed, apply_changes(old, held.confirmed)
     if not baseline and not changes:
-        # A cosmetic change (scripts, dates, tokens): remember the page, store nothing new.
+        # A cosmetic change (scripts, dates, tokens), or changes still held: store no new prices.
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
         return CheckOutcome(source.name, "unchanged", problems=result.problems)
-    alert = change_message(source.provider, source.name, source.url, started, changes) if changes else None
+    alerted = [c for c in changes if _alertable(source, c)]
+    alert = change_message(source.provider, source.name, source.url, started, alerted) if alerted else None
     status = "baseline" if baseline else "changed"
     _check_id, alert_id = store.record_prices(
         row,
@@ -138,7 +156,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         deps.clock(),
         fetched,
         digest,
-        result.prices,
+        prices,
         changes,
         result.problems,
         alert,
@@ -147,6 +165,18 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     )
     log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
+
+
+def _alertable(source: Source, change: Change) -> bool:
+    """The source's thresholds and kinds: every change is recorded, these are the ones alerted."""
+    if source.alert_kinds and change.kind not in source.alert_kinds:
+        return False
+    if change.change != "changed":
+        return True
+    old, new = change.old_per_million or Decimal(0), change.new_per_million or Decimal(0)
+    if abs(new - old) < source.alert_min_absolute:
+        return False
+    return change.pct is None or abs(change.pct) >= source.alert_min_percent
 
 
 def _shrink_confirmed(store: Store, name: str, prices: list[Price]) -> bool:

@@ -143,3 +143,11 @@ def m004_alert_formats(db: Database) -> None:
     """Each alert in the forms channels take: an HTML table for email, a code-block table for Slack."""
     db.table("alerts").add_column("body_html", str)
     db.table("alerts").add_column("body_slack", str)
+
+
+@migrations()
+def m005_pending_changes(db: Database) -> None:
+    """Changes seen but not yet held for a source's `hold` observations (flap control)."""
+    db.table("pending_changes").create(
+        {"source": str, "key": str, "change": str, "count": int, "first_seen": str}, pk=("source", "key")
+    )

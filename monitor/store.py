@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from monitor.errors import StoreError
+from monitor.hold import Pending, change_key
 from monitor.messages import Message
 from monitor.models import Change, FetchResult, Price
 from monitor.schema import PRICE_KEY, migrations
@@ -125,6 +126,33 @@ class Store:
     def set_health_alerted(self, source: str, alerted: bool) -> None:
         with self._writing("record the source's health"), self.db.atomic():
             self.db.execute("update sources set health_alerted = ? where name = ?", [int(alerted), source])
+
+    def pending_changes(self, source: str) -> list[Pending]:
+        rows = self.db.query(
+            "select change, count, first_seen from pending_changes where source = ?", [source]
+        )
+        return [Pending(_change_from_json(r["change"]), r["count"], r["first_seen"]) for r in rows]
+
+    def set_pending(self, source: str, pending: Iterable[Pending]) -> None:
+        with self._writing("record the held changes"), self.db.atomic():
+            self.db.execute("delete from pending_changes where source = ?", [source])
+            self.db.table("pending_changes").insert_all(
+                [
+                    {
+                        "source": source,
+                        "key": json.dumps(change_key(p.change), ensure_ascii=False),
+                        "change": _change_to_json(p.change),
+                        "count": p.count,
+                        "first_seen": p.first_seen,
+                    }
+                    for p in pending
+                ]
+            )
+
+    def record_flaps(self, source: SourceRow, when: str, flaps: Iterable[Change]) -> None:
+        """Changes that went back before they held: in the change log as 'flap', never alerted."""
+        with self._writing("record the flaps"), self.db.atomic():
+            self.db.table("changes").insert_all([_change_row(source, None, when, c) for c in flaps])
 
     def has_baseline(self, source: str) -> bool:
         sql = "select 1 from checks where source = ? and status in ('baseline', 'changed') limit 1"
@@ -464,7 +492,26 @@ def _price_from_row(row: dict[str, Any]) -> Price:
     )
 
 
-def _change_row(source: SourceRow, check_id: int, when: str, change: Change) -> dict[str, Any]:
+def _change_to_json(change: Change) -> str:
+    data = {
+        "change": change.change,
+        "old": _price_row("", change.old) if change.old else None,
+        "new": _price_row("", change.new) if change.new else None,
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _change_from_json(text: str) -> Change:
+    data = json.loads(text)
+    old = _price_from_row(data["old"]) if data["old"] else None
+    new = _price_from_row(data["new"]) if data["new"] else None
+    shown = new or old
+    assert shown is not None
+    _model, kind, tier, condition, currency, unit = shown.key
+    return Change(data["change"], shown.model, kind, tier, condition, currency, unit, old, new)
+
+
+def _change_row(source: SourceRow, check_id: int | None, when: str, change: Change) -> dict[str, Any]:
     old, new = change.old, change.new
     return {
         "check_id": check_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from monitor.errors import ConfigError
 from monitor.extract import JsonOptions, extract_prices
 from monitor.models import Price
 from tests.conftest import fixture, series
+from tests.servers import WebhookReceiver
 from tests.test_replay import replay_outcomes
 
 OPENROUTER = "openrouter_models_api/openrouter_models__v01__2025-12-29__95e496d417.json"
@@ -217,3 +219,33 @@ def test_daily_list_in_each_models_own_currency_has_no_exchange_rate_noise(tmp_p
     usd = next(m for m in first if m["billing_currency"] == "USD" and m["input_price_orig_per_m"])
     stored = {(c.model, c.currency) for o in outcomes for c in o.changes}
     assert not any(model == usd["id"] and currency == "CNY" for model, currency in stored)
+
+
+def test_openrouter_flaps_are_held_back_and_logged(tmp_path: Path, webhook: WebhookReceiver) -> None:
+    """With hold = 2, prices that go down and back up between polls are flaps: logged, never alerted;
+    the changes that stay are alerted once they held for two polls."""
+    versions = series("openrouter_models_api", "openrouter_models")[:3]
+    outcomes = replay_outcomes(
+        versions,
+        "json",
+        "USD",
+        tmp_path / "m.db",
+        JsonOptions(preset="openrouter"),
+        hold=2,
+        notify=(webhook.url,),
+    )
+    assert [o.status for o in outcomes] == ["baseline", "unchanged", "changed"]
+    alerted = {c.model for c in outcomes[2].changes}
+    flapping = {
+        "google/gemma-3-27b-it",
+        "openai/gpt-oss-120b",
+        "openai/gpt-oss-20b",
+        "qwen/qwen3-next-80b-a3b-instruct",
+    }
+    assert alerted and not alerted & flapping
+    assert "z-ai/glm-4.6" in alerted and "deepseek/deepseek-v3.2" in alerted
+    [message] = webhook.received
+    assert not any(model in message["message"] for model in flapping)
+    with sqlite3.connect(tmp_path / "m.db") as db:
+        flaps = {m for (m,) in db.execute("select model from changes where change = 'flap'")}
+    assert flaps == flapping

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -275,3 +277,32 @@ def test_challenge_page_is_named_as_such(monitor: Monitor, pages: PageServer) ->
     broken = monitor.check()
     assert broken.status == "broken"
     assert broken.error == "a bot-check (challenge) page was served instead of the pricing page"
+
+
+@pytest.mark.parametrize(
+    ("options", "alerted"),
+    [
+        ({"alert_min_percent": Decimal(80)}, [("output", "-90.6")]),
+        ({"alert_min_absolute": Decimal(20)}, [("output", "-90.6")]),
+        ({"alert_kinds": ("input",)}, [("input", "-71.9")]),
+        ({"alert_min_percent": Decimal(95)}, []),
+    ],
+)
+def test_thresholds_and_kinds_choose_what_is_alerted(
+    monitor: Monitor, pages: PageServer, webhook: WebhookReceiver, options: dict, alerted: list
+) -> None:
+    """Every change is recorded; only those past the source's thresholds and of its kinds are alerted."""
+    monitor.source = replace(monitor.source, **options)
+    pages.put("/price.md", page(V29))
+    monitor.check()
+    pages.put("/price.md", page(V30))
+    changed = monitor.check()
+    assert len(changed.changes) == 2
+    assert monitor.rows("select count(*) from changes") == [(2,)]
+    messages = [m["message"] for m in webhook.received]
+    if not alerted:
+        assert messages == []
+        return
+    [message] = messages
+    for kind, pct in (("input", "-71.9"), ("output", "-90.6")):
+        assert (f"· {kind}:" in message) == ((kind, pct) in alerted)

@@ -18,7 +18,7 @@ from monitor.extract import JsonOptions
 from monitor.fetch import Fetcher
 from monitor.messages import change_line
 from monitor.notify import Notifier
-from monitor.pipeline import CheckOutcome, Deps, check_source, utc_now
+from monitor.pipeline import CheckOutcome, Deps, check_source
 from monitor.store import Store
 from tests.conftest import GOLDENS, series
 from tests.servers import PageServer
@@ -43,22 +43,30 @@ def replay_outcomes(
     database: Path,
     options: JsonOptions | None = None,
     per: int | None = None,
+    hold: int = 1,
+    notify: tuple[str, ...] = (),
 ) -> list[CheckOutcome]:
     """Serve each version in turn through the whole pipeline; what every check reported."""
     server = PageServer()
     settings = Settings(database=database, retries=0)
-    source = Source("replay", "Replay", kind, server.url("/page"), currency, 60, json=options, per=per)
+    source = Source(
+        "replay", "Replay", kind, server.url("/page"), currency, 60, json=options, per=per, hold=hold
+    )
     outcomes: list[CheckOutcome] = []
 
     async def go() -> None:
-        deps = Deps(Store(database), Fetcher(settings), Notifier((), utc_now))
+        today = {"now": ""}  # the monitor reads each version on the day it was captured
+
+        def clock() -> str:
+            return today["now"]
+
+        deps = Deps(Store(database), Fetcher(settings), Notifier(notify, clock, retry_base=0), clock)
         try:
             for path in versions:
                 server.put("/page", path.read_bytes())
-                # the monitor reads each version on the day it was captured
-                day = captured_on(path.name)
-                deps.clock = lambda day=day: f"{day}T12:00:00+00:00"
+                today["now"] = f"{captured_on(path.name)}T12:00:00+00:00"
                 outcomes.append(await check_source(source, deps))
+                await deps.notifier.flush(deps.store)
         finally:
             await deps.fetcher.aclose()
             deps.store.close()
