@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import sys
@@ -109,6 +110,68 @@ def run(ctx: click.Context) -> None:
     except MonitorError as exc:
         _fail(str(exc), 1)
     asyncio.run(run_daemon(config, deps))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object for scripts.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Per source: last check, last success, failures in a row, last error, next run, models, pending
+    alerts; and alerts given up. Exit code 1 when something needs attention (a monitoring check)."""
+    from datetime import datetime, timedelta
+
+    config = _config(ctx)
+    store = _store(ctx)
+    rows = []
+    attention = []
+    for source in config.sources:
+        summary = store.source_summary(source.name)
+        last = summary["last_check"]
+        next_run = (
+            (datetime.fromisoformat(last) + timedelta(seconds=source.interval)).isoformat(timespec="seconds")
+            if last and source.enabled
+            else None
+        )
+        rows.append({"source": source.name, "enabled": source.enabled, "next_run": next_run, **summary})
+        if source.enabled and summary["failures"] >= config.settings.health_after:
+            attention.append(
+                f"{source.name}: {summary['failures']} failed checks in a row: {summary['last_error']}"
+            )
+    counts = store.delivery_counts()
+    if counts.get("gave_up"):
+        attention.append(f"{counts['gave_up']} alert deliveries were given up (see the log)")
+    report = {"sources": rows, "deliveries": counts, "attention": attention}
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        header = [
+            "source",
+            "last check",
+            "last success",
+            "fails",
+            "models",
+            "pending",
+            "next run",
+            "last error",
+        ]
+        table = [
+            [
+                r["source"] + ("" if r["enabled"] else " (off)"),
+                (r["last_check"] or "never")[:16],
+                (r["last_success"] or "never")[:16],
+                str(r["failures"]),
+                str(r["models"]),
+                str(r["pending_alerts"]),
+                (r["next_run"] or "-")[:16],
+                r["last_error"] or "",
+            ]
+            for r in rows
+        ]
+        click.echo(views.table(header, table))
+        click.echo("deliveries: " + (", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"))
+        for line in attention:
+            click.echo(f"attention: {line}")
+    sys.exit(1 if attention else 0)
 
 
 @cli.command("notify-test")

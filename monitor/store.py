@@ -205,6 +205,37 @@ class Store:
             for r in self.db.query(sql, [*wanted, now])
         ]
 
+    def source_summary(self, source: str) -> dict[str, Any]:
+        """What `monitor status` shows of one source: its last check, last success, streak, models."""
+        last = list(self.db.query("select * from checks where source = ? order by id desc limit 1", [source]))
+        good = list(
+            self.db.query(
+                "select started from checks where source = ? and status not in ('failed', 'broken') "
+                "order by id desc limit 1",
+                [source],
+            )
+        )
+        models = list(
+            self.db.query("select count(distinct model) as n from latest_prices where source = ?", [source])
+        )
+        pending = list(
+            self.db.query(
+                "select count(*) as n from deliveries d join alerts a on a.id = d.alert_id "
+                "where a.source = ? and d.status in ('pending', 'sending')",
+                [source],
+            )
+        )
+        streak, _since, _error = self.failure_streak(source)
+        return {
+            "last_check": last[0]["started"] if last else None,
+            "last_status": last[0]["status"] if last else None,
+            "last_error": last[0]["error"] if last else None,
+            "last_success": good[0]["started"] if good else None,
+            "failures": streak,
+            "models": models[0]["n"] if models else 0,
+            "pending_alerts": pending[0]["n"] if pending else 0,
+        }
+
     def delivery_counts(self) -> dict[str, int]:
         """How many deliveries are in each state: pending, sending, sent, gave_up."""
         rows = self.db.query("select status, count(*) as n from deliveries group by status")

@@ -180,3 +180,26 @@ def test_notify_test_reports_each_channels_real_outcome(
     webhook.fail_with = None
     assert CliRunner().invoke(cli, ["--config", str(path), "notify-test"]).exit_code == 0
     assert len(webhook.received) == 1
+
+
+def test_status_shows_each_source_and_exits_1_when_something_needs_attention(
+    tmp_path: Path, pages: PageServer
+) -> None:
+    """After a good check status exits 0; after health_after failures it exits 1 and says why."""
+    path = config(tmp_path, pages, [], extra="")
+    runner = CliRunner()
+    pages.put("/price.md", fixture(V30).read_bytes())
+    runner.invoke(cli, ["--config", str(path), "check"])
+    good = runner.invoke(cli, ["--config", str(path), "status", "--json"])
+    assert good.exit_code == 0, good.output
+    [source] = json.loads(good.output)["sources"]
+    listed = json.loads(runner.invoke(cli, ["--config", str(path), "prices", "--json"]).output)
+    assert source["models"] == len({p["model"] for p in listed}) > 30
+    assert (source["source"], source["failures"], source["last_status"]) == ("ucloud", 0, "baseline")
+    assert source["next_run"] > source["last_check"]
+    pages.put("/price.md", "gone", status=500)
+    for _ in range(3):
+        runner.invoke(cli, ["--config", str(path), "check"])
+    bad = runner.invoke(cli, ["--config", str(path), "status"])
+    assert bad.exit_code == 1
+    assert "attention: ucloud: 3 failed checks in a row" in bad.output and "HTTP 500" in bad.output
