@@ -65,7 +65,7 @@ def check(ctx: click.Context, source_name: str | None) -> None:
     config = _config(ctx)
     try:
         sources = [config.source(source_name)] if source_name else [s for s in config.sources if s.enabled]
-        deps = make_deps(config.settings)
+        deps = make_deps(config)
     except ConfigError as exc:
         _fail(str(exc), 2)
     except MonitorError as exc:
@@ -104,7 +104,7 @@ def run(ctx: click.Context) -> None:
     config = _config(ctx)
     logging.getLogger().setLevel(logging.INFO)
     try:
-        deps = make_deps(config.settings)
+        deps = make_deps(config)
     except ConfigError as exc:
         _fail(str(exc), 2)
     except MonitorError as exc:

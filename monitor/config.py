@@ -43,6 +43,7 @@ class Source:
     alert_min_percent: Decimal = Decimal(0)  # smaller price moves are recorded but not alerted
     alert_min_absolute: Decimal = Decimal(0)  # per 1M units, in the price's currency
     alert_kinds: tuple[str, ...] = ()  # only these kinds of price are alerted; empty: all
+    notify: tuple[str, ...] | None = None  # this source's channels (URLs); None: [monitor] notify
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Settings:
 
     database: Path
     notify: tuple[str, ...] = ()
+    channels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named lists of apprise URLs
     interval: float = 3600.0
     timeout: float = 30.0
     max_bytes: int = 10 * 1024 * 1024
@@ -119,7 +121,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         raise ConfigError(f"{path}: source: expected [[source]] tables")
     sources: list[Source] = []
     for index, raw in enumerate(raw_sources, start=1):
-        source = _parse_source(raw, index, settings, path)
+        source = _parse_source(raw, index, settings, path, environ)
         if any(s.name == source.name for s in sources):
             raise ConfigError(f"{path}: source[{index}] ({source.name}): name: used twice")
         sources.append(source)
@@ -136,14 +138,21 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
     db_path = Path(database)
     if not db_path.is_absolute():
         db_path = path.parent / db_path
-    notify = raw.get("notify", [])
-    if not isinstance(notify, list) or not all(isinstance(u, str) and u.strip() for u in notify):
-        raise ConfigError(f"{where}: notify: expected a list of apprise URLs")
-    extra = environ.get("MONITOR_NOTIFY", "").split()
-    urls = tuple(dict.fromkeys([u.strip() for u in notify] + extra))
+    notify = _urls(raw.get("notify", []), f"{where}: notify", environ)
+    urls = tuple(
+        dict.fromkeys(notify + _urls(environ.get("MONITOR_NOTIFY", "").split(), "MONITOR_NOTIFY", environ))
+    )
+    channels_raw = raw.get("channels", {})
+    if not isinstance(channels_raw, dict):
+        raise ConfigError(f"{where}: channels: expected a table of name = [apprise URLs]")
+    channels = {
+        name: tuple(_urls(value, f"{where}: channels.{name}", environ))
+        for name, value in channels_raw.items()
+    }
     return Settings(
         database=db_path,
         notify=urls,
+        channels=channels,
         interval=parse_duration(raw.get("interval", "1h"), f"{where}: interval"),
         timeout=parse_duration(raw.get("timeout", defaults.timeout), f"{where}: timeout"),
         max_bytes=_positive_int(raw, "max_bytes", where, defaults.max_bytes),
@@ -158,7 +167,9 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
     )
 
 
-def _parse_source(raw: object, index: int, settings: Settings, path: Path) -> Source:
+def _parse_source(
+    raw: object, index: int, settings: Settings, path: Path, environ: Mapping[str, str]
+) -> Source:
     where = f"{path}: source[{index}]"
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a table")
@@ -202,7 +213,37 @@ def _parse_source(raw: object, index: int, settings: Settings, path: Path) -> So
         alert_min_percent=_non_negative(raw, "alert_min_percent", where),
         alert_min_absolute=_non_negative(raw, "alert_min_absolute", where),
         alert_kinds=_strings(raw, "alert_kinds", where),
+        notify=_route(raw["notify"], settings, f"{where}: notify", environ) if "notify" in raw else None,
     )
+
+
+def _urls(value: object, where: str, environ: Mapping[str, str]) -> list[str]:
+    """A list of apprise URLs; $NAME or ${NAME} is taken from the environment (keep secrets there)."""
+    if not isinstance(value, list) or not all(isinstance(u, str) and u.strip() for u in value):
+        raise ConfigError(f"{where}: expected a list of apprise URLs")
+    urls = []
+    for index, url in enumerate(value, start=1):
+        missing = [m for m in re.findall(r"\$\{?(\w+)\}?", url) if m not in environ]
+        if missing:
+            raise ConfigError(f"{where}[{index}]: ${missing[0]} is not set in the environment")
+        urls.append(re.sub(r"\$\{?(\w+)\}?", lambda m: environ[m.group(1)], url.strip()))
+    return urls
+
+
+def _route(value: object, settings: Settings, where: str, environ: Mapping[str, str]) -> tuple[str, ...]:
+    """A source's notify list: names of [monitor] channels, or apprise URLs."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: expected a list of channel names or apprise URLs")
+    urls: list[str] = []
+    for entry in value:
+        if "://" in entry:
+            urls.extend(_urls([entry], where, environ))
+        elif entry in settings.channels:
+            urls.extend(settings.channels[entry])
+        else:
+            known = ", ".join(sorted(settings.channels)) or "none"
+            raise ConfigError(f"{where}: no channel named {entry!r} in [monitor] channels (known: {known})")
+    return tuple(dict.fromkeys(urls))
 
 
 def _non_negative(raw: dict[str, Any], key: str, where: str) -> Decimal:

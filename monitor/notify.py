@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -84,8 +84,12 @@ class Notifier:
         send: Sender = apprise_send,
         retry_base: float = 60.0,
         max_age: float = 2 * 86400.0,
+        routes: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        self.urls = {target_id(u): u for u in urls}
+        self.routes = {source: [target_id(u) for u in route] for source, route in (routes or {}).items()}
+        self.default = [target_id(u) for u in urls]
+        every = [*urls, *(u for route in (routes or {}).values() for u in route)]
+        self.urls = {target_id(u): u for u in every}
         self._clock = clock
         self._send = send
         self.retry_base = retry_base
@@ -94,7 +98,12 @@ class Notifier:
 
     @property
     def targets(self) -> list[str]:
-        return list(self.urls)
+        """The default channels ([monitor] notify)."""
+        return list(self.default)
+
+    def targets_for(self, source: str) -> list[str]:
+        """The channels a source's alerts go to: its own `notify`, or the default ones."""
+        return list(self.routes.get(source, self.default))
 
     async def flush(self, store: Store) -> tuple[int, int]:
         """Send every due delivery; returns (sent, failed)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from monitor.config import Settings, Source
+from monitor.config import Config, Source
 from monitor.diff import CONFIRM_SHRINK, diff_prices, page_problem, prices_digest
 from monitor.errors import FetchError
 from monitor.extract import extract_prices
@@ -73,7 +73,11 @@ def _watch_health(source: Source, outcome: CheckOutcome, deps: Deps) -> None:
                 f"{source.provider} ({source.name}): checks succeed again ({outcome.status}).\n{source.url}"
             )
             store.add_alert(
-                source.name, deps.clock(), plain_message(title, body), deps.notifier.targets, "health"
+                source.name,
+                deps.clock(),
+                plain_message(title, body),
+                deps.notifier.targets_for(source.name),
+                "health",
             )
             store.set_health_alerted(source.name, False)
         return
@@ -86,7 +90,11 @@ def _watch_health(source: Source, outcome: CheckOutcome, deps: Deps) -> None:
             "The last good prices are kept; no price alert is sent while the source is failing."
         )
         store.add_alert(
-            source.name, deps.clock(), plain_message(title, body), deps.notifier.targets, "health"
+            source.name,
+            deps.clock(),
+            plain_message(title, body),
+            deps.notifier.targets_for(source.name),
+            "health",
         )
         store.set_health_alerted(source.name, True)
 
@@ -160,7 +168,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         changes,
         result.problems,
         alert,
-        deps.notifier.targets,
+        deps.notifier.targets_for(source.name),
         status,
     )
     log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
@@ -200,11 +208,17 @@ async def check_sources(sources: Sequence[Source], deps: Deps) -> list[CheckOutc
     return list(outcomes)
 
 
-def make_deps(settings: Settings) -> Deps:
+def make_deps(config: Config) -> Deps:
     """The real parts: the database file, one HTTP client, apprise."""
-    check_urls(settings.notify)
+    settings = config.settings
+    routes = {s.name: s.notify for s in config.sources if s.notify is not None}
+    check_urls([*settings.notify, *(u for route in routes.values() for u in route)])
     store = Store(settings.database)
     notifier = Notifier(
-        settings.notify, utc_now, retry_base=settings.alert_retry, max_age=settings.alert_max_age
+        settings.notify,
+        utc_now,
+        retry_base=settings.alert_retry,
+        max_age=settings.alert_max_age,
+        routes=routes,
     )
     return Deps(store=store, fetcher=Fetcher(settings), notifier=notifier, health_after=settings.health_after)

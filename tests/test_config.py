@@ -101,3 +101,26 @@ def test_bad_notify_url_is_a_config_error_without_secrets(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "notify[1] (nosuchscheme://…): not an apprise URL" in result.output
     assert "s3cret" not in result.output
+
+
+def test_channels_routes_and_environment_urls(tmp_path: Path) -> None:
+    """Named channels, a source routed to one, and $NAME taken from the environment."""
+    text = GOOD.replace(
+        'interval = "1h"',
+        'interval = "1h"\nchannels = { cn = ["json://127.0.0.1:7/$HOOK"], ops = ["${OPS_URL}"] }',
+    ).replace('interval = "30m"', 'interval = "30m"\nnotify = ["cn", "ops", "json://127.0.0.1:6/x"]')
+    env = {"HOOK": "prices", "OPS_URL": "mailto://127.0.0.1:25?to=ops@example.test"}
+    config = load_config(write(tmp_path, text), env)
+    bailian, anthropic = config.sources
+    assert bailian.notify == (
+        "json://127.0.0.1:7/prices",
+        "mailto://127.0.0.1:25?to=ops@example.test",
+        "json://127.0.0.1:6/x",
+    )
+    assert anthropic.notify is None
+    with pytest.raises(
+        ConfigError, match=r"monitor: channels.ops\[1\]: \$OPS_URL is not set in the environment"
+    ):
+        load_config(write(tmp_path, text), {"HOOK": "x"})
+    with pytest.raises(ConfigError, match="source\\[1\\] \\(bailian\\): notify: no channel named 'nope'"):
+        load_config(write(tmp_path, text.replace('"cn", "ops"', '"nope"')), env)

@@ -42,6 +42,7 @@ class Monitor:
         )
 
     retry_base = 0.0  # retries at the very next check, unless a test says otherwise
+    routes: dict[str, list[str]] | None = None
 
     def clock(self) -> str:
         return utc_now()
@@ -50,9 +51,10 @@ class Monitor:
         async def go() -> CheckOutcome:
             store = Store(self.settings.database)
             fetcher = Fetcher(self.settings, backoff=0)
-            deps = Deps(
-                store, fetcher, Notifier(self.settings.notify, self.clock, retry_base=self.retry_base)
+            notifier = Notifier(
+                self.settings.notify, self.clock, retry_base=self.retry_base, routes=self.routes
             )
+            deps = Deps(store, fetcher, notifier)
             try:
                 [outcome] = await check_sources([self.source], deps)
                 return outcome
@@ -306,3 +308,21 @@ def test_thresholds_and_kinds_choose_what_is_alerted(
     [message] = messages
     for kind, pct in (("input", "-71.9"), ("output", "-90.6")):
         assert (f"· {kind}:" in message) == ((kind, pct) in alerted)
+
+
+def test_a_source_routed_to_its_own_channel(
+    tmp_path: Path, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    """A source with its own `notify` alerts there only; the default channel hears nothing of it."""
+    own = WebhookReceiver()
+    try:
+        monitor = Monitor(tmp_path, pages, [webhook.url])
+        monitor.source = replace(monitor.source, notify=(own.url,))
+        monitor.routes = {monitor.source.name: [own.url]}
+        pages.put("/price.md", page(V29))
+        monitor.check()
+        pages.put("/price.md", page(V30))
+        monitor.check()
+        assert len(own.received) == 1 and webhook.received == []
+    finally:
+        own.close()
