@@ -12,7 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from monitor.digest import DIGEST_MODES, DigestPolicy, parse_window
 from monitor.errors import ConfigError
 from monitor.extract.json_prices import PRESETS, JsonOptions
 
@@ -53,6 +55,7 @@ class Settings:
     database: Path
     notify: tuple[str, ...] = ()
     channels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # named lists of apprise URLs
+    digest: DigestPolicy = field(default_factory=DigestPolicy)  # digest mode, quiet hours, timezone
     interval: float = 3600.0
     timeout: float = 30.0
     max_bytes: int = 10 * 1024 * 1024
@@ -79,7 +82,7 @@ class Config:
 
 
 # The keys a user may write: a source's `unit` is stored as `per` (tokens a price is for).
-MONITOR_KEYS = frozenset(Settings.__dataclass_fields__)
+MONITOR_KEYS = frozenset(Settings.__dataclass_fields__) - {"digest"} | {"digest", "quiet_hours", "timezone"}
 SOURCE_KEYS = frozenset(Source.__dataclass_fields__) - {"per"} | {"unit"}
 
 
@@ -153,6 +156,7 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
         database=db_path,
         notify=urls,
         channels=channels,
+        digest=_parse_digest(raw, where),
         interval=parse_duration(raw.get("interval", "1h"), f"{where}: interval"),
         timeout=parse_duration(raw.get("timeout", defaults.timeout), f"{where}: timeout"),
         max_bytes=_positive_int(raw, "max_bytes", where, defaults.max_bytes),
@@ -244,6 +248,25 @@ def _route(value: object, settings: Settings, where: str, environ: Mapping[str, 
             known = ", ".join(sorted(settings.channels)) or "none"
             raise ConfigError(f"{where}: no channel named {entry!r} in [monitor] channels (known: {known})")
     return tuple(dict.fromkeys(urls))
+
+
+def _parse_digest(raw: dict[str, Any], where: str) -> DigestPolicy:
+    mode = raw.get("digest", "off")
+    if mode not in DIGEST_MODES:
+        raise ConfigError(f"{where}: digest: expected one of {', '.join(DIGEST_MODES)}, got {mode!r}")
+    zone = _string(raw, "timezone", where, default="UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: timezone: unknown time zone {zone!r} (e.g. 'Asia/Shanghai')") from None
+    quiet = raw.get("quiet_hours")
+    try:
+        window = parse_window(quiet) if isinstance(quiet, str) else None
+    except ValueError as exc:
+        raise ConfigError(f"{where}: quiet_hours: {exc}") from None
+    if quiet is not None and window is None:
+        raise ConfigError(f"{where}: quiet_hours: expected a window such as '22:00-07:00', got {quiet!r}")
+    return DigestPolicy(mode=mode, quiet=window, timezone=zone)
 
 
 def _non_negative(raw: dict[str, Any], key: str, where: str) -> Decimal:

@@ -134,3 +134,30 @@ def change_message(provider: str, source: str, url: str, observed: str, changes:
     )
     slack = f"*{head}*\nobserved {observed} · {url}\n```\n{table}\n```"
     return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))
+
+
+def digest_message(entries: Sequence[tuple[str, Change]], notes: Sequence[str], observed: str) -> Message:
+    """One message for many held alerts: every change across sources in one table, most significant
+    first (`entries` are (source, change)), then the source-health notes."""
+    ordered = sorted(entries, key=lambda e: (_KIND_ORDER[e[1].change], -abs(e[1].pct or Decimal(0)), e[0]))
+    sources = sorted({source for source, _ in entries})
+    title = f"monitor digest: {len(entries)} changes from {len(sources)} sources" + (
+        f", {len(notes)} source notes" if notes else ""
+    )
+    head = f"{title} (until {observed})"
+    text = "\n".join([head, "", *(f"{s}: {change_line(c)}" for s, c in ordered), "", *notes]).rstrip()
+    header = ("source", "model", "kind", "old", "new", "change", "normalized")
+    rows = [(source, *_row(change)) for source, change in ordered]
+    cells = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>" for row in rows)
+    notes_html = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
+    page = (
+        f"<p><b>{html.escape(head)}</b></p>"
+        '<table border="1" cellpadding="4" cellspacing="0">'
+        "<tr>" + "".join(f"<th>{h}</th>" for h in header) + f"</tr>{cells}</table>{notes_html}"
+    )
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    table = "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]
+    )
+    slack = f"*{head}*\n```\n{table}\n```" + "".join(f"\n{note}" for note in notes)
+    return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 import apprise
 
+from monitor.digest import DigestPolicy
 from monitor.errors import ConfigError
+from monitor.messages import digest_message
 from monitor.store import Delivery, Store, target_id
 
 log = logging.getLogger("monitor.notify")
@@ -85,7 +87,9 @@ class Notifier:
         retry_base: float = 60.0,
         max_age: float = 2 * 86400.0,
         routes: Mapping[str, Sequence[str]] | None = None,
+        digest: DigestPolicy | None = None,
     ) -> None:
+        self.digest = digest or DigestPolicy()
         self.routes = {source: [target_id(u) for u in route] for source, route in (routes or {}).items()}
         self.default = [target_id(u) for u in urls]
         every = [*urls, *(u for route in (routes or {}).values() for u in route)]
@@ -118,6 +122,10 @@ class Notifier:
                     attempts,
                     error or "never tried (the channel is no longer configured)",
                 )
+            if self.digest.holds:
+                if self.digest.mode != "off" or self.digest.is_quiet(now):
+                    store.hold_new_deliveries()
+                self._release_digests(store, now)
             for delivery in store.due_deliveries(self.urls, now):
                 url = self.urls[delivery.target]
                 title, body, body_format = for_channel(url, delivery)
@@ -131,6 +139,19 @@ class Notifier:
                     failed += 1
                     log.warning("alert #%s not delivered: %s", delivery.alert_id, result.error)
         return sent, failed
+
+    def _release_digests(self, store: Store, now: str) -> None:
+        """Held alerts whose time has come go out as one digest per channel."""
+        for target, held in store.held_alerts().items():
+            if target not in self.urls or not self.digest.due(held[0]["created"], now):
+                continue
+            changes = store.changes_of_alerts(h["id"] for h in held if h["kind"] == "changes")
+            entries = [(row["source"], change) for row, change in changes]
+            notes = [h["title"] for h in held if h["kind"] != "changes"]
+            digest = store.release_digest(
+                target, (h["id"] for h in held), digest_message(entries, notes, now), now
+            )
+            log.info("digest alert #%s: %d alerts for %s", digest, len(held), redact(self.urls[target]))
 
 
 MAX_RETRY_WAIT = 6 * 3600.0

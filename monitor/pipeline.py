@@ -220,5 +220,6 @@ def make_deps(config: Config) -> Deps:
         retry_base=settings.alert_retry,
         max_age=settings.alert_max_age,
         routes=routes,
+        digest=settings.digest,
     )
     return Deps(store=store, fetcher=Fetcher(settings), notifier=notifier, health_after=settings.health_after)

@@ -236,6 +236,52 @@ class Store:
             "pending_alerts": pending[0]["n"] if pending else 0,
         }
 
+    # -- digests -----------------------------------------------------------------------------
+
+    def hold_new_deliveries(self) -> None:
+        """Deliveries of new change and health alerts wait for the digest instead of going out."""
+        with self._writing("hold the alerts for the digest"), self.db.atomic():
+            self.db.execute(
+                "update deliveries set status = 'held' where status = 'pending' and attempts = 0 "
+                "and alert_id in (select id from alerts where kind in ('changes', 'health'))"
+            )
+
+    def held_alerts(self) -> dict[str, list[dict[str, Any]]]:
+        """Held alerts per channel, oldest first."""
+        sql = (
+            "select d.target, a.id, a.kind, a.source, a.title, a.body, a.created from deliveries d "
+            "join alerts a on a.id = d.alert_id where d.status = 'held' order by a.id"
+        )
+        held: dict[str, list[dict[str, Any]]] = {}
+        for row in self.db.query(sql):
+            held.setdefault(row["target"], []).append(row)
+        return held
+
+    def changes_of_alerts(self, alert_ids: Iterable[int]) -> list[tuple[dict[str, Any], Change]]:
+        """The change rows (source, provider, url ...) and Changes behind these alerts."""
+        ids = list(alert_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        sql = (
+            f"select c.* from changes c join alerts a on a.check_id = c.check_id where a.id in ({marks}) "
+            "and c.change != 'flap' order by c.id"
+        )
+        return [(row, _change_from_row(row)) for row in self.db.query(sql, ids)]
+
+    def release_digest(self, target: str, alert_ids: Iterable[int], message: Message, when: str) -> int:
+        """One digest alert for one channel in place of its held alerts."""
+        ids = list(alert_ids)
+        with self._writing("queue the digest"), self.db.atomic():
+            digest = self._insert_alert("", None, when, message, [target], "digest")
+            marks = ", ".join("?" for _ in ids)
+            self.db.execute(
+                f"update deliveries set status = 'digested', last_attempt = ? "
+                f"where target = ? and status = 'held' and alert_id in ({marks})",
+                [when, target, *ids],
+            )
+            return digest
+
     def delivery_counts(self) -> dict[str, int]:
         """How many deliveries are in each state: pending, sending, sent, gave_up."""
         rows = self.db.query("select status, count(*) as n from deliveries group by status")
@@ -540,6 +586,32 @@ def _change_from_json(text: str) -> Change:
     assert shown is not None
     _model, kind, tier, condition, currency, unit = shown.key
     return Change(data["change"], shown.model, kind, tier, condition, currency, unit, old, new)
+
+
+def _change_from_row(row: dict[str, Any]) -> Change:
+    """A change as stored in the change log, with its old and new prices."""
+
+    def side(prefix: str) -> Price | None:
+        if row[f"{prefix}_amount"] is None:
+            return None
+        return Price(
+            model=row["model"],
+            kind=row["kind"],
+            amount=Decimal(row[f"{prefix}_amount"]),
+            currency=row["currency"],
+            per=row[f"{prefix}_per"],
+            unit=row["unit"],
+            tier=row["tier"],
+            condition=row["condition"],
+            free=bool(row[f"{prefix}_free"]),
+            raw=row[f"{prefix}_raw"] or "",
+            status=row[f"{prefix}_status"] or "",
+        )
+
+    return Change(
+        row["change"], row["model"], row["kind"], row["tier"], row["condition"], row["currency"],
+        row["unit"], side("old"), side("new"),
+    )  # fmt: skip
 
 
 def _change_row(source: SourceRow, check_id: int | None, when: str, change: Change) -> dict[str, Any]:
