@@ -203,3 +203,33 @@ def test_status_shows_each_source_and_exits_1_when_something_needs_attention(
     bad = runner.invoke(cli, ["--config", str(path), "status"])
     assert bad.exit_code == 1
     assert "attention: ucloud: 3 failed checks in a row" in bad.output and "HTTP 500" in bad.output
+
+
+def test_round_digest_over_two_real_sources(
+    tmp_path: Path, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    """digest = "round": UCloud's cut and DeepSeek's new prices, checked together, arrive as one message."""
+    deepseek = sorted(fixture("deepseek_docs_mirror").glob("deepseek_pricing_en__v0[45]__*"))
+    path = config(
+        tmp_path,
+        pages,
+        [webhook.url],
+        extra=f'\n[[source]]\nname = "deepseek"\nkind = "markdown"\nurl = "{pages.url("/ds.md")}"\n',
+    )
+    path.write_text(
+        path.read_text().replace("retries = 0", 'retries = 0\ndigest = "round"'), encoding="utf-8"
+    )
+    pages.put("/price.md", fixture(V29).read_bytes())
+    pages.put("/ds.md", deepseek[0].read_bytes())
+    assert CliRunner().invoke(cli, ["--config", str(path), "check"]).exit_code == 0
+    pages.put("/price.md", fixture(V30).read_bytes())
+    pages.put("/ds.md", deepseek[1].read_bytes())
+    assert CliRunner().invoke(cli, ["--config", str(path), "check"]).exit_code == 0
+    [digest] = webhook.received
+    assert digest["title"].startswith("monitor digest: 8 changes from 2 sources")
+    body = digest["message"]
+    assert (
+        "ucloud: qwen2.5-vl-72b-instruct · output" in body
+        and "deepseek: deepseek-v4-flash · input: removed" in body
+    )
+    assert body.index("-90.6%") < body.index("-71.9%") < body.index("removed")
