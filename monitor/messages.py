@@ -119,21 +119,26 @@ def change_message(provider: str, source: str, url: str, observed: str, changes:
     text = "\n".join([head, f"observed {observed}", url, "", *(change_line(c) for c in ordered)])
     rows = [_row(c) for c in ordered]
     header = ("model", "kind", "old", "new", "change", "normalized")
-    cells = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
-    )
     page = (
         f"<p><b>{html.escape(head)}</b><br>observed {html.escape(observed)} · "
-        f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>'
-        '<table border="1" cellpadding="4" cellspacing="0">'
-        "<tr>" + "".join(f"<th>{h}</th>" for h in header) + f"</tr>{cells}</table>"
+        f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>{_html_table(header, rows)}'
     )
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    table = "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]
-    )
-    slack = f"*{head}*\nobserved {observed} · {url}\n```\n{table}\n```"
+    slack = f"*{head}*\nobserved {observed} · {url}\n```\n{_text_table(header, rows)}\n```"
     return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """An HTML table whose every cell is escaped page text."""
+    cells = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>" for row in rows)
+    head = "".join(f"<th>{h}</th>" for h in header)
+    return f'<table border="1" cellpadding="4" cellspacing="0"><tr>{head}</tr>{cells}</table>'
+
+
+def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned for a monospaced block (Slack's code block)."""
+    lines = [header, *rows]
+    widths = [max(len(r[i]) for r in lines) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines)
 
 
 def digest_message(entries: Sequence[tuple[str, Change]], notes: Sequence[str], observed: str) -> Message:
@@ -148,16 +153,7 @@ def digest_message(entries: Sequence[tuple[str, Change]], notes: Sequence[str], 
     text = "\n".join([head, "", *(f"{s}: {change_line(c)}" for s, c in ordered), "", *notes]).rstrip()
     header = ("source", "model", "kind", "old", "new", "change", "normalized")
     rows = [(source, *_row(change)) for source, change in ordered]
-    cells = "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>" for row in rows)
     notes_html = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
-    page = (
-        f"<p><b>{html.escape(head)}</b></p>"
-        '<table border="1" cellpadding="4" cellspacing="0">'
-        "<tr>" + "".join(f"<th>{h}</th>" for h in header) + f"</tr>{cells}</table>{notes_html}"
-    )
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    table = "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]
-    )
-    slack = f"*{head}*\n```\n{table}\n```" + "".join(f"\n{note}" for note in notes)
+    page = f"<p><b>{html.escape(head)}</b></p>{_html_table(header, rows)}{notes_html}"
+    slack = f"*{head}*\n```\n{_text_table(header, rows)}\n```" + "".join(f"\n{note}" for note in notes)
     return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))

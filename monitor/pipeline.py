@@ -66,37 +66,24 @@ def _watch_health(source: Source, outcome: CheckOutcome, deps: Deps) -> None:
     """Alert once when a source has failed `health_after` checks in a row, and once when it recovers."""
     store = deps.store
     alerted = store.health_alerted(source.name)
-    if outcome.ok:
-        if alerted:
-            title = f"{source.provider} ({source.name}): recovered"
+    name = f"{source.provider} ({source.name})"
+    if outcome.ok and alerted:
+        body = f"{name}: checks succeed again ({outcome.status}).\n{source.url}"
+        _health_alert(source, deps, f"{name}: recovered", body, problem=False)
+    elif not outcome.ok and not alerted:
+        streak, since, error = store.failure_streak(source.name)
+        if streak >= deps.health_after:
             body = (
-                f"{source.provider} ({source.name}): checks succeed again ({outcome.status}).\n{source.url}"
+                f"{name}: {streak} checks in a row failed since {since}.\nLast error: {error}\n{source.url}\n"
+                "The last good prices are kept; no price alert is sent while the source is failing."
             )
-            store.add_alert(
-                source.name,
-                deps.clock(),
-                plain_message(title, body),
-                deps.notifier.targets_for(source.name),
-                "health",
-            )
-            store.set_health_alerted(source.name, False)
-        return
-    streak, since, error = store.failure_streak(source.name)
-    if streak >= deps.health_after and not alerted:
-        title = f"{source.provider} ({source.name}): source problem"
-        body = (
-            f"{source.provider} ({source.name}): {streak} checks in a row failed since {since}.\n"
-            f"Last error: {error}\n{source.url}\n"
-            "The last good prices are kept; no price alert is sent while the source is failing."
-        )
-        store.add_alert(
-            source.name,
-            deps.clock(),
-            plain_message(title, body),
-            deps.notifier.targets_for(source.name),
-            "health",
-        )
-        store.set_health_alerted(source.name, True)
+            _health_alert(source, deps, f"{name}: source problem", body, problem=True)
+
+
+def _health_alert(source: Source, deps: Deps, title: str, body: str, problem: bool) -> None:
+    targets = deps.notifier.targets_for(source.name)
+    deps.store.add_alert(source.name, deps.clock(), plain_message(title, body), targets, "health")
+    deps.store.set_health_alerted(source.name, problem)
 
 
 async def _check(source: Source, deps: Deps) -> CheckOutcome:
