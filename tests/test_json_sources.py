@@ -249,3 +249,56 @@ def test_openrouter_flaps_are_held_back_and_logged(tmp_path: Path, webhook: Webh
     with sqlite3.connect(tmp_path / "m.db") as db:
         flaps = {m for (m,) in db.execute("select model from changes where change = 'flap'")}
     assert flaps == flapping
+
+
+def test_simonw_price_history_today_and_announced() -> None:
+    """price_history: the entry in force on the day read, and a later one kept apart as 'from DATE'."""
+    text = fixture("simonw_llm_prices/simonw_openai__v04__2026-08-05__723ef0bd3a.json").read_text(
+        encoding="utf-8"
+    )
+    options = JsonOptions(preset="simonw-llm-prices")
+    after = {
+        (p.model, p.kind, p.condition): p.per_million
+        for p in extract_prices("json", text, "USD", options, as_of="2026-08-05").prices
+    }
+    assert after[("gpt-5.6-terra", "input", "")] == Decimal(2)
+    assert not any(condition for _m, _k, condition in after)
+    before = {
+        (p.model, p.kind, p.condition): p.per_million
+        for p in extract_prices("json", text, "USD", options, as_of="2026-07-20").prices
+    }
+    assert before[("gpt-5.6-terra", "input", "")] == Decimal("2.5")
+    assert before[("gpt-5.6-terra", "input", "from 2026-07-30")] == Decimal(2)
+
+
+def test_genai_prices_replay_matches_the_raw_files(tmp_path: Path) -> None:
+    """genai-prices' data file version by version: the unconditioned input/output changes reported are
+    exactly those in the raw files (an oracle written apart from the preset)."""
+    versions = series("genai_prices", "genai_prices_data")
+    outcomes = replay_outcomes(versions, "json", "USD", tmp_path / "m.db", JsonOptions(preset="genai-prices"))
+
+    def oracle(document: list[dict]) -> dict[tuple[str, str], Decimal]:
+        out = {}
+        for provider in document:
+            for model in provider.get("models", []):
+                prices = model.get("prices")
+                if isinstance(prices, list):
+                    prices = next((p["prices"] for p in prices if not p.get("constraint")), {})
+                for field, kind in (("input_mtok", "input"), ("output_mtok", "output")):
+                    value = (prices or {}).get(field)
+                    if isinstance(value, dict):  # {"base": x, "tiers": [...]}: the base is the untiered price
+                        value = value.get("base")
+                    if isinstance(value, int | float):
+                        out[(f"{provider['id']}/{model['id']}".lower(), kind)] = Decimal(str(value))
+        return out
+
+    documents = [json.loads(v.read_text(encoding="utf-8")) for v in versions]
+    for before, after, outcome in zip(documents[:-1], documents[1:], outcomes[1:], strict=True):
+        old, new = oracle(before), oracle(after)
+        expected = {k for k in old.keys() & new.keys() if old[k] != new[k]}
+        reported = {
+            (c.model.lower(), c.kind)
+            for c in outcome.changes
+            if c.change == "changed" and c.kind in ("input", "output") and not c.tier and not c.condition
+        }
+        assert reported == expected

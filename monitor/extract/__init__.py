@@ -74,8 +74,8 @@ def _markdown(text: str, currency: str, per: int | None, _options: JsonOptions |
     return found if found[0] else _without_tables(prose, currency, per, as_of, found[1])
 
 
-def _json(text: str, currency: str, _per: int | None, options: JsonOptions | None, _as_of: str) -> Found:
-    result = extract_json(text, currency, options or JsonOptions())
+def _json(text: str, currency: str, _per: int | None, options: JsonOptions | None, as_of: str) -> Found:
+    result = extract_json(text, currency, options or JsonOptions(), as_of)
     return [(p, "") for p in result.prices], result.problems
 
 

@@ -81,8 +81,9 @@ class _Found:
         )
 
 
-def extract_json(text: str, currency: str, options: JsonOptions) -> ExtractResult:
-    """Every price in a JSON document, read by the source's preset or mapping."""
+def extract_json(text: str, currency: str, options: JsonOptions, as_of: str = "9999-12-31") -> ExtractResult:
+    """Every price in a JSON document, read by the source's preset or mapping; `as_of` (YYYY-MM-DD) is
+    the day it is read, for lists that date their prices."""
     try:
         # Numbers stay the text they were written as ('2.5e-06'): exact, and shown as found.
         document = json.loads(text, parse_float=_Number, parse_int=_Number)
@@ -91,7 +92,7 @@ def extract_json(text: str, currency: str, options: JsonOptions) -> ExtractResul
     found = _Found()
     reader = PRESETS.get(options.preset or "")
     if reader is not None:
-        reader(document, currency, found)
+        reader(document, currency, found, as_of)
     else:
         _read_mapping(document, currency, options, found)
     return ExtractResult(prices=found.prices, problems=found.problems)
@@ -146,7 +147,7 @@ _OPENROUTER = {
 _OPENROUTER_ALWAYS = {"prompt", "completion"}  # a 0 here is a free model; elsewhere 0 means 'not charged'
 
 
-def _read_openrouter(document: Any, currency: str, found: _Found) -> None:
+def _read_openrouter(document: Any, currency: str, found: _Found, _as_of: str) -> None:
     for _key, record in _records(document, "data"):
         model = str(record.get("id") or "")
         pricing = record.get("pricing")
@@ -188,7 +189,7 @@ _LITELLM_FIELD = re.compile(
 )
 
 
-def _read_litellm(document: Any, currency: str, found: _Found) -> None:
+def _read_litellm(document: Any, currency: str, found: _Found, _as_of: str) -> None:
     for model, record in _records(document, ""):
         if model == "sample_spec":
             continue
@@ -237,7 +238,7 @@ _GENAI = {
 }
 
 
-def _read_genai_prices(document: Any, currency: str, found: _Found) -> None:
+def _read_genai_prices(document: Any, currency: str, found: _Found, _as_of: str) -> None:
     if not isinstance(document, list):
         found.problems.append("genai-prices data: expected a list of providers")
         return
@@ -293,8 +294,29 @@ def _genai_condition(constraint: Any) -> str:
     return " ".join(parts)
 
 
-PRESETS: dict[str, Callable[[Any, str, _Found], None]] = {
+# -- simonw/llm-prices: data/<vendor>.json, USD per million tokens with a price history -------------
+
+_SIMONW = {"input": "input", "output": "output", "input_cached": "cached_input"}
+
+
+def _read_simonw(document: Any, currency: str, found: _Found, as_of: str) -> None:
+    """Today's entry of each model's price_history, and any entry that starts after today."""
+    for _key, model in _records(document, "models"):
+        name = str(model.get("id") or "")
+        for entry in model.get("price_history") or []:
+            if not isinstance(entry, dict) or not name:
+                continue
+            starts, ends = entry.get("from_date") or "", entry.get("to_date") or ""
+            if ends and ends <= as_of:
+                continue  # a price that has ended
+            condition = f"from {starts}" if starts > as_of else ""
+            for field_name, kind in _SIMONW.items():
+                found.add(name, kind, entry.get(field_name), currency, per=MILLION, condition=condition)
+
+
+PRESETS: dict[str, Callable[[Any, str, _Found, str], None]] = {
     "openrouter": _read_openrouter,
     "litellm": _read_litellm,
     "genai-prices": _read_genai_prices,
+    "simonw-llm-prices": _read_simonw,
 }
