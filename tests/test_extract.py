@@ -128,17 +128,19 @@ def test_golden(page: str, kind: str, currency: str, golden: str) -> None:
 
 
 def test_models_as_columns_with_rowspan_and_struck_list_price() -> None:
-    """DeepSeek's table: a MODEL row, a rowspan'd PRICING label, a discount with the list price struck."""
+    """DeepSeek's table: a MODEL row, a rowspan'd PRICING label, a discount with the list price struck,
+    and the page's footnote (2) dating the discount."""
     html = """<table><tr><td colspan="2">MODEL</td><td>chat-a<sup>(1)</sup></td><td>chat-b</td></tr>
     <tr><td colspan="2">CONTEXT LENGTH</td><td colspan="2">128K</td></tr>
     <tr><td rowspan="2">PRICING</td><td>1M INPUT TOKENS (CACHE HIT)</td><td>$0.1</td>
         <td>$0.2 (50% off<sup>(2)</sup>)<del>$0.4</del></td></tr>
-    <tr><td>1M OUTPUT TOKENS</td><td>$1</td><td>$2</td></tr></table>"""
+    <tr><td>1M OUTPUT TOKENS</td><td>$1</td><td>$2</td></tr></table>
+    <p>(2) The chat-b discount is extended until 2026/05/31 15:59 UTC.</p>"""
     result = extract_prices("html", html, "USD")
     got = {(p.model, p.kind, p.condition): (p.per_million, p.note) for p in result.prices}
     assert got == {
         ("chat-a", "cached_input", ""): (Decimal("0.1"), ""),
-        ("chat-b", "cached_input", ""): (Decimal("0.2"), "50% off"),
+        ("chat-b", "cached_input", ""): (Decimal("0.2"), "50% off until 2026-05-31"),
         ("chat-b", "cached_input", "list"): (Decimal("0.4"), ""),
         ("chat-a", "output", ""): (Decimal("1"), ""),
         ("chat-b", "output", ""): (Decimal("2"), ""),

@@ -39,11 +39,21 @@ def page_context(prose: str, currency: str, per: int | None = None) -> PriceCont
     return context
 
 
+_FOOTNOTE_LINE = re.compile(r"^\s*[(\[（]?(\d{1,2})[)\]）.]\s+(.+)$", re.M)
+
+
+def page_footnotes(prose: str) -> dict[str, str]:
+    """The page's numbered notes: '(3) The deepseek-v4-pro model is … until 2026/05/31' -> {'3': …}."""
+    return {mark: text for mark, text in _FOOTNOTE_LINE.findall(prose)}
+
+
 def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, as_of: str) -> Found:
     context = page_context(prose, currency, per)
+    notes = page_footnotes(prose)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []
     for grid in grids:
+        grid.footnotes = notes
         result = prices_from_grid(grid, context, as_of)
         found.extend(result.prices)
         problems.extend(result.problems)

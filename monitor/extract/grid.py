@@ -31,6 +31,7 @@ from monitor.normalize import ParsedPrice, PriceContext, clean_text, context_of,
 class Cell:
     text: str
     struck: str = ""  # text shown struck through (<del>, ~~x~~): a list price beside a discount
+    marks: tuple[str, ...] = ()  # footnote marks on the cell ('3' for <sup>(3)</sup>)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Grid:
     preamble: str = ""  # the sentence just above the table ('The new prices take effect on …:')
     # Markdown converters drop the cells a rowspan covered; HTML grids are already whole.
     collapsed_spans: bool = False
+    footnotes: dict[str, str] = field(default_factory=dict)  # the page's notes by mark: '3' -> '(3) The …'
 
 
 @dataclass
@@ -105,8 +107,8 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
             # A header row with MODEL alone in its label cells is the models-as-columns layout.
             model_cols = [j for j, c in enumerate(columns) if _MODEL_HEADER.match(c)]
             if _is_column_layout(columns, model_cols):
-                return _read_columns(rows[index:], page, grid.section, grid.collapsed_spans)
-            return _read_rows(rows[index:], model_cols[0], page, grid.section, grid.collapsed_spans)
+                return _read_columns(rows[index:], page, grid)
+            return _read_rows(rows[index:], model_cols[0], page, grid)
     return GridPrices()
 
 
@@ -129,6 +131,7 @@ class _Slot:
     section: str
     row_says_free: bool = False  # another cell of the row says 免费 / free: a zero there is free
     status: str = ""  # the model's status note: deprecated, preview ...
+    footnotes: dict[str, str] = field(default_factory=dict)  # the page's notes by mark
 
 
 @dataclass(frozen=True)
@@ -152,15 +155,13 @@ class _Column:
         return self.price_header or bool(self.stated.currency or self.stated.per)
 
 
-def _read_rows(
-    rows: list[list[Cell]], model_col: int, page: PriceContext, section: str, collapsed: bool
-) -> GridPrices:
+def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid) -> GridPrices:
     columns = [_Column.of(_header_text(c)) for c in rows[0]]
     width = len(columns)
     out = GridPrices()
     previous: list[Cell] = []
     for row in rows[1:]:
-        if collapsed and 2 <= len(row) < width and previous:
+        if grid.collapsed_spans and 2 <= len(row) < width and previous:
             # A converter collapsed a rowspan: the missing leading cells are the row above's.
             row = previous[: width - len(row)] + row
         previous = row
@@ -190,12 +191,22 @@ def _read_rows(
             if not column.priced and (kind is None or not _names_money(cell.text)):
                 continue  # 'Input tokens per tool definition: 735 tokens' is not a price
             where = f"{model} / {column.label or f'column {j + 1}'}"
-            slot = _Slot(model, kind, column.tier, condition, where, section, row_says_free, status)
+            slot = _Slot(
+                model,
+                kind,
+                column.tier,
+                condition,
+                where,
+                grid.section,
+                row_says_free,
+                status,
+                grid.footnotes,
+            )
             _read_cell(out, cell, slot, page.merged(column.stated))
     return out
 
 
-def _read_columns(rows: list[list[Cell]], page: PriceContext, section: str, collapsed: bool) -> GridPrices:
+def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> GridPrices:
     width = max(len(r) for r in rows)
     header = [_header_text(c) for c in rows[0]] + [""] * (width - len(rows[0]))
     last_label = max(j for j, c in enumerate(header) if _MODEL_HEADER.match(c))
@@ -204,7 +215,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, section: str, coll
     out = GridPrices()
     previous: list[Cell] = []
     for row in rows[1:]:
-        if collapsed and len(row) < width and previous:
+        if grid.collapsed_spans and len(row) < width and previous:
             # A converter collapsed a rowspan: the missing leading labels are the row above's.
             row = previous[: width - len(row)] + row
         previous = row
@@ -218,7 +229,16 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, section: str, coll
         for j, (model, status) in models.items():
             if model and j < len(row):
                 where = f"{model} / {label}"
-                slot = _Slot(model, kind, tier_of(label), condition, where, section, status=status)
+                slot = _Slot(
+                    model,
+                    kind,
+                    tier_of(label),
+                    condition,
+                    where,
+                    grid.section,
+                    status=status,
+                    footnotes=grid.footnotes,
+                )
                 _read_cell(out, row[j], slot, context)
     return out
 
@@ -252,11 +272,13 @@ def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) 
         slot = replace(slot, kind=_kind_from_unit(text, context))
         if slot.kind is None:
             return
+    # '$0.435 (75% off⁽³⁾)' with the page's note 3 '… extended until 2026/05/31': the note dates the price
+    noted = date_phrase(" ".join(slot.footnotes.get(mark, "") for mark in cell.marks))
     discount = DISCOUNT.search(text)
     if discount and cell.struck:
         # '$0.435 (75% off)' beside a struck '$1.74': the percentage is a note, not a second amount.
         text = re.sub(r"\(\s*\)", " ", DISCOUNT.sub(" ", text))
-    _add(out, slot, text, context, note=discount.group(1) if discount else "")
+    _add(out, slot, text, context, note=discount.group(1) if discount else "", dates=noted)
     if cell.struck:
         _add(out, replace(slot, condition=f"{slot.condition} list".strip()), cell.struck, context)
 
@@ -306,9 +328,15 @@ def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
 
 
 def _add(
-    out: GridPrices, slot: _Slot, text: str, context: PriceContext, note: str = "", promo_free: bool = False
+    out: GridPrices,
+    slot: _Slot,
+    text: str,
+    context: PriceContext,
+    note: str = "",
+    promo_free: bool = False,
+    dates: str = "",
 ) -> None:
-    dated = date_phrase(text)
+    dated = date_phrase(text) or dates
     if dated.startswith("from "):  # 'starting September 1, 2026': a price not in force yet
         slot = replace(slot, condition=f"{slot.condition} {dated}".strip())
     elif dated:  # 'through August 31, 2026': the price now, and when it ends

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.grid import Cell, Grid
@@ -12,7 +14,7 @@ _MAX_SPAN = 50  # a colspan="1000" in a broken page must not build a huge grid
 
 def parse_html(text: str) -> LexborHTMLParser:
     tree = LexborHTMLParser(text)
-    for node in tree.css("script, style, noscript, template, svg, sup"):
+    for node in tree.css("script, style, noscript, template, svg"):
         node.decompose()
     return tree
 
@@ -45,12 +47,16 @@ def _span(node: LexborNode, name: str) -> int:
 
 
 def _cell(node: LexborNode) -> Cell:
+    # '<sup>(3)</sup>' marks a footnote: kept apart (the page's note 3 may date the price), never text
+    marks = tuple(m for m in (re.sub(r"\W", "", n.text()) for n in node.css("sup")) if m)
+    for n in node.css("sup"):
+        n.decompose()
     struck = [n.text(separator=" ") for n in node.css("del, s, strike")]
     for n in node.css("del, s, strike"):
         n.decompose()
     for br in node.css("br"):
         br.replace_with("\n")
-    return Cell(text=node.text(separator=" "), struck=" ".join(struck).strip())
+    return Cell(text=node.text(separator=" "), struck=" ".join(struck).strip(), marks=marks)
 
 
 def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
