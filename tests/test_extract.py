@@ -77,6 +77,30 @@ GOLDEN_CASES = [
         "ucloud_v20.txt",
     ),
     (
+        "volcengine_ark_docs/volcengine_ark_doubao-seed-1.8__2025-12-18__55596e1a9f.md",
+        "markdown",
+        "CNY",
+        "volcengine_doubao_seed_1_8.txt",
+    ),
+    (
+        "volcengine_ark_docs/volcengine_ark_doubao-seed-1.6__2025-12-18__20171bc727.md",
+        "markdown",
+        "CNY",
+        "volcengine_doubao_seed_1_6_list_table.txt",
+    ),
+    (
+        "volcengine_ark_docs/volcengine_ark_kimi-k2__2025-12-18__20171bc727.md",
+        "markdown",
+        "CNY",
+        "volcengine_kimi_k2_list_table.txt",
+    ),
+    (
+        "volcengine_ark_docs/volcengine_ark_doubao-1.5-pro-32k__2025-12-18__20171bc727.md",
+        "markdown",
+        "CNY",
+        "volcengine_doubao_1_5_pro_32k_card.txt",
+    ),
+    (
         "cn_price_table_markdown/llm_price_cn_readme__v02__2024-05-23__ac270ca6e3.md",
         "markdown",
         "CNY",

@@ -12,7 +12,7 @@ from monitor.extract.flat import card_prices, flattened_grids, text_lines
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.html import html_grids, page_text, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
-from monitor.extract.markdown import markdown_grids
+from monitor.extract.markdown import markdown_grids, markdown_page_model
 from monitor.models import ExtractResult, Price
 from monitor.normalize import PriceContext, context_of
 
@@ -64,16 +64,18 @@ def _html(text: str, currency: str, per: int | None, _options: JsonOptions | Non
     tree = parse_html(text)
     prose = page_text(tree)
     found = _from_tables(html_grids(tree), prose, currency, per, as_of)
-    return found if found[0] else _without_tables(prose, currency, per, as_of, found[1])
+    return found if found[0] else _without_tables(prose, currency, per, as_of, found[1], "")
 
 
-def _without_tables(prose: str, currency: str, per: int | None, as_of: str, problems: list[str]) -> Found:
+def _without_tables(
+    prose: str, currency: str, per: int | None, as_of: str, problems: list[str], page_model: str
+) -> Found:
     """A page with no price table: flattened tables, then model cards."""
     lines = text_lines(prose)
     grids, flat_problems = flattened_grids(lines)
     found, more = _from_tables(grids, prose, currency, per, as_of)
     if not found:
-        cards = card_prices(lines, page_context(prose, currency, per))
+        cards = card_prices(lines, page_context(prose, currency, per), page_model)
         found, more = cards.prices, cards.problems
     return found, problems + flat_problems + more
 
@@ -81,7 +83,9 @@ def _without_tables(prose: str, currency: str, per: int | None, as_of: str, prob
 def _markdown(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
     grids, prose = markdown_grids(text)
     found = _from_tables(grids, prose, currency, per, as_of)
-    return found if found[0] else _without_tables(prose, currency, per, as_of, found[1])
+    if found[0]:
+        return found
+    return _without_tables(prose, currency, per, as_of, found[1], markdown_page_model(text))
 
 
 def _json(text: str, currency: str, _per: int | None, options: JsonOptions | None, as_of: str) -> Found:

@@ -16,9 +16,12 @@ from monitor.extract.labels import clean_model, kind_of
 from monitor.normalize import PriceContext, clean_text, context_of, find_amounts, parse_price
 
 _MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
+_INLINE = re.compile(r"</?(?:code|b|strong|em|span)>|`|\*\*")
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|>\s*)")
 # '上下文 256K', 'Context window 200K': a line about a model, not its name
-_SPEC = re.compile(r"上下文|窗口|context|window|length|max|\s\d+(?:\.\d+)?\s*[KkMm]$", re.I)
+_SPEC = re.compile(
+    r"上下文|窗口|长度|最大|默认|上限|context|window|length|max|\s\d+(?:\.\d+)?\s*[KkMm]$", re.I
+)
 _LINK = re.compile(r"^\[([^\]]*)\]\([^)]*\)$")
 _ACTIONS = re.compile(r"^(?:actions?|操作|details?|详情|try it|api)$", re.I)
 _CURRENCY_ONLY = re.compile(r"^(?:\$|US\$|¥|￥|€|元)$")
@@ -32,7 +35,7 @@ _MODEL_LIKE = re.compile(
 
 def text_lines(text: str) -> list[str]:
     """Non-empty lines, price fragments glued back: '$', '0.27' -> '$0.27'; '5', '/ MTok' -> '5 / MTok'."""
-    raw = [_MARKUP.sub("", clean_text(line)).replace("**", "").strip() for line in text.splitlines()]
+    raw = [_MARKUP.sub("", _INLINE.sub("", clean_text(line))).strip() for line in text.splitlines()]
     lines: list[str] = []
     for line in (x for x in raw if x):
         link = _LINK.match(line)
@@ -118,15 +121,29 @@ class _Card:
     model: str = ""
     status: str = ""
     labels: list[str] = field(default_factory=list)
+    unit: PriceContext | None = (
+        None  # a line such as '元/百万 token' that gives the bare numbers below a unit
+    )
 
 
-def card_prices(lines: list[str], page: PriceContext) -> GridPrices:
+def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> GridPrices:
     """Model cards: a name line, then label lines ('Input', 'Prompt caching', 'Write') each followed
-    by a price line that states its currency or unit ('$5 / MTok', '8元 / M')."""
+    by a price line that states its currency or unit ('$5 / MTok', '8元 / M').
+
+    On a model's own page (`page_model`, from its title) the whole page is that model's card, and a
+    unit line ('元/百万 token') may give the bare figures below it their unit; elsewhere a bare figure
+    is never read as a price.
+    """
     out = GridPrices()
-    card = _Card()
+    model, status = clean_model(page_model) if page_model else ("", "")
+    card = _Card(model=model, status=status)
     for line in lines:
-        if _priced(line):
+        stated = context_of(line)
+        if page_model and stated.per and not find_amounts(line) and len(line) <= 24:
+            card.unit = stated  # '元/百万 token' above the page's bare figures
+            continue
+        bare = card.unit is not None and bool(_NUMBER_ONLY.match(line))
+        if _priced(line) or bare:
             lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
             if lead.strip() and kind_of(lead):
                 card.labels.append(lead.strip())
@@ -137,7 +154,7 @@ def card_prices(lines: list[str], page: PriceContext) -> GridPrices:
             if kind is None:
                 continue
             try:
-                parsed = parse_price(line, page)
+                parsed = parse_price(line, page.merged(card.unit) if card.unit else page)
             except PriceParseError as exc:
                 out.problems.append(f"{card.model} / {label}: {exc}")
                 card.labels.pop()
@@ -145,7 +162,7 @@ def card_prices(lines: list[str], page: PriceContext) -> GridPrices:
             if parsed is not None:
                 out.prices.append((parsed.to_price(card.model, kind, status=card.status), ""))
             card.labels.pop()
-        elif _MODEL_LIKE.match(line) and not kind_of(line) and not _SPEC.search(line):
+        elif not page_model and _MODEL_LIKE.match(line) and not kind_of(line) and not _SPEC.search(line):
             model, status = clean_model(line)
             card = _Card(model=model, status=status)
         elif len(line) <= 60 and not re.search(r"\d", line):

@@ -22,6 +22,7 @@ from monitor.extract.labels import (
     row_kind,
     split_tiers,
     tier_of,
+    tiers_of,
 )
 from monitor.models import Price
 from monitor.normalize import ParsedPrice, PriceContext, clean_text, context_of, parse_price
@@ -44,6 +45,7 @@ class Grid:
     # Markdown converters drop the cells a rowspan covered; HTML grids are already whole.
     collapsed_spans: bool = False
     footnotes: dict[str, str] = field(default_factory=dict)  # the page's notes by mark: '3' -> '(3) The …'
+    page_model: str = ""  # the page's title where it names one model (a model's own pricing page)
 
 
 @dataclass
@@ -109,6 +111,11 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
             if _is_column_layout(columns, model_cols):
                 return _read_columns(rows[index:], page, grid)
             return _read_rows(rows[index:], model_cols[0], page, grid)
+    header = [_header_text(c) for c in rows[0]]
+    if grid.page_model and sum(1 for c in header if kind_of(c) and context_of(c).per) >= 2:
+        # A model's own page (Volcengine: '# doubao-seed-1.8'): its table has no model column.
+        named = [[Cell("模型" if i == 0 else grid.page_model), *row] for i, row in enumerate(rows)]
+        return _read_rows(named, 0, page, grid)
     return GridPrices()
 
 
@@ -176,9 +183,12 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
             for j, c in enumerate(row[:width])
             if j != model_col and not columns[j].kind and not columns[j].price_header
         ]
+        label_units = "K" if any(re.search(r"千\s*token|\(K\)|（K）", c.label, re.I) for c in columns) else ""
         condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
         # Gemini's layout: a Type column says which kind of price the row holds.
         labelled_kind = next((k for k in map(row_kind, labels) if k), None)
+        # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
+        row_tier = next((t for t in (tiers_of(x, label_units) for x in labels) if t), "")
         row_says_free = any(FREE_PROMO.search(x) for x in labels)
         for j, cell in enumerate(row[:width]):
             column = columns[j]
@@ -194,7 +204,7 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
             slot = _Slot(
                 model,
                 kind,
-                column.tier,
+                column.tier or row_tier,
                 condition,
                 where,
                 grid.section,

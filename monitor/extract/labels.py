@@ -16,8 +16,9 @@ from monitor.normalize import clean_text, find_dates
 _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), kind)
     for pattern, kind in (
-        (r"batch\w*\s*input|批量\w*输入|批处理\w*输入", "batch_input"),
-        (r"batch\w*\s*output|批量\w*输出|批处理\w*输出", "batch_output"),
+        (r"(?:输入命中缓存|缓存命中|cached\s*input)\w*\[?(?:批量|batch)", "batch_cached_input"),
+        (r"batch\w*\s*input|批量\w*输入|批处理\w*输入|输入\w*\[?批量", "batch_input"),
+        (r"batch\w*\s*output|批量\w*输出|批处理\w*输出|输出\w*\[?批量", "batch_output"),
         (r"\b5\s*m(?:in\w*)?\s*cache\s*writes?|cache\s*writes?\s*\(?5\s*m", "cache_write_5m"),
         (r"\b1\s*h(?:our)?\s*cache\s*writes?|cache\s*writes?\s*\(?1\s*h", "cache_write_1h"),
         (r"cache\s*writes?|caching\W+write|缓存写入|写入缓存", "cache_write"),
@@ -63,7 +64,8 @@ DISCOUNT = re.compile(r"(\d+(?:\.\d+)?\s*%\s*off|\d+(?:\.\d+)?\s*折)", re.I)
 FREE_PROMO = re.compile(r"限时免费|免费|\bfree\b", re.I)
 _FOOTNOTE = re.compile(r"(?<=\S)\s*(?:\(\d{1,2}\)|\[\d{1,2}\]|\*+)(?=\s|$|\))")
 _STATUS = re.compile(
-    r"\s*[(（]\s*(deprecated|retired|legacy|preview|beta|推荐|new|新|即将下线|已下线)\s*[)）]\s*$", re.I
+    r"\s*[(（]\s*(deprecated|retired|legacy|preview|beta|latest|推荐|new|新|最新|即将下线|已下线)\s*[)）]\s*$",
+    re.I,
 )
 
 
@@ -117,6 +119,25 @@ def tier_of(label: str) -> str:
         op = ">" if match.group(4) in ("超过", "大于") else "<="
         return f"{op}{_size(match.group(5), match.group(6))}"
     return ""
+
+
+_RANGE_SUBJECT = re.compile(
+    r"(输入长度|输出长度|输入|输出|input|output)?\s*[(\[（]\s*(\d+(?:\.\d+)?)\s*[,，]\s*(\d+(?:\.\d+)?|\+?∞|\+?inf)\s*[)\]）]",
+    re.I,
+)
+
+
+def tiers_of(label: str, unit: str = "") -> str:
+    """Length ranges with their subject, both dimensions: '输入长度 [0, 32] 且输出长度 (0.2,+∞)' with unit
+    K -> '0-32K, output >0.2K'. '' where the label states no range."""
+    parts = []
+    for subject, low, high in _RANGE_SUBJECT.findall(clean_text(label)):
+        side = "output " if subject and subject.lower().startswith(("输出", "output")) else ""
+        if high.lstrip("+") in ("∞", "inf"):
+            parts.append(f"{side}>{_size(low, unit)}")
+        else:
+            parts.append(f"{side}{_size(low, unit)}-{_size(high, unit)}")
+    return ", ".join(parts)
 
 
 def split_tiers(text: str) -> list[tuple[str, str]] | None:

@@ -17,6 +17,10 @@ _BREAK = re.compile(r"<br\s*/?>|<hr\s*/?>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _STRUCK = re.compile(r"~~(.+?)~~|<del>(.*?)</del>", re.I)
 _FOOTNOTE_SUP = re.compile(r"<sup>.*?</sup>", re.I)
+_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+# A title that names one model: letters and a digit, short, no sentence ('doubao-seed-1.6', 'kimi-k2').
+_MODEL_NAME = re.compile(r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)[\w .:/+()（）-]{2,40}$")
+_LIST_ITEM = re.compile(r"^\s*[-*+]\s+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|~<>])")
 
 
@@ -28,6 +32,7 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
     text = _HTML_TABLE.sub("\n", text)
     prose: list[str] = []
     section = chapter = ""
+    page_model = markdown_page_model(text)
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -46,11 +51,62 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
                     rows.append(_cells(lines[i]))
                 i += 1
             preamble = next((p for p in reversed(prose[-4:]) if p.strip()), "")
-            grids.append(Grid(rows=rows, section=section, preamble=preamble, collapsed_spans=True))
+            grids.append(
+                Grid(
+                    rows=rows, section=section, preamble=preamble, collapsed_spans=True, page_model=page_model
+                )
+            )
+            continue
+        items = _list_table(lines, i)
+        if items:
+            rows, i = items
+            grids.append(Grid(rows=rows, section=section, page_model=page_model))
             continue
         prose.append(line)
         i += 1
     return grids, "\n".join(prose)
+
+
+def markdown_page_model(text: str) -> str:
+    """The page's title where it names one model ('# doubao-seed-1.6'): a model's own pricing page."""
+    title = next((m.group(1).strip("* ") for m in map(_TITLE.match, text.splitlines()) if m), "")
+    return title if _MODEL_NAME.match(title) else ""
+
+
+def _list_table(lines: list[str], start: int) -> tuple[list[list[Cell]], int] | None:
+    """A table a converter turned into list items, each header cell's second line joined to the next
+    cell ('- 条件', '- (千 token) | 输入', …, '- 输入长度 [0, 32]', '- 且输出长度 [0, 0.2] | 0.80 | …').
+
+    Returns the rebuilt rows and the line after the list, or None where the list is not such a table.
+    """
+    items: list[str] = []
+    i = start
+    while i < len(lines) and _LIST_ITEM.match(lines[i]):
+        items.append(_LIST_ITEM.sub("", lines[i]).strip())
+        i += 1
+    numeric = [x for x in items if "|" in x and re.search(r"\|\s*\d", x)]
+    if len(items) < 3 or not numeric:
+        return None
+    width = numeric[0].count("|") + 1
+    header: list[str] = []
+    k = 0
+    # the header: items until it has `width` cells, then a last unit line with no digits
+    while k < len(items) and " ".join(header).count("|") < width - 1:
+        header.append(items[k])
+        k += 1
+    while k < len(items) and "|" not in items[k] and not re.search(r"\d", items[k]):
+        header.append(items[k])
+        k += 1
+    rows = [[Cell(c.strip()) for c in " ".join(header).split("|")]]
+    current: list[str] = []
+    for item in items[k:]:
+        current.append(item)
+        if " ".join(current).count("|") >= width - 1:
+            rows.append([Cell(c.strip()) for c in " ".join(current).split("|")])
+            current = []
+    if any(len(r) != width for r in rows) or len(rows) < 2:
+        return None
+    return rows, i
 
 
 def _is_row(line: str) -> bool:
