@@ -174,6 +174,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
     sys.exit(1 if attention else 0)
 
 
+@cli.command()
+@click.option("--older-than", metavar="SPAN", help="Default: [monitor] keep_checks (90d).")
+@click.pass_context
+def prune(ctx: click.Context, older_than: str | None) -> None:
+    """Forget old check rows and snapshots (changes are kept forever); the daemon does this daily."""
+    config = _config(ctx)
+    span = parse_duration(older_than, "--older-than") if older_than else config.settings.keep_checks
+    cutoff = (datetime.now(UTC) - timedelta(seconds=span)).isoformat(timespec="seconds")
+    try:
+        removed = _store(ctx).prune(cutoff)
+    except MonitorError as exc:
+        _fail(str(exc), 1)
+    click.echo(", ".join(f"{n} {what}" for what, n in removed.items()) + f" older than {cutoff} removed")
+
+
 @cli.command("notify-test")
 @click.pass_context
 def notify_test(ctx: click.Context) -> None:

@@ -65,6 +65,7 @@ class Settings:
     alert_retry: float = 60.0  # first wait after a failed delivery; doubles per failure, up to 6 h
     alert_max_age: float = 2 * 86400.0  # an alert not delivered by then is given up, and reported
     health_after: int = 3  # failed or broken checks in a row before a source-problem alert
+    keep_checks: float = 90 * 86400.0  # check rows and snapshots are kept this long (changes: forever)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
         retries=_positive_int(raw, "retries", where, defaults.retries, allow_zero=True),
         user_agent=_string(raw, "user_agent", where, default=defaults.user_agent),
         health_after=_positive_int(raw, "health_after", where, defaults.health_after),
+        keep_checks=parse_duration(raw.get("keep_checks", defaults.keep_checks), f"{where}: keep_checks"),
         alert_retry=parse_duration(raw.get("alert_retry", defaults.alert_retry), f"{where}: alert_retry"),
         alert_max_age=parse_duration(
             raw.get("alert_max_age", defaults.alert_max_age), f"{where}: alert_max_age"

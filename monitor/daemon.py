@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -41,6 +41,15 @@ async def run_daemon(config: Config, deps: Deps) -> None:
             misfire_grace_time=int(source.interval),
             next_run_time=now + timedelta(seconds=offset),
         )
+    scheduler.add_job(
+        _prune,
+        IntervalTrigger(hours=24),
+        args=[config, deps],
+        id="prune",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=now + timedelta(hours=1),
+    )
     scheduler.start()
     log.info("watching %d sources; database %s", len(sources), config.settings.database)
     await stop.wait()
@@ -53,6 +62,18 @@ async def run_daemon(config: Config, deps: Deps) -> None:
             task.cancel()
         await asyncio.gather(*still, return_exceptions=True)
     await deps.fetcher.aclose()
+
+
+async def _prune(config: Config, deps: Deps) -> None:
+    """Daily: forget check rows and snapshots older than keep_checks (changes stay)."""
+    cutoff = (datetime.now(UTC) - timedelta(seconds=config.settings.keep_checks)).isoformat(
+        timespec="seconds"
+    )
+    try:
+        removed = deps.store.prune(cutoff)
+        log.info("pruned before %s: %s", cutoff, removed)
+    except Exception:
+        log.exception("pruning the database failed")
 
 
 async def _job(source: Source, deps: Deps) -> None:

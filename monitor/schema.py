@@ -151,3 +151,10 @@ def m005_pending_changes(db: Database) -> None:
     db.table("pending_changes").create(
         {"source": str, "key": str, "change": str, "count": int, "first_seen": str}, pk=("source", "key")
     )
+
+
+@migrations(transactional=False)
+def m006_incremental_vacuum(db: Database) -> None:
+    """Free pages can be given back to the disk a little at a time (PRAGMA incremental_vacuum)."""
+    db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+    db.execute("VACUUM")

@@ -101,3 +101,32 @@ def test_tls_error_is_a_failed_fetch_naming_the_url(tmp_path: Path, pages: PageS
 
     with pytest.raises(FetchError, match=url.replace(".", r"\.")):
         asyncio.run(go())
+
+
+def test_prune_forgets_old_checks_but_never_changes(tmp_path: Path, pages: PageServer) -> None:
+    """Old 'unchanged' checks go; the change log, the checks and snapshots it refers to, the latest
+    prices and each source's last check stay."""
+    database = tmp_path / "m.db"
+    pages.put("/p.md", fixture(V29).read_bytes())
+    check(database, source(pages))
+    for _ in range(3):
+        check(database, source(pages))
+    pages.put("/p.md", fixture(V30).read_bytes())
+    check(database, source(pages))
+    check(database, source(pages))
+    with sqlite3.connect(database) as db:
+        db.execute("update checks set started = '2000-01-01T00:00:00+00:00'")
+        statuses = [s for (s,) in db.execute("select status from checks order by id")]
+    assert statuses == ["baseline", "unchanged", "unchanged", "unchanged", "changed", "unchanged"]
+    store = Store(database)
+    removed = store.prune("2020-01-01T00:00:00+00:00")
+    store.close()
+    # the baseline goes too: no change refers to it (a change row holds its old and new prices itself)
+    assert removed == {"checks": 4, "prices": 74, "snapshots": 1}
+    with sqlite3.connect(database) as db:
+        kept = [s for (s,) in db.execute("select status from checks order by id")]
+        assert kept == ["changed", "unchanged"]
+        assert db.execute("select count(*) from changes").fetchone()[0] == 2
+        assert db.execute("select count(*) from snapshots").fetchone()[0] == 1
+        assert db.execute("select count(*) from latest_prices").fetchone()[0] == 74
+        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
