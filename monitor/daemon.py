@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.config import Config, Source
-from monitor.pipeline import Deps, check_source
+from monitor.config import Config, Source, load_config
+from monitor.errors import MonitorError
+from monitor.pipeline import Deps, build_notifier, check_source
 
 log = logging.getLogger("monitor.daemon")
 
@@ -20,38 +21,26 @@ STOP_GRACE = 10.0  # seconds a check in flight may take to finish after SIGTERM
 
 
 async def run_daemon(config: Config, deps: Deps) -> None:
-    """Schedule every enabled source and run until SIGTERM or SIGINT."""
+    """Schedule every enabled source and run until SIGTERM or SIGINT; SIGHUP re-reads the config."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     scheduler = AsyncIOScheduler(event_loop=loop, timezone="UTC")
-    sources = [s for s in config.sources if s.enabled]
-    now = datetime.now().astimezone()
-    for index, source in enumerate(sources):
-        offset = min(START_SPREAD, source.interval) * index / len(sources)
-        scheduler.add_job(
-            _job,
-            IntervalTrigger(seconds=source.interval, jitter=min(source.interval * 0.1, 300)),
-            args=[source, deps],
-            id=source.name,
-            name=source.name,
-            max_instances=1,  # never two checks of one source at once
-            coalesce=True,  # runs missed while asleep are one run, not a burst
-            misfire_grace_time=int(source.interval),
-            next_run_time=now + timedelta(seconds=offset),
-        )
+    current = {"config": config}
+    loop.add_signal_handler(signal.SIGHUP, lambda: _reload(scheduler, current, deps))
+    _schedule_sources(scheduler, config, deps)
     scheduler.add_job(
         _prune,
         IntervalTrigger(hours=24),
-        args=[config, deps],
+        args=[current, deps],
         id="prune",
         max_instances=1,
         coalesce=True,
-        next_run_time=now + timedelta(hours=1),
+        next_run_time=datetime.now().astimezone() + timedelta(hours=1),
     )
     scheduler.start()
-    log.info("watching %d sources; database %s", len(sources), config.settings.database)
+    log.info("watching %d sources; database %s", len(_enabled(config)), config.settings.database)
     await stop.wait()
     log.info("stopping")
     scheduler.shutdown(wait=False)
@@ -64,11 +53,54 @@ async def run_daemon(config: Config, deps: Deps) -> None:
     await deps.fetcher.aclose()
 
 
-async def _prune(config: Config, deps: Deps) -> None:
+def _enabled(config: Config) -> list[Source]:
+    return [s for s in config.sources if s.enabled]
+
+
+def _schedule_sources(scheduler: AsyncIOScheduler, config: Config, deps: Deps) -> None:
+    """One interval job per enabled source, the first runs spread so no host sees a burst."""
+    sources = _enabled(config)
+    now = datetime.now().astimezone()
+    for index, source in enumerate(sources):
+        offset = min(START_SPREAD, source.interval) * index / len(sources)
+        scheduler.add_job(
+            _job,
+            IntervalTrigger(seconds=source.interval, jitter=min(source.interval * 0.1, 300)),
+            args=[source, deps],
+            id=f"source:{source.name}",
+            name=source.name,
+            max_instances=1,  # never two checks of one source at once
+            coalesce=True,  # runs missed while asleep are one run, not a burst
+            misfire_grace_time=int(source.interval),
+            next_run_time=now + timedelta(seconds=offset),
+            replace_existing=True,
+        )
+
+
+def _reload(scheduler: AsyncIOScheduler, current: dict[str, Config], deps: Deps) -> None:
+    """SIGHUP: read the configuration again; a bad file leaves the running one in place."""
+    old = current["config"]
+    try:
+        new = load_config(old.path)
+        deps.notifier = build_notifier(new)
+    except MonitorError as exc:
+        log.error("SIGHUP: kept the running configuration: %s", exc)
+        return
+    if new.settings.database != old.settings.database:
+        log.warning("SIGHUP: a new database path takes a restart; still using %s", old.settings.database)
+    for job in scheduler.get_jobs():
+        if job.id.startswith("source:"):
+            job.remove()
+    _schedule_sources(scheduler, new, deps)
+    deps.health_after = new.settings.health_after
+    current["config"] = new
+    log.info("SIGHUP: configuration reloaded, watching %d sources", len(_enabled(new)))
+
+
+async def _prune(current: dict[str, Config], deps: Deps) -> None:
     """Daily: forget check rows and snapshots older than keep_checks (changes stay)."""
-    cutoff = (datetime.now(UTC) - timedelta(seconds=config.settings.keep_checks)).isoformat(
-        timespec="seconds"
-    )
+    keep = current["config"].settings.keep_checks
+    cutoff = (datetime.now(UTC) - timedelta(seconds=keep)).isoformat(timespec="seconds")
     try:
         removed = deps.store.prune(cutoff)
         log.info("pruned before %s: %s", cutoff, removed)

@@ -195,13 +195,12 @@ async def check_sources(sources: Sequence[Source], deps: Deps) -> list[CheckOutc
     return list(outcomes)
 
 
-def make_deps(config: Config) -> Deps:
-    """The real parts: the database file, one HTTP client, apprise."""
+def build_notifier(config: Config) -> Notifier:
+    """The notifier a configuration asks for: channels, routes, retries, digest; URLs checked first."""
     settings = config.settings
     routes = {s.name: s.notify for s in config.sources if s.notify is not None}
     check_urls([*settings.notify, *(u for route in routes.values() for u in route)])
-    store = Store(settings.database)
-    notifier = Notifier(
+    return Notifier(
         settings.notify,
         utc_now,
         retry_base=settings.alert_retry,
@@ -209,4 +208,11 @@ def make_deps(config: Config) -> Deps:
         routes=routes,
         digest=settings.digest,
     )
-    return Deps(store=store, fetcher=Fetcher(settings), notifier=notifier, health_after=settings.health_after)
+
+
+def make_deps(config: Config) -> Deps:
+    """The real parts: the database file, one HTTP client, apprise."""
+    notifier = build_notifier(config)
+    store = Store(config.settings.database)
+    fetcher = Fetcher(config.settings)
+    return Deps(store=store, fetcher=fetcher, notifier=notifier, health_after=config.settings.health_after)

@@ -85,3 +85,44 @@ def test_run_with_bad_config_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "source[1] (x): url: expected an http:// or https:// address" in result.stderr
+
+
+def test_sighup_reloads_and_a_bad_file_keeps_the_running_config(tmp_path: Path, pages: PageServer) -> None:
+    """SIGHUP with a new source starts checking it; SIGHUP with a broken file logs why and changes nothing."""
+    pages.put("/a.md", fixture(V30).read_bytes())
+    pages.put("/b.md", fixture(V30).read_bytes())
+    config = tmp_path / "sources.toml"
+    head = '[monitor]\ninterval = "1s"\n'
+    source_a = (
+        f'\n[[source]]\nname = "a"\nkind = "markdown"\nurl = "{pages.url("/a.md")}"\ncurrency = "CNY"\n'
+    )
+    source_b = (
+        f'\n[[source]]\nname = "b"\nkind = "markdown"\nurl = "{pages.url("/b.md")}"\ncurrency = "CNY"\n'
+    )
+    config.write_text(head + source_a, encoding="utf-8")
+    log = tmp_path / "daemon.log"
+    with log.open("w") as stderr_file:
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "--config", str(config), "run"], stderr=stderr_file
+        )
+    try:
+        assert wait_for(lambda: pages.hits("/a.md") >= 2, 60)
+        assert pages.hits("/b.md") == 0
+        config.write_text(head + source_a + source_b, encoding="utf-8")
+        daemon.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: pages.hits("/b.md") >= 2, 60), "the new source was never checked"
+        config.write_text(
+            head + source_a + source_b.replace('kind = "markdown"', 'kind = "pdf"'), encoding="utf-8"
+        )
+        daemon.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: "kept the running configuration" in log.read_text(), 30)
+        seen = pages.hits("/b.md")
+        assert wait_for(lambda: pages.hits("/b.md") > seen, 30), (
+            "the running config stopped after a bad reload"
+        )
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=20) == 0
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    assert "source[2] (b): kind: expected one of html, markdown, json" in log.read_text()
