@@ -13,6 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.config import Config, Source, load_config
 from monitor.errors import MonitorError
 from monitor.pipeline import Deps, build_notifier, check_source
+from monitor.systemd import notify, watchdog_interval
 
 log = logging.getLogger("monitor.daemon")
 
@@ -39,9 +40,15 @@ async def run_daemon(config: Config, deps: Deps) -> None:
         coalesce=True,
         next_run_time=datetime.now().astimezone() + timedelta(hours=1),
     )
+    ping = watchdog_interval()
+    if ping:
+        # the watchdog ping runs on the event loop: a stuck loop stops it and systemd restarts us
+        scheduler.add_job(notify, IntervalTrigger(seconds=ping), args=["WATCHDOG=1"], id="watchdog")
     scheduler.start()
+    notify("READY=1")
     log.info("watching %d sources; database %s", len(_enabled(config)), config.settings.database)
     await stop.wait()
+    notify("STOPPING=1")
     log.info("stopping")
     scheduler.shutdown(wait=False)
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]

@@ -126,3 +126,37 @@ def test_sighup_reloads_and_a_bad_file_keeps_the_running_config(tmp_path: Path, 
         if daemon.poll() is None:
             daemon.kill()
     assert "source[2] (b): kind: expected one of html, markdown, json" in log.read_text()
+
+
+def test_systemd_notify_ready_watchdog_and_stopping(tmp_path: Path, pages: PageServer) -> None:
+    """Under a Type=notify unit the daemon says READY=1, pings WATCHDOG=1, and says STOPPING=1 on SIGTERM."""
+    import os
+    import socket
+
+    pages.put("/a.md", fixture(V30).read_bytes())
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        f'[[source]]\nname = "a"\nkind = "markdown"\nurl = "{pages.url("/a.md")}"\ncurrency = "CNY"\n',
+        encoding="utf-8",
+    )
+    address = str(tmp_path / "notify.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(address)
+        sock.settimeout(30)
+        env = {**os.environ, "NOTIFY_SOCKET": address, "WATCHDOG_USEC": "1000000"}
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "--config", str(config), "run"],
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            states = [sock.recv(256).decode() for _ in range(3)]
+            assert states[0] == "READY=1" and states[1:] == ["WATCHDOG=1", "WATCHDOG=1"]
+            daemon.send_signal(signal.SIGTERM)
+            while (state := sock.recv(256).decode()) == "WATCHDOG=1":
+                pass
+            assert state == "STOPPING=1"
+            assert daemon.wait(timeout=20) == 0
+        finally:
+            if daemon.poll() is None:
+                daemon.kill()
