@@ -64,6 +64,30 @@ def _outcome(result: object) -> bool | None:
     return None if status == "NOMATCH" else False
 
 
+class RedactSecrets(logging.Filter):
+    """Replace every configured notification URL in log records (ours and apprise's) by its redaction."""
+
+    def __init__(self, urls: Sequence[str]) -> None:
+        super().__init__()
+        self.urls = sorted(set(urls), key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(url in message for url in self.urls):
+            for url in self.urls:
+                message = message.replace(url, redact(url))
+            record.msg, record.args = message, ()
+        return True
+
+
+def redact_logs(urls: Sequence[str]) -> None:
+    """Install RedactSecrets on every handler of the root logger (where all records end up)."""
+    for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, RedactSecrets)]:
+            handler.removeFilter(old)
+        handler.addFilter(RedactSecrets(urls))
+
+
 def check_urls(urls: Sequence[str]) -> None:
     """Reject, at start-up, a notify URL apprise cannot parse; the message never shows its secrets."""
     for index, url in enumerate(urls, start=1):

@@ -20,7 +20,7 @@ from monitor.fetch import Fetcher
 from monitor.hold import apply_changes, hold_changes
 from monitor.messages import change_line, change_message, plain_message
 from monitor.models import Change, Price
-from monitor.notify import Notifier, check_urls
+from monitor.notify import Notifier, check_urls, redact_logs
 from monitor.store import SourceRow, Store, sha256
 
 log = logging.getLogger("monitor.pipeline")
@@ -199,7 +199,9 @@ def build_notifier(config: Config) -> Notifier:
     """The notifier a configuration asks for: channels, routes, retries, digest; URLs checked first."""
     settings = config.settings
     routes = {s.name: s.notify for s in config.sources if s.notify is not None}
-    check_urls([*settings.notify, *(u for route in routes.values() for u in route)])
+    every = [*settings.notify, *(u for route in routes.values() for u in route)]
+    check_urls(every)
+    redact_logs(every)
     return Notifier(
         settings.notify,
         utc_now,

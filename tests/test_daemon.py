@@ -160,3 +160,60 @@ def test_systemd_notify_ready_watchdog_and_stopping(tmp_path: Path, pages: PageS
         finally:
             if daemon.poll() is None:
                 daemon.kill()
+
+
+def test_a_hanging_host_does_not_delay_other_sources(tmp_path: Path, pages: PageServer) -> None:
+    """One source's host accepts and never answers; the other source is still checked every second."""
+    from tests.servers import Response
+
+    pages.pages["/slow.md"] = Response(200, b"x", hang=60)
+    pages.put("/fast.md", fixture(V30).read_bytes())
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        '[monitor]\ninterval = "1s"\ntimeout = "30s"\nretries = 0\n'
+        f'[[source]]\nname = "slow"\nkind = "markdown"\nurl = "{pages.url("/slow.md")}"\n'
+        f'[[source]]\nname = "fast"\nkind = "markdown"\nurl = "{pages.url("/fast.md")}"\ncurrency = "CNY"\n',
+        encoding="utf-8",
+    )
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(config), "run"], stderr=subprocess.DEVNULL
+    )
+    try:
+        assert wait_for(lambda: pages.hits("/slow.md") >= 1, 30)
+        started = pages.hits("/fast.md")
+        assert wait_for(lambda: pages.hits("/fast.md") >= started + 3, 20), (
+            "the fast source waited on the slow one"
+        )
+        assert pages.hits("/slow.md") == 1  # never two checks of one source at once
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=30) == 0
+
+
+def test_sigkill_during_a_check_leaves_a_whole_database(tmp_path: Path, pages: PageServer) -> None:
+    """Killed while checking (a page arriving slowly), monitor restarts on an intact database and
+    records the change once."""
+    from tests.servers import Response
+
+    v29 = sorted(fixture("ucloud_modelverse_price_md").glob("ucloud_modelverse_price__v29__*"))[0]
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        f'[monitor]\nretries = 0\n[[source]]\nname = "u"\nkind = "markdown"\nurl = "{pages.url("/p.md")}"\n'
+        'currency = "CNY"\n',
+        encoding="utf-8",
+    )
+    check = [sys.executable, "-m", "monitor", "--config", str(config), "check"]
+    pages.put("/p.md", v29.read_bytes())
+    subprocess.run(check, check=True, capture_output=True, timeout=60)
+    pages.pages["/p.md"] = Response(200, fixture(V30).read_bytes(), trickle=0.01)
+    process = subprocess.Popen(check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert wait_for(lambda: pages.hits("/p.md") >= 2, 30)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    pages.put("/p.md", fixture(V30).read_bytes())
+    subprocess.run(check, check=True, capture_output=True, timeout=60)
+    subprocess.run(check, check=True, capture_output=True, timeout=60)
+    with sqlite3.connect(tmp_path / "monitor.db") as db:
+        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+        assert db.execute("select count(*) from changes").fetchone()[0] == 2

@@ -60,3 +60,17 @@ def test_each_channel_gets_its_own_form() -> None:
     assert chat[2] == "text" and chat[1].startswith(slack) and chat[1].endswith("alert #7")
     assert hook[2] == "text" and hook[1].startswith(text) and hook[1].endswith("alert #7")
     assert mail[0] == chat[0] == hook[0] == f"{title} [monitor #7]"
+
+
+def test_logs_never_show_a_notification_urls_secrets(caplog: object) -> None:
+    """Any log record naming a configured apprise URL shows it redacted, apprise's own records included."""
+    import logging
+
+    from monitor.notify import RedactSecrets
+
+    secret = "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ"
+    record = logging.LogRecord(
+        "apprise", logging.WARNING, __file__, 1, "posting to %s failed", (secret,), None
+    )
+    assert RedactSecrets([secret]).filter(record)
+    assert record.getMessage() == "posting to slack://… failed"
