@@ -89,6 +89,12 @@ GOLDEN_CASES = [
         "volcengine_doubao_seed_1_6_list_table.txt",
     ),
     (
+        "volcengine_ark_docs/volcengine_ark_deepseek-v3.1__2025-12-18__20171bc727.md",
+        "markdown",
+        "CNY",
+        "volcengine_deepseek_v3_1_list_table.txt",
+    ),
+    (
         "volcengine_ark_docs/volcengine_ark_kimi-k2__2025-12-18__20171bc727.md",
         "markdown",
         "CNY",
