@@ -10,7 +10,6 @@ from decimal import Decimal
 from monitor.models import (
     MILLION,
     Change,
-    ChangeKind,
     Price,
     PriceKey,
     has_publisher,
@@ -37,9 +36,9 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
     gone = [before[key] for key in before.keys() - after.keys()]
     came = [after[key] for key in after.keys() - before.keys()]
     renamed, gone, came = _pair_renames(gone, came)
-    changes = [_change("changed", b.key, b, a) for b, a in pairs + renamed if _differs(b, a)]
-    changes += [_change("added", p.key, None, p) for p in came]
-    changes += [_change("removed", p.key, p, None) for p in gone]
+    changes = [Change.between("changed", b, a) for b, a in pairs + renamed if _differs(b, a)]
+    changes += [Change.between("added", None, p) for p in came]
+    changes += [Change.between("removed", p, None) for p in gone]
     changes += _status_changes(pairs + renamed)
     return sorted(changes, key=lambda c: (model_id(c.model), c.kind, c.tier, c.condition, c.currency))
 
@@ -51,7 +50,7 @@ def _status_changes(pairs: list[tuple[Price, Price]]) -> list[Change]:
     for before, after in pairs:
         if before.status != after.status and model_id(after.model) not in seen:
             seen.add(model_id(after.model))
-            changes.append(_change("status", after.key, before, after))
+            changes.append(Change.between("status", before, after))
     return changes
 
 
@@ -143,20 +142,3 @@ def page_problem(old: Iterable[Price], new: Iterable[Price], text: str = "") -> 
     if len(before) >= MIN_PRICES_FOR_SHARE and len(after) < len(before) * (1 - MOST_GONE):
         return f"most prices gone ({len(after)} left of {len(before)}): the page layout probably changed"
     return None
-
-
-def _change(kind: ChangeKind, key: PriceKey, old: Price | None, new: Price | None) -> Change:
-    _model, price_kind, tier, condition, currency, unit = key
-    shown = new or old
-    assert shown is not None
-    return Change(
-        change=kind,
-        model=shown.model,
-        kind=price_kind,
-        tier=tier,
-        condition=condition,
-        currency=currency,
-        unit=unit,
-        old=old,
-        new=new,
-    )

@@ -78,6 +78,14 @@ class Change:
     old: Price | None
     new: Price | None
 
+    @classmethod
+    def between(cls, change: ChangeKind, old: Price | None, new: Price | None) -> Change:
+        """The change from `old` to `new` (either may be None), named as the newer side names it."""
+        shown = new or old
+        assert shown is not None, "a change has an old or a new price"
+        _model, kind, tier, condition, currency, unit = shown.key
+        return cls(change, shown.model, kind, tier, condition, currency, unit, old, new)
+
     @property
     def old_per_million(self) -> Decimal | None:
         return self.old.per_million if self.old else None

@@ -608,10 +608,7 @@ def _change_from_json(text: str) -> Change:
     data = json.loads(text)
     old = _price_from_row(data["old"]) if data["old"] else None
     new = _price_from_row(data["new"]) if data["new"] else None
-    shown = new or old
-    assert shown is not None
-    _model, kind, tier, condition, currency, unit = shown.key
-    return Change(data["change"], shown.model, kind, tier, condition, currency, unit, old, new)
+    return Change.between(data["change"], old, new)
 
 
 def _change_from_row(row: dict[str, Any]) -> Change:
@@ -634,10 +631,7 @@ def _change_from_row(row: dict[str, Any]) -> Change:
             status=row[f"{prefix}_status"] or "",
         )
 
-    return Change(
-        row["change"], row["model"], row["kind"], row["tier"], row["condition"], row["currency"],
-        row["unit"], side("old"), side("new"),
-    )  # fmt: skip
+    return Change.between(row["change"], side("old"), side("new"))
 
 
 def _change_row(source: SourceRow, check_id: int | None, when: str, change: Change) -> dict[str, Any]:
