@@ -120,3 +120,19 @@ def test_dates_in_cells_are_conditions_or_notes_never_amounts() -> None:
         ("m-3", "", Decimal(1), ""),
     ]
     assert result.problems == []
+
+
+def test_colon_labels_are_read_whole() -> None:
+    """'Batch Cache Hit: $0.25' is the batch cache-hit price, never the cache-hit one (Vertex's cells)."""
+    page = """<table><tr><th>Model</th><th>Price (/1M tokens) =< 200K input tokens</th></tr>
+    <tr><td>Claude Opus 4.6</td><td>Input: $5.00<br>Output: $25.00<br>Batch Input: $2.50<br>
+    5m Cache Write: $6.25<br>Cache Hit: $0.50<br>Batch Cache Hit: $0.25</td></tr></table>"""
+    got = {(p.kind, p.tier): p.per_million for p in extract_prices("html", page, "USD").prices}
+    assert got == {
+        ("input", "<=200K"): Decimal(5),
+        ("output", "<=200K"): Decimal(25),
+        ("batch_input", "<=200K"): Decimal("2.5"),
+        ("cache_write_5m", "<=200K"): Decimal("6.25"),
+        ("cached_input", "<=200K"): Decimal("0.5"),
+        ("batch_cached_input", "<=200K"): Decimal("0.25"),
+    }

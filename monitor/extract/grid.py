@@ -61,6 +61,8 @@ PROMO_FREE = "限时免费"  # the note on a price that is free for a limited ti
 _FROM_DATE = re.compile(r"\s*\bfrom (\d{4}-\d{2}-\d{2})$")
 _PRICE_WORDS = re.compile(r"price|pricing|billing|价格|收费|计费|定价", re.I)
 
+# 'Batch Cache Hit:', '5m Cache Write:', 'Input:': a whole label before a colon
+_COLON_LABEL = re.compile(r"(?m)^((?:\d+\s*[mh]\s+)?[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?=[$€¥\d])")
 _SEGMENT_LABEL = re.compile(
     r"(缓存未命中|缓存命中|命中缓存|输入|输出|cache\s*miss|cache\s*hits?|cached\s*input|input|output)"
     r"\s*(?:价格|单价|价)?\s*[:：]?",
@@ -321,6 +323,20 @@ def _split_variants(text: str) -> list[tuple[str, str]] | None:
 
 def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
     """'限时免费。输入0.004/千tokens，输出0.016/千tokens' -> ('限时免费。', [(input, ...), (output, ...)])."""
+    lined = "\n".join(clean_text(line) for line in text.splitlines() if clean_text(line))
+    named = list(_COLON_LABEL.finditer(lined))
+    if len(named) >= 2:
+        flat = lined
+        # 'Input: $5.00 Output: $25.00 Batch Input: $2.50 5m Cache Write: $6.25 Batch Cache Hit: $0.25':
+        # each label whole, so 'Batch Cache Hit' is never read as 'Cache Hit'
+        pieces = []
+        for k, match in enumerate(named):
+            end = named[k + 1].start() if k + 1 < len(named) else len(flat)
+            kind = kind_of(match.group(1))
+            body = flat[match.end() : end].strip(" ,，;；。、")
+            if kind and body:
+                pieces.append((kind, body))
+        return (flat[: named[0].start()], pieces) if pieces else None
     flat = clean_text(text.replace("\n", " "))
     matches = list(_SEGMENT_LABEL.finditer(flat))
     if not matches or not any(re.search(r"\d", flat[m.end() :]) for m in matches):

@@ -16,6 +16,9 @@ from monitor.normalize import clean_text, find_dates
 _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), kind)
     for pattern, kind in (
+        (r"\b5\s*m(?:in\w*)?\s*batch\s*cache\s*writes?", "batch_cache_write_5m"),
+        (r"\b1\s*h(?:our)?\s*batch\s*cache\s*writes?", "batch_cache_write_1h"),
+        (r"batch\s*cache\s*(?:hits?|reads?)", "batch_cached_input"),
         (r"(?:输入命中缓存|缓存命中|cached\s*input)\w*\[?(?:批量|batch)", "batch_cached_input"),
         (r"batch\w*\s*input|批量\w*输入|批处理\w*输入|输入\w*\[?批量", "batch_input"),
         (r"batch\w*\s*output|批量\w*输出|批处理\w*输出|输出\w*\[?批量", "batch_output"),
@@ -46,7 +49,9 @@ _RANGE_DASHED = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)\s*([KkMm])?\s*(?:-|~|～|–|—)\s*(\d+(?:\.\d+)?)\s*([KkMm])\b"
 )
 # <= 200K input tokens, 输入<=32k, > 128K
-_BOUND = re.compile(rf"(<=|≤|>=|≥|<|＜|>|＞){_SUBJECT}\s*{_N}(?:\s*(?:input|context|输入)?\s*tokens?)?", re.I)
+_BOUND = re.compile(
+    rf"(<=|=<|≤|>=|=>|≥|<|＜|>|＞){_SUBJECT}\s*{_N}(?:\s*(?:input|context|输入)?\s*tokens?)?", re.I
+)
 # above 200K tokens, over 128k, up to 32K
 _BOUND_WORDS = re.compile(
     rf"\b(above|over|more than|up to|below|under)\s+{_N}\s*(?:(?:input|context)\s+)?tokens?", re.I
@@ -105,7 +110,9 @@ def tier_of(label: str) -> str:
             return f"{_size(low, low_unit or high_unit)}-{_size(high, high_unit)}"
     match = _BOUND.search(text)
     if match:
-        op = {"≤": "<=", "≥": ">=", "＜": "<", "＞": ">"}.get(match.group(1), match.group(1))
+        op = {"≤": "<=", "=<": "<=", "≥": ">=", "=>": ">=", "＜": "<", "＞": ">"}.get(
+            match.group(1), match.group(1)
+        )
         return f"{op}{_size(match.group(2), match.group(3))}"
     match = _BOUND_WORDS.search(text)
     if match:
