@@ -36,6 +36,7 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
     )
 )
 _CHARACTERS = re.compile(r"^\s*(?:字符|characters?\b)", re.I)
+_PER_HOUR = re.compile(r"^\s*\w*\s*(?:[*/×]|per)\s*(?:hr|hour|小时)\b", re.I)
 
 _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"us\$|\$|\busd\b|美元|ドル", re.I), "USD"),
@@ -117,6 +118,8 @@ def find_unit(text: str) -> tuple[int, str] | None:
         if match:
             if unit == "tokens" and _CHARACTERS.match(text[match.end() :]):
                 unit = "characters"
+            if unit == "tokens" and _PER_HOUR.search(text[match.end() :]):
+                unit = "token-hours"  # '$4.5 (/M Tok/hr)', '元/百万 token*小时': storage, not use
             return per, unit
     return None
 

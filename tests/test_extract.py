@@ -332,3 +332,8 @@ def test_gemini_page_spot_checks() -> None:
     assert prices[(lite, "input", "<=200K", "non-global")] == Decimal("0.275")
     assert prices[(lite, "input_audio", "<=200K", "global")] == Decimal("0.5")
     assert prices[(lite, "cached_input_audio", "<=200K", "non-global")] == Decimal("0.055")
+    # 'Context Cache Storage | $4.5 (/M Tok/hr)' on an 'Input (text ...)' row: storage, never an input price
+    assert prices[("Gemini 3.1 Pro", "cache_storage", "<=200K", "")] == Decimal("4.5")
+    assert ("Gemini 3.1 Pro", "input", "<=200K", "") not in prices
+    # '1M input video/image tokens' is one price for both modalities
+    assert prices[("Gemini 2.5 Flash Live API", "input_image_video", "<=200K", "")] == Decimal(3)

@@ -24,6 +24,7 @@ READS = [
     ("16/百万tokens", CNY, ("16", "CNY", 1_000_000, "tokens", "16")),
     ("0.3元/万tokens", NONE, ("0.3", "CNY", 10_000, "tokens", "30")),
     ("2元/万字符", NONE, ("2", "CNY", 10_000, "characters", "200")),
+    ("$4.5 (/M Tok/hr)", NONE, ("4.5", "USD", 1_000_000, "token-hours", "4.5")),
     ("0.5厘/千tokens", NONE, ("0.0005", "CNY", 1000, "tokens", "0.5")),
     ("1分/千tokens", NONE, ("0.01", "CNY", 1000, "tokens", "10")),
     ("￥１２/百万tokens", NONE, ("12", "CNY", 1_000_000, "tokens", "12")),

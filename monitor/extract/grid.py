@@ -59,6 +59,7 @@ _MODEL_HEADER = re.compile(r"^(?:models?|model names?|model ids?|模型|模型�
 _PRICE_HEADER = re.compile(r"price|pricing|cost|价格|计费说明|定价|费用|单价", re.I)
 PROMO_FREE = "限时免费"  # the note on a price that is free for a limited time, beside its list price
 _FROM_DATE = re.compile(r"\s*\bfrom (\d{4}-\d{2}-\d{2})$")
+_STORAGE = re.compile(r"\bstorage\b|缓存存储", re.I)
 _PRICE_WORDS = re.compile(r"price|pricing|billing|价格|收费|计费|定价", re.I)
 
 # 'Batch Cache Hit:', '5m Cache Write:', 'Input:': a whole label before a colon
@@ -197,6 +198,8 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
             if j == model_col or cell is model_cell:
                 continue  # a cell spanning into the model column is a name, never a price
             kind = column.kind or (labelled_kind if column.price_header else None)
+            if kind and any(_STORAGE.search(x) for x in labels):
+                kind = "cache_storage"  # 'Context Cache Storage' on an 'Input (text …)' row
             if kind == "cached_input" and labelled_kind and labelled_kind.startswith("input_"):
                 # a cached-input column on an 'Input (audio)' row is the audio's cached price
                 kind = f"cached_{labelled_kind}"

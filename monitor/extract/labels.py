@@ -88,14 +88,15 @@ def kind_of(label: str) -> str | None:
 
 @lru_cache(maxsize=8192)
 def row_kind(label: str) -> str | None:
-    """'Input (audio)' -> input_audio, 'Image Output' -> output_image, 'Text output (...)' -> output."""
+    """'Input (audio)' -> input_audio, 'Image Output' -> output_image, 'Text output (...)' -> output,
+    '1M input video/image tokens' -> input_image_video."""
     kind = kind_of(label) if len(label) <= 60 else None
     if kind is None:
         return None
     lowered = label.lower()
     found = [m for m in _MODALITIES if m in lowered]
-    if len(found) == 1 and "text" not in lowered and "文本" not in lowered:
-        return f"{kind}_{found[0]}"
+    if found and "text" not in lowered and "文本" not in lowered:
+        return f"{kind}_{'_'.join(found)}"  # 'input video/image tokens' -> input_image_video
     return kind
 
 
