@@ -307,5 +307,45 @@ def extract(file: Path, kind: str, preset: str | None, currency: str, as_json: b
         _fail(f"{file}: no prices found", 1)
 
 
+@cli.command("extract-news")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--aliases",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A model alias table of your own (the form of monitor/news_aliases.toml).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+def extract_news(file: Path, aliases: Path | None, as_json: bool) -> None:
+    """Print the price claims of a saved article, plain text or HTML (no configuration needed)."""
+    from monitor.fetch import decode_body
+    from monitor.news import article_text, extract_claims, load_aliases
+
+    text, _encoding = decode_body(file.read_bytes(), "")
+    if re.search(r"<(?:html|body|p|div|article)\b", text[:4096], re.I):
+        text = article_text(text)
+    try:
+        table = load_aliases(aliases) if aliases else None
+    except (OSError, ValueError, KeyError) as error:
+        _fail(f'{aliases}: not an alias table ({error}); expected [providers] name = ["alias", ...]', 2)
+    claims = extract_claims(text, table)
+    if as_json:
+        click.echo(views.dumps([claim.to_json() for claim in claims]))
+    else:
+        rows = [
+            [
+                c.model,
+                c.provider,
+                c.kind,
+                "" if c.old_per_million is None else f"{c.old_per_million} {c.currency}",
+                "free" if c.free else f"{c.new_per_million} {c.currency}",
+                c.quote[:60],
+            ]
+            for c in claims
+        ]
+        click.echo(views.table(["model", "provider", "kind", "old /1M", "new /1M", "quote"], rows))
+    if not claims:
+        _fail(f"{file}: no price claims found", 1)
+
+
 def main() -> None:
     cli(prog_name="monitor")

@@ -1,0 +1,372 @@
+"""Price claims read out of news text: which model, what its price is or became.
+
+A pure function of the text (`extract_claims`), so it is tested with labelled sentences. It reads
+Chinese (simplified and traditional), Japanese and English, full-width or half-width, and leaves
+alone the article's other numbers: dates, percentages alone, GPU counts, consumer subscriptions
+and hypotheticals. A claim needs a model the alias table knows (`news_aliases.toml`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from monitor.models import normalize_decimal
+from monitor.normalize import clean_text
+
+MILLION = Decimal(1_000_000)
+
+
+@dataclass(frozen=True)
+class Claim:
+    model: str  # as the article spells it
+    provider: str
+    kind: str  # input, output, cached_input, or 'all' where the sentence names no kind
+    currency: str
+    old_per_million: Decimal | None
+    new_per_million: Decimal | None
+    free: bool
+    quote: str
+    percent: Decimal | None = None  # a stated cut ('降价67%'), never used to invent a price
+
+    @property
+    def key(self) -> tuple[str, str, Decimal | None, Decimal | None, bool]:
+        return (self.model.lower(), self.kind, self.old_per_million, self.new_per_million, self.free)
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("old_per_million", "new_per_million", "percent"):
+            out[key] = None if out[key] is None else str(out[key])
+        return out
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """Brand names -> provider, longest first so '讯飞星火' wins over '星火'."""
+
+    names: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def provider_of(self, model: str) -> str | None:
+        lowered = model.lower()
+        for name, provider in self.names:
+            if name.lower() in lowered:
+                return provider
+        return None
+
+
+def load_aliases(path: Path | None = None) -> Aliases:
+    """The alias table shipped with the package, or a user's own file of the same form."""
+    text = (
+        path.read_text(encoding="utf-8")
+        if path
+        else resources.files("monitor").joinpath("news_aliases.toml").read_text(encoding="utf-8")
+    )
+    table = tomllib.loads(text)
+    pairs = [(name, provider) for provider, names in table["providers"].items() for name in names]
+    return Aliases(tuple(sorted(pairs, key=lambda pair: -len(pair[0]))))
+
+
+# --- what a sentence must not be read for --------------------------------------------------------
+_HYPOTHETICAL = re.compile(r"如果|假如|假设|若是|倘若|もし|\bif\b|\bwould\b", re.I)
+_SUBSCRIPTION = re.compile(
+    r"/\s*月|每月|per month|/\s*mo\b|a month|月额|月額|订阅|訂閱|会员|會員|サブスク|subscription", re.I
+)
+
+# --- prices -------------------------------------------------------------------------------------
+_NUMBER_START = r"(?<![A-Za-z0-9.\-])"  # not the '2' of 'V2'
+_NUMBER = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
+_SIZE = r"(千|万|萬|百万|百萬|100万|1000|1k|1m|k|m|million|thousand|mtok)"
+_TOKENS = r"(?:tokens?|tok|トークン)"
+_KIND_WORD = r"(?:输入|輸入|输出|輸出|入力|出力|input|output)?"
+_CURRENCY = r"(元|厘|分|美元|美金|ドル|円|rmb|usd|dollars?)"
+# '0.12元/千tokens', '0.3/万Tokens', '$0.14 per million input tokens', '0.14ドル/100万トークン'
+_PRICE_AFTER = re.compile(
+    rf"(us\$|\$|¥)?\s*{_NUMBER_START}{_NUMBER}\s*{_CURRENCY}?\s*(?:/|每|per|一|あたり)\s*(?:1\s*)?{_SIZE}?\s*{_KIND_WORD}\s*{_TOKENS}",
+    re.I,
+)
+# '100万トークンあたり0.14ドル', '每百万tokens输入0.5元' (the unit first, then amounts in a currency)
+_UNIT_FIRST = re.compile(rf"(?:每|per\s*)?(?:1\s*)?{_SIZE}\s*{_TOKENS}(?:あたり)?", re.I)
+_AMOUNT_WITH_CURRENCY = re.compile(rf"(us\$|\$|¥)?\s*{_NUMBER_START}{_NUMBER}\s*{_CURRENCY}?", re.I)
+# '1元可买400万tokens'
+_BUYS = re.compile(
+    rf"{_NUMBER_START}{_NUMBER}\s*元\s*(?:可买|可買|能买|就能买)\s*{_NUMBER}\s*{_SIZE}?\s*{_TOKENS}", re.I
+)
+
+_SIZES = {
+    "千": 1_000, "1000": 1_000, "k": 1_000, "thousand": 1_000,
+    "万": 10_000, "萬": 10_000,
+    "百万": 1_000_000, "百萬": 1_000_000, "100万": 1_000_000, "1m": 1_000_000, "m": 1_000_000,
+    "million": 1_000_000, "mtok": 1_000_000,
+}  # fmt: skip
+_CURRENCY_SCALE = {"厘": ("CNY", Decimal("0.001")), "分": ("CNY", Decimal("0.01")), "元": ("CNY", Decimal(1))}
+_USD = {"美元", "美金", "ドル", "usd", "dollar", "dollars", "$", "us$"}
+
+# --- kinds, changes, free -----------------------------------------------------------------------
+_KINDS = (
+    (re.compile(r"缓存命中|快取命中|cache[\\_ ]*hits?|キャッシュヒット", re.I), "cached_input"),
+    (re.compile(r"输入|輸入|入力|\binput\b", re.I), "input"),
+    (re.compile(r"输出|輸出|出力|\boutput\b", re.I), "output"),
+)
+_FROM_TO = re.compile(r"(?:从|從|由|from)\s*$", re.I)
+_TO = re.compile(
+    r"(?:降至|降到|降为|降為|下调至|下調至|下调到|调整为|調整為|低至|仅为|僅為|to|へ|に)\s*$", re.I
+)
+_FREE = re.compile(
+    r"全面免费|全面免費|永久免费|永久免費|免费开放|免費開放|免费使用|免費使用|免费调用|免費調用|完全免费|"
+    r"限时免费|限時免費|免费|免費|無料|free of charge|(?:for|is|are|now|made|become|becomes) free\b",
+    re.I,
+)
+_NOT_FREE = re.compile(
+    r"免费额度|免費額度|免费试用|免費試用|免费tokens|赠送|贈送|無料枠|free tier|free trial|free credits?",
+    re.I,
+)
+_PERCENT = re.compile(
+    r"(?:降价|降價|下降|下调|直降|値下げ|cut by|drop|down)\s*(?:了|幅度)?\s*(?:up to\s*)?(\d+(?:\.\d+)?)\s*%",
+    re.I,
+)
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s+(?=[A-Z\"'“])")
+_LINK = re.compile(r"\(?https?://\S+\)?|\b[\w.-]+\.(?:com|cn|ai|io|net|org)\b\S*", re.I)
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_SUFFIX_WORD = (
+    r"(?:pro|max|lite|speed|turbo|plus|mini|nano|long|air|flash|chat|coder|reasoner|vl|haiku|sonnet|opus|instruct"
+    r"|v\d[\w.]*|\d+(?:\.\d+)?[bkm]?(?!\s*(?:元|厘|分|美元|ドル|円|%|/|可|块)))"  # not the '1' of '1元'
+)
+_MODEL_SUFFIX = rf"(?:[-\s.]?{_SUFFIX_WORD}(?![A-Za-z0-9]))"
+_ATTACHED = r"[A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*"  # 'Qwen2', 'Qwen-Long', 'GLM-4-Flash', 'DeepSeek-V3'
+
+
+@dataclass(frozen=True)
+class _Price:
+    start: int
+    end: int
+    per_million: Decimal
+    currency: str
+
+
+def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
+    """Every price claim in an article's text (plain text; use `article_text` for HTML)."""
+    aliases = aliases or default_aliases()
+    claims: list[Claim] = []
+    last_models: list[str] = []
+    for raw in _SENTENCE_END.split(text):
+        sentence = clean_text(_LINK.sub(" ", raw))
+        if not sentence or sentence.startswith("|"):  # a table row: read by the page extractor, not here
+            continue
+        models = _models_in(sentence, aliases)
+        if models:
+            last_models = models
+        if _HYPOTHETICAL.search(sentence) or _SUBSCRIPTION.search(sentence):
+            continue
+        found = _claims_in(sentence, sentence, models or last_models, aliases)
+        if _FREE.search(sentence) and not _NOT_FREE.search(sentence) and _prices_in(sentence):
+            # 'GLM-4-Flash永久免费，GLM-4-Air价格降至1元/百万tokens': a free clause beside a priced one
+            found, clause_models = [], models or last_models
+            for clause in re.split(r"[,;]", sentence):
+                clause_models = _models_in(clause, aliases) or clause_models
+                found += _claims_in(clause, sentence, clause_models, aliases)
+        seen = {claim.key for claim in claims}
+        claims.extend(claim for claim in found if claim.key not in seen)  # the first quote of a claim
+    return claims
+
+
+@cache
+def default_aliases() -> Aliases:
+    return load_aliases()
+
+
+def article_text(html: str) -> str:
+    """An article's own text: navigation, scripts, ads and comment sections left out."""
+    tree = LexborHTMLParser(html)
+    for node in tree.css(
+        "script, style, noscript, nav, header, footer, aside, form, iframe, "
+        "[class*=comment], [id*=comment], [class*=advert], [class*=share], [class*=related]"
+    ):
+        node.decompose()
+    root = tree.css_first("article") or tree.css_first("main") or tree.body
+    if root is None:
+        return ""
+    blocks = [clean_text(node.text(separator=" ")) for node in root.css("h1, h2, h3, p, li, td, blockquote")]
+    return "\n".join(block for block in blocks if block) or clean_text(root.text(separator="\n"))
+
+
+def _models_in(sentence: str, aliases: Aliases) -> list[str]:
+    """Model names as the sentence spells them: 'Qwen-Long', 'ERNIE Speed/Lite' -> two, '豆包pro'."""
+    found: list[tuple[int, int, str]] = []
+    for name, _provider in aliases.names:
+        for match in re.finditer(
+            rf"(?<![A-Za-z0-9])(?>{re.escape(name)}{_ATTACHED if name.isascii() else ''}{_MODEL_SUFFIX}*)"
+            r"(?!级|級|レベル|[- ]?class)",  # 'GPT-4级' is a comparison, not a model priced
+            sentence,
+            re.I,
+        ):
+            start, end = match.span()
+            if any(s <= start < e or s < end <= e for s, e, _ in found):
+                continue  # inside a longer name already found
+            model = match.group(0).strip().rstrip(".")
+            found.append((start, end, model))
+            # 'ERNIE Speed/Lite', 'Doubao pro/Max', 'X-Mini和X-Nano': siblings of the same brand
+            rest = sentence[end:]
+            sibling = re.match(rf"\s*(?:/|、|和|与|與|及|and|,)\s*({_SUFFIX_WORD})(?![\w-])", rest, re.I)
+            if sibling and " " in model:
+                found.append((end, end + sibling.end(), f"{model.rsplit(' ', 1)[0]} {sibling.group(1)}"))
+            elif sibling and "-" in model:
+                found.append((end, end + sibling.end(), f"{model.rsplit('-', 1)[0]}-{sibling.group(1)}"))
+            elif sibling:
+                found.append((end, end + sibling.end(), f"{name} {sibling.group(1)}"))
+    models = [model for _s, _e, model in sorted(found)]
+    # '通义千问 ... Qwen-Long': the brand alone is dropped where the sentence names the brand's model
+    return [
+        model
+        for model in models
+        if not (
+            model in {name for name, _p in aliases.names}
+            and any(
+                other != model and aliases.provider_of(other) == aliases.provider_of(model)
+                for other in models
+            )
+        )
+    ]
+
+
+def _prices_in(sentence: str) -> list[_Price]:
+    implicit = "CNY" if _CJK.search(sentence) and not re.search(r"ドル|円|\$|美元", sentence) else "USD"
+    if re.search(r"ドル|\$|美元|usd", sentence, re.I):
+        implicit = "USD"
+    prices: list[_Price] = []
+    for match in _BUYS.finditer(sentence):
+        yuan, count, size = Decimal(match.group(1).replace(",", "")), Decimal(match.group(2)), match.group(3)
+        tokens = count * _SIZES.get((size or "").lower(), 1)
+        prices.append(_Price(match.start(), match.end(), normalize_decimal(yuan * MILLION / tokens), "CNY"))
+    for match in _PRICE_AFTER.finditer(sentence):
+        if any(p.start <= match.start() < p.end for p in prices):
+            continue
+        symbol, number, currency, size = match.group(1), match.group(2), match.group(3), match.group(4)
+        per = _SIZES.get((size or "").lower().replace(" ", ""), 1)
+        read = _money(number, symbol or currency, implicit)
+        if read:
+            prices.append(
+                _Price(match.start(), match.end(), normalize_decimal(read[0] * MILLION / per), read[1])
+            )
+    unit = _UNIT_FIRST.search(sentence)
+    if unit and not prices:
+        per = _SIZES.get(unit.group(1).lower(), 1)
+        for match in _AMOUNT_WITH_CURRENCY.finditer(sentence, unit.end()):
+            symbol, number, currency = match.group(1), match.group(2), match.group(3)
+            if not (symbol or currency):
+                continue  # a bare number after the unit is a count, not a price
+            read = _money(number, symbol or currency, implicit)
+            if read:
+                prices.append(
+                    _Price(match.start(), match.end(), normalize_decimal(read[0] * MILLION / per), read[1])
+                )
+    return sorted(prices, key=lambda price: price.start)
+
+
+def _money(number: str, currency: str | None, implicit: str) -> tuple[Decimal, str] | None:
+    amount = Decimal(number.replace(",", ""))
+    word = (currency or "").lower()
+    if word in _CURRENCY_SCALE:
+        code, scale = _CURRENCY_SCALE[word]
+        return amount * scale, code
+    if word in _USD:
+        return amount, "USD"
+    if word == "円":
+        return amount, "JPY"
+    if word in {"rmb", "¥"}:
+        return amount, "CNY"
+    return amount, implicit
+
+
+def _kind_before(sentence: str, start: int, floor: int) -> str:
+    """The nearest kind word before a price, not reaching back past the previous price."""
+    window = sentence[floor:start]
+    best: tuple[int, str] | None = None
+    if _KINDS[0][0].search(window):
+        return "cached_input"  # 'input ... (cache hit)': the hit qualifies the input price
+    for pattern, kind in _KINDS:
+        for match in pattern.finditer(window):
+            if (
+                best is None
+                or match.start() > best[0]
+                or (match.start() == best[0] and kind == "cached_input")
+            ):
+                best = (match.start(), kind)
+    after = sentence[start : start + 40]
+    if best is None:
+        for pattern, kind in _KINDS:  # '$0.14 / million input tokens (cache hit)'
+            if pattern.search(after.split("。")[0]):
+                return kind
+    return best[1] if best else "all"
+
+
+def _claims_in(sentence: str, quote: str, models: list[str], aliases: Aliases) -> list[Claim]:
+    if not models:
+        return []
+    prices = _prices_in(sentence)
+    percent_match = _PERCENT.search(sentence)
+    percent = Decimal(percent_match.group(1)) if percent_match else None
+    free = bool(_FREE.search(sentence)) and not _NOT_FREE.search(sentence)
+    out: list[Claim] = []
+    if free and not prices:
+        for model in models:
+            provider = aliases.provider_of(model) or ""
+            out.append(
+                Claim(
+                    model,
+                    provider,
+                    "all",
+                    "CNY" if _CJK.search(sentence) else "USD",
+                    None,
+                    Decimal(0),
+                    True,
+                    quote,
+                    percent,
+                )
+            )
+        return out
+    pairs: list[tuple[str, Decimal | None, _Price]] = []
+    floor = 0
+    skip: set[int] = set()
+    for index, price in enumerate(prices):
+        if index in skip:
+            continue
+        kind = _kind_before(sentence, price.start, floor)
+        old: Decimal | None = None
+        new = price
+        following = prices[index + 1] if index + 1 < len(prices) else None
+        if (
+            _FROM_TO.search(sentence[floor : price.start])
+            and following
+            and _TO.search(sentence[price.end : following.start])
+        ):
+            old, new = price.per_million, following
+            skip.add(index + 1)
+        pairs.append((kind, old, new))
+        floor = new.end
+    same_count = len(models) == len(pairs) > 1 and all(kind == "all" for kind, _o, _n in pairs)
+    for index, (kind, old, new) in enumerate(pairs):
+        for model in [models[index]] if same_count else models:
+            provider = aliases.provider_of(model) or ""
+            out.append(
+                Claim(
+                    model,
+                    provider,
+                    kind,
+                    new.currency,
+                    old,
+                    new.per_million,
+                    new.per_million == 0,
+                    quote,
+                    percent,
+                )
+            )
+    return out
