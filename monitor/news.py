@@ -150,6 +150,7 @@ class _Price:
     end: int
     per_million: Decimal
     currency: str
+    per: Decimal  # tokens the amount buys: per_million = amount * 1M / per
 
 
 def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
@@ -245,7 +246,9 @@ def _prices_in(sentence: str) -> list[_Price]:
     for match in _BUYS.finditer(sentence):
         yuan, count, size = Decimal(match.group(1).replace(",", "")), Decimal(match.group(2)), match.group(3)
         tokens = count * _SIZES.get((size or "").lower(), 1)
-        prices.append(_Price(match.start(), match.end(), normalize_decimal(yuan * MILLION / tokens), "CNY"))
+        prices.append(
+            _Price(match.start(), match.end(), normalize_decimal(yuan * MILLION / tokens), "CNY", tokens)
+        )
     for match in _PRICE_AFTER.finditer(sentence):
         if any(p.start <= match.start() < p.end for p in prices):
             continue
@@ -254,7 +257,13 @@ def _prices_in(sentence: str) -> list[_Price]:
         read = _money(number, symbol or currency, implicit)
         if read:
             prices.append(
-                _Price(match.start(), match.end(), normalize_decimal(read[0] * MILLION / per), read[1])
+                _Price(
+                    match.start(),
+                    match.end(),
+                    normalize_decimal(read[0] * MILLION / per),
+                    read[1],
+                    Decimal(per),
+                )
             )
     unit = _UNIT_FIRST.search(sentence)
     if unit and not prices:
@@ -266,7 +275,13 @@ def _prices_in(sentence: str) -> list[_Price]:
             read = _money(number, symbol or currency, implicit)
             if read:
                 prices.append(
-                    _Price(match.start(), match.end(), normalize_decimal(read[0] * MILLION / per), read[1])
+                    _Price(
+                        match.start(),
+                        match.end(),
+                        normalize_decimal(read[0] * MILLION / per),
+                        read[1],
+                        Decimal(per),
+                    )
                 )
     return sorted(prices, key=lambda price: price.start)
 
@@ -306,6 +321,22 @@ def _kind_before(sentence: str, start: int, floor: int) -> str:
             if pattern.search(after.split("。")[0]):
                 return kind
     return best[1] if best else "all"
+
+
+_FROM_BARE = re.compile(
+    rf"(?:从|從|由|from)\s*(us\$|\$|¥)?\s*{_NUMBER_START}{_NUMBER}\s*{_CURRENCY}?\s*{_TO.pattern}", re.I
+)
+
+
+def _bare_old(before: str, price: _Price) -> Decimal | None:
+    """'from $0.35 to $0.075 per million tokens': the old amount takes the new one's unit and currency."""
+    match = _FROM_BARE.search(before)
+    if not match:
+        return None
+    read = _money(match.group(2), match.group(1) or match.group(3), price.currency)
+    if read is None or read[1] != price.currency:
+        return None  # '从1美元降至0.5元/…': not one unit, not guessed
+    return normalize_decimal(read[0] * MILLION / price.per)
 
 
 def _claims_in(sentence: str, quote: str, models: list[str], aliases: Aliases) -> list[Claim]:
@@ -350,6 +381,8 @@ def _claims_in(sentence: str, quote: str, models: list[str], aliases: Aliases) -
         ):
             old, new = price.per_million, following
             skip.add(index + 1)
+        else:
+            old = _bare_old(sentence[floor : price.start], price)
         pairs.append((kind, old, new))
         floor = new.end
     same_count = len(models) == len(pairs) > 1 and all(kind == "all" for kind, _o, _n in pairs)

@@ -82,7 +82,7 @@ DEV: list[tuple[str, set[Key]]] = [
     ),
     (
         "Gemini 1.5 Flash input price drops from $0.35 to $0.075 per million tokens.",
-        {_c("Gemini 1.5 Flash", "input", None, "0.075")},
+        {_c("Gemini 1.5 Flash", "input", "0.35", "0.075")},
     ),
     (
         "GPT-4o mini costs $0.15 / 1M input tokens and $0.60 / 1M output tokens.",
