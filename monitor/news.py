@@ -125,7 +125,8 @@ _FREE = re.compile(
     re.I,
 )
 _NOT_FREE = re.compile(
-    r"免费额度|免費額度|免费试用|免費試用|免费tokens|赠送|贈送|無料枠|free tier|free trial|free credits?",
+    r"免费额度|免費額度|免费试用|免費試用|免费tokens|赠送|贈送|無料枠|free tier|free trial|free credits?"
+    r"|free for \d+ (?:requests|calls)|subscribe for free",
     re.I,
 )
 _PERCENT = re.compile(
@@ -135,6 +136,11 @@ _PERCENT = re.compile(
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)\s+(?=[A-Z\"'“])")
 _LINK = re.compile(r"\(?https?://\S+\)?|\b[\w.-]+\.(?:com|cn|ai|io|net|org)\b\S*", re.I)
+# 'openai-extra-models.yaml', 'OpenAI-compatible': a file or an adjective, not a model
+_FILE_NAME = re.compile(
+    r"\.(?:ya?ml|json|py|md|txt|toml|csv)$|-(?:compatible|competitive|style|like|based|powered)$", re.I
+)
+_LIST_JOIN = re.compile(r"\s*(?:/|、|和|与|與|及|,|and|&|や|と)?\s*", re.I)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _SUFFIX_WORD = (
     r"(?:pro|max|lite|speed|turbo|plus|mini|nano|long|air|flash|chat|coder|reasoner|vl|haiku|sonnet|opus|instruct"
@@ -200,7 +206,11 @@ def article_text(html: str) -> str:
 
 
 def _models_in(sentence: str, aliases: Aliases) -> list[str]:
-    """Model names as the sentence spells them: 'Qwen-Long', 'ERNIE Speed/Lite' -> two, '豆包pro'."""
+    return [model for _start, _end, model in _mentions(sentence, aliases)]
+
+
+def _mentions(sentence: str, aliases: Aliases) -> list[tuple[int, int, str]]:
+    """(start, end, model) as the sentence spells them: 'Qwen-Long', 'ERNIE Speed/Lite' -> two, '豆包pro'."""
     found: list[tuple[int, int, str]] = []
     for name, _provider in aliases.names:
         for match in re.finditer(
@@ -213,6 +223,8 @@ def _models_in(sentence: str, aliases: Aliases) -> list[str]:
             if any(s <= start < e or s < end <= e for s, e, _ in found):
                 continue  # inside a longer name already found
             model = match.group(0).strip().rstrip(".")
+            if _FILE_NAME.search(model):
+                continue  # 'openai-extra-models.yaml' is a file, not a model
             found.append((start, end, model))
             # 'ERNIE Speed/Lite', 'Doubao pro/Max', 'X-Mini和X-Nano': siblings of the same brand
             rest = sentence[end:]
@@ -223,19 +235,33 @@ def _models_in(sentence: str, aliases: Aliases) -> list[str]:
                 found.append((end, end + sibling.end(), f"{model.rsplit('-', 1)[0]}-{sibling.group(1)}"))
             elif sibling:
                 found.append((end, end + sibling.end(), f"{name} {sibling.group(1)}"))
-    models = [model for _s, _e, model in sorted(found)]
+    models = [model for _s, _e, model in found]
+    brands = {name for name, _p in aliases.names}
     # '通义千问 ... Qwen-Long': the brand alone is dropped where the sentence names the brand's model
     return [
-        model
-        for model in models
+        (start, end, model)
+        for start, end, model in sorted(found)
         if not (
-            model in {name for name, _p in aliases.names}
+            model in brands
             and any(
                 other != model and aliases.provider_of(other) == aliases.provider_of(model)
                 for other in models
             )
         )
     ]
+
+
+def _groups(sentence: str, mentions: list[tuple[int, int, str]]) -> list[tuple[int, list[str]]]:
+    """Models listed together ('ERNIE Speed、ERNIE Lite', 'A and B') as (end of the list, models)."""
+    groups: list[tuple[int, list[str]]] = []
+    previous_end = -1
+    for start, end, model in mentions:
+        if groups and _LIST_JOIN.fullmatch(sentence[previous_end:start]):
+            groups[-1] = (end, [*groups[-1][1], model])
+        else:
+            groups.append((end, [model]))
+        previous_end = end
+    return groups
 
 
 def _prices_in(sentence: str) -> list[_Price]:
@@ -339,16 +365,17 @@ def _bare_old(before: str, price: _Price) -> Decimal | None:
     return normalize_decimal(read[0] * MILLION / price.per)
 
 
-def _claims_in(sentence: str, quote: str, models: list[str], aliases: Aliases) -> list[Claim]:
-    if not models:
-        return []
+def _claims_in(sentence: str, quote: str, carried: list[str], aliases: Aliases) -> list[Claim]:
+    """Claims of one sentence (or clause); `carried` are the models of the sentences before it."""
+    groups = _groups(sentence, _mentions(sentence, aliases))
     prices = _prices_in(sentence)
     percent_match = _PERCENT.search(sentence)
     percent = Decimal(percent_match.group(1)) if percent_match else None
     free = bool(_FREE.search(sentence)) and not _NOT_FREE.search(sentence)
     out: list[Claim] = []
     if free and not prices:
-        for model in models:
+        # 'Subscribe for free' after a paragraph on GPT-4 says nothing of GPT-4: free needs its model here
+        for model in [model for _end, group in groups for model in group]:
             provider = aliases.provider_of(model) or ""
             out.append(
                 Claim(
@@ -385,9 +412,13 @@ def _claims_in(sentence: str, quote: str, models: list[str], aliases: Aliases) -
             old = _bare_old(sentence[floor : price.start], price)
         pairs.append((kind, old, new))
         floor = new.end
-    same_count = len(models) == len(pairs) > 1 and all(kind == "all" for kind, _o, _n in pairs)
-    for index, (kind, old, new) in enumerate(pairs):
-        for model in [models[index]] if same_count else models:
+    for kind, old, new in pairs:
+        # the price belongs to the models named last before it ('gpt-4o ... $5/million, gpt-3.5 ... $0.5')
+        before = [group for end, group in groups if end <= new.start]
+        # with none before it, the subject of the sentences before ('Beyond that you can pay $7/million
+        # ..., slightly less than GPT-4 Turbo'), then the first named after it
+        models = before[-1] if before else carried or (groups[0][1] if groups else [])
+        for model in models:
             provider = aliases.provider_of(model) or ""
             out.append(
                 Claim(

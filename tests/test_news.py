@@ -99,6 +99,16 @@ DEV: list[tuple[str, set[Key]]] = [
     ("Feel free to try DeepSeek-V3 in the chat.", set()),
     ("文心一言新用户赠送免费额度100万tokens。", set()),
     ("Claude Pro subscription costs $20 per month.", set()),
+    # from the captured simonw newsletter feed: a rate-limited free tier, a newsletter's own footer
+    (
+        "Huge release from Google: Gemini 1.5 Pro - the GPT-4 competitive model - is now available... "
+        "and the API is free for 50 requests/day (rate limited).",
+        set(),
+    ),
+    (
+        "Claude 3 Opus is the new best model. Subscribe for free to receive new posts and support my work.",
+        set(),
+    ),
 ]
 
 NEWS = FIXTURES / "deepseek_docs_mirror" / "news"
