@@ -246,11 +246,20 @@ def _store(ctx: click.Context) -> Any:
 @click.option("--source", "source_name", metavar="NAME", help="Only this source's changes.")
 @click.option("--since", metavar="DATE", help="Only changes since a date, a time, or a span (7d).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@click.option("--news", is_flag=True, help="Only the price claims read from news feeds.")
 @click.pass_context
-def log(ctx: click.Context, source_name: str | None, since: str | None, as_json: bool) -> None:
-    """Show the change log: every price changed, added or removed."""
-    records = [views.change_record(r) for r in _store(ctx).changes(source_name, _since(since))]
+def log(ctx: click.Context, source_name: str | None, since: str | None, as_json: bool, news: bool) -> None:
+    """Show the change log: every price changed, added or removed, and the news' price claims."""
+    store = _store(ctx)
+    claims = [views.news_record(r) for r in store.news_claims(source_name, _since(since))]
+    if news:
+        _show(claims, as_json, views.NEWS_HEADER, views.news_row, "no news claims recorded")
+        return
+    records = [views.change_record(r) for r in store.changes(source_name, _since(since))]
     _show(records, as_json, views.CHANGE_HEADER, views.change_row, "no changes recorded")
+    if claims and not as_json:  # --json keeps its list of changes; `--news --json` lists the claims
+        click.echo("\nNews claims:")
+        click.echo(views.table(views.NEWS_HEADER, [views.news_row(r) for r in claims]))
 
 
 @cli.command()

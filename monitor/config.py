@@ -19,7 +19,7 @@ from monitor.errors import ConfigError
 from monitor.extract.json_prices import PRESETS, JsonOptions
 
 DEFAULT_CONFIG = "sources.toml"
-SOURCE_KINDS = ("html", "markdown", "json")
+SOURCE_KINDS = ("html", "markdown", "json", "feed")
 _PER = {"token": 1, "1k": 1_000, "10k": 10_000, "1m": 1_000_000}
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")

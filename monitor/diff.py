@@ -132,10 +132,15 @@ _CHALLENGE = re.compile(
 )
 
 
+def challenge_page(text: str) -> bool:
+    """A bot check (Cloudflare's and the like) was served instead of the page or feed asked for."""
+    return bool(_CHALLENGE.search(text[:20000]))
+
+
 def page_problem(old: Iterable[Price], new: Iterable[Price], text: str = "") -> str | None:
     """Why a new price list looks like a broken page rather than the provider's choice, or None."""
     before, after = index_prices(old), index_prices(new)
-    if not after and _CHALLENGE.search(text[:20000]):
+    if not after and challenge_page(text):
         return "a bot-check (challenge) page was served instead of the pricing page"
     if not after:
         return "no prices found on the page"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from monitor.models import MILLION, Change, normalize_decimal
+from monitor.news import Claim
 
 PER_UNIT = ("image", "request")
 _KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3, "flap": 4}
@@ -157,3 +158,18 @@ def digest_message(entries: Sequence[tuple[str, Change]], notes: Sequence[str], 
     page = f"<p><b>{html.escape(head)}</b></p>{_html_table(header, rows)}{notes_html}"
     slack = f"*{head}*\n```\n{_text_table(header, rows)}\n```" + "".join(f"\n{note}" for note in notes)
     return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))
+
+
+def news_message(source: str, title: str, link: str, claims: Sequence[tuple[Claim, str]]) -> Message:
+    """The alert for one news item's price claims, each with the pricing page's verdict."""
+    models = ", ".join(dict.fromkeys(claim.model for claim, _v in claims))
+    lines = [f"News ({source}): {title}", link, ""]
+    for claim, verdict in claims:
+        new = format_per_million(claim.new_per_million, claim.currency, "tokens", claim.free)
+        old = claim.old_per_million
+        price = f"{format_per_million(old, claim.currency, 'tokens')} -> {new}" if old is not None else new
+        lines.append(
+            f"{claim.model} ({claim.provider or 'provider unknown'}) {claim.kind}: {price}; {verdict}"
+        )
+        lines.append(f"  \u201c{claim.quote[:300]}\u201d")
+    return plain_message(f"News: price claims for {models}", "\n".join(lines))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -19,7 +20,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.models import normalize_decimal
+from monitor.models import model_id, normalize_decimal, relaxed_model_id
 from monitor.normalize import clean_text
 
 MILLION = Decimal(1_000_000)
@@ -434,3 +435,31 @@ def _claims_in(sentence: str, quote: str, carried: list[str], aliases: Aliases) 
                 )
             )
     return out
+
+
+CONFIRMED = "confirmed by the pricing page"
+NOT_YET = "not yet on the pricing page"
+CONTRADICTS = "contradicts the pricing page"
+
+
+def verdict(claim: Claim, page_prices: Iterable[dict[str, Any]]) -> str:
+    """A claim against the latest prices read from pricing pages (rows of `Store.all_latest_prices`).
+
+    The same model (matched as pages are: case, spaces and hyphens aside), the same kind ('all'
+    matches input and output), the same currency, in tokens; untiered and unconditioned rows only
+    where the page has them.
+    """
+    wanted = model_id(claim.model)
+    rows = [
+        row
+        for row in page_prices
+        if relaxed_model_id(row["model"]) == wanted
+        and row["currency"] == claim.currency
+        and row["unit"] == "tokens"
+        and (row["kind"] == claim.kind or (claim.kind == "all" and row["kind"] in ("input", "output")))
+    ]
+    if not rows or claim.new_per_million is None:
+        return NOT_YET
+    if any(Decimal(row["per_million"]) == claim.new_per_million for row in rows):
+        return CONFIRMED
+    return CONTRADICTS

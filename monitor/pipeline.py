@@ -12,16 +12,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import feedparser
+
 from monitor.config import Config, Source
-from monitor.diff import CONFIRM_SHRINK, diff_prices, page_problem, prices_digest
+from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, page_problem, prices_digest
 from monitor.errors import FetchError
 from monitor.extract import extract_prices
 from monitor.fetch import Fetcher
 from monitor.hold import apply_changes, hold_changes
-from monitor.messages import change_line, change_message, plain_message
-from monitor.models import Change, Price
+from monitor.messages import change_line, change_message, news_message, plain_message
+from monitor.models import Change, FetchResult, Price
+from monitor.news import article_text, extract_claims, verdict
 from monitor.notify import Notifier, check_urls, redact_logs
-from monitor.store import SourceRow, Store, sha256
+from monitor.store import NewsItem, SourceRow, Store, sha256
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -112,6 +115,8 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
         return CheckOutcome(source.name, "unchanged")
 
+    if source.kind == "feed":
+        return _read_feed(source, deps, row, started, fetched, digest)
     result = await asyncio.to_thread(
         extract_prices, source.kind, fetched.text, source.currency, source.json, source.per, started[:10]
     )
@@ -160,6 +165,61 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     )
     log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
+
+
+def _read_feed(
+    source: Source, deps: Deps, row: SourceRow, started: str, fetched: FetchResult, digest: str
+) -> CheckOutcome:
+    """A feed's new items: their price claims, each checked against the pricing pages, alerted once.
+
+    The first read of a feed remembers its items without alerting them (its baseline), as a pricing
+    page's first prices are not changes.
+    """
+    store = deps.store
+    feed = feedparser.parse(fetched.body)
+    if challenge_page(fetched.text) or (not feed.entries and (feed.bozo or not feed.version)):
+        problem = (
+            "a bot-check (challenge) page was served instead of the feed"
+            if challenge_page(fetched.text)
+            else f"not an RSS or Atom feed: {feed.get('bozo_exception') or 'no feed element, no items'}"
+        )
+        store.record_broken(source.name, started, deps.clock(), fetched, problem, [], prices_digest([]))
+        log.warning("%s: %s", source.name, problem)
+        return CheckOutcome(source.name, "broken", error=problem)
+    seen = store.seen_items(source.name)
+    baseline = not seen
+    page_prices = store.all_latest_prices()
+    targets = deps.notifier.targets_for(source.name)
+    new_items, claimed, alert_ids = [], 0, []
+    for entry in feed.entries:
+        item = NewsItem(
+            item_id=str(entry.get("id") or entry.get("link") or entry.get("title") or ""),
+            link=str(entry.get("link", "")),
+            title=str(entry.get("title", "")),
+        )
+        if not item.item_id or item.item_id in seen:
+            continue
+        seen.add(item.item_id)
+        if baseline:
+            new_items.append(item)
+            continue
+        content = entry.get("content") or [{}]
+        text = article_text(str(content[0].get("value") or entry.get("summary") or ""))
+        found = [(claim, verdict(claim, page_prices)) for claim in extract_claims(text)]
+        message = news_message(source.name, item.title, item.link, found) if found else None
+        # the item, its claims and its alert in one transaction: an item is alerted once or not at all
+        alert_id = store.record_news(
+            source.name, started, [item], [(item, c, v) for c, v in found], message, targets
+        )
+        claimed += len(found)
+        if alert_id is not None:
+            alert_ids.append(alert_id)
+    if new_items:
+        store.record_news(source.name, started, new_items, [], None, [])
+    store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
+    status = "baseline" if baseline else "changed" if claimed else "unchanged"
+    log.info("%s: %s, %d price claims", source.name, status, claimed)
+    return CheckOutcome(source.name, status, alert_id=alert_ids[0] if alert_ids else None)
 
 
 def _alertable(source: Source, change: Change) -> bool:

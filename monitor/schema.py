@@ -158,3 +158,31 @@ def m006_incremental_vacuum(db: Database) -> None:
     """Free pages can be given back to the disk a little at a time (PRAGMA incremental_vacuum)."""
     db.execute("PRAGMA auto_vacuum = INCREMENTAL")
     db.execute("VACUUM")
+
+
+@migrations()
+def m007_news(db: Database) -> None:
+    """Feed items seen (each alerted once) and the price claims read out of them."""
+    db.table("news_items").create(
+        {"source": str, "item_id": str, "link": str, "title": str, "seen": str}, pk=("source", "item_id")
+    )
+    db.table("news_claims").create(
+        {
+            "id": int,
+            "source": str,
+            "item_id": str,
+            "link": str,
+            "found": str,
+            "model": str,
+            "provider": str,
+            "kind": str,
+            "currency": str,
+            "old_per_million": str,
+            "new_per_million": str,
+            "free": int,
+            "quote": str,
+            "verdict": str,
+        },
+        pk="id",
+    )
+    db.table("news_claims").create_index(["found"])

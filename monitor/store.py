@@ -13,7 +13,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from monitor.errors import StoreError
 from monitor.hold import Pending, change_key
 from monitor.messages import Message
 from monitor.models import Change, FetchResult, Price
+from monitor.news import Claim
 from monitor.schema import PRICE_KEY, migrations
 
 
@@ -449,6 +450,46 @@ class Store:
         with self._writing("queue the alert"), self.db.atomic():
             return self._insert_alert(source, None, when, alert, targets, kind)
 
+    def seen_items(self, source: str) -> set[str]:
+        """The ids of a feed's items already read (each is alerted once)."""
+        rows = self.db.query("select item_id from news_items where source = ?", [source])
+        return {row["item_id"] for row in rows}
+
+    def record_news(
+        self,
+        source: str,
+        when: str,
+        items: Iterable[NewsItem],
+        claims: Iterable[tuple[NewsItem, Claim, str]],
+        alert: Message | None,
+        targets: Iterable[str],
+    ) -> int | None:
+        """New feed items, their claims (with the pricing page's verdict) and their alert, all or nothing."""
+        with self._writing("record the news items"), self.db.atomic():
+            self.db.table("news_items").insert_all(
+                [{"source": source, "seen": when, **asdict(item)} for item in items], pk=("source", "item_id")
+            )
+            self.db.table("news_claims").insert_all(
+                [
+                    {
+                        "source": source,
+                        "item_id": item.item_id,
+                        "link": item.link,
+                        "found": when,
+                        **{k: v for k, v in claim.to_json().items() if k != "percent"},
+                        "free": int(claim.free),
+                        "verdict": verdict,
+                    }
+                    for item, claim, verdict in claims
+                ]
+            )
+            return self._insert_alert(source, None, when, alert, targets, "news") if alert else None
+
+    def news_claims(self, source: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        """Price claims read from news items, oldest first."""
+        sql = "select * from news_claims where found >= ? and (? is null or source = ?) order by found, id"
+        return list(self.db.query(sql, [since or "", source, source]))
+
     def ensure_source(self, source: SourceRow) -> None:
         with self._writing("record the source"), self.db.atomic():
             self._upsert_source(source)
@@ -549,6 +590,13 @@ class Store:
             [{"alert_id": alert_id, "target": t, "status": "pending", "attempts": 0} for t in targets]
         )
         return alert_id
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    item_id: str
+    link: str
+    title: str
 
 
 @dataclass(frozen=True)

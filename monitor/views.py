@@ -107,6 +107,41 @@ def change_row(record: dict[str, Any]) -> list[str]:
 CHANGE_HEADER = ["time", "source", "model", "kind", "tier/cond", "change", "old", "new", "pct"]
 
 
+def news_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One record of `monitor log --news --json`: an extract-news claim with where and when it was read."""
+    return {
+        "time": row["found"],
+        "source": row["source"],
+        "link": row["link"],
+        "model": row["model"],
+        "provider": row["provider"],
+        "kind": row["kind"],
+        "currency": row["currency"],
+        "old_per_million": row["old_per_million"],
+        "new_per_million": row["new_per_million"],
+        "free": bool(row["free"]),
+        "quote": row["quote"],
+        "verdict": row["verdict"],
+    }
+
+
+def news_row(record: dict[str, Any]) -> list[str]:
+    new = "free" if record["free"] else f"{record['new_per_million']} {record['currency']}"
+    old = f"{record['old_per_million']} {record['currency']}" if record["old_per_million"] else ""
+    return [
+        record["time"][:16],
+        record["source"],
+        record["model"],
+        record["kind"],
+        old,
+        new,
+        record["verdict"],
+    ]
+
+
+NEWS_HEADER = ["time", "source", "model", "kind", "old /1M", "new /1M", "pricing page"]
+
+
 def price_row(record: dict[str, Any]) -> list[str]:
     amount = Decimal(str(record["per_million"]))
     normalized = format_per_million(amount, record["currency"], record["unit"], record["free"])

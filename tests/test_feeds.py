@@ -1,0 +1,140 @@
+"""Feed sources with real parts: a captured RSS feed served on 127.0.0.1, SQLite on disk, a webhook."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.config import Source
+from monitor.news import CONFIRMED, CONTRADICTS, NOT_YET, Claim, verdict
+from tests.conftest import fixture
+from tests.servers import PageServer, WebhookReceiver
+from tests.test_pipeline import Monitor
+
+FEED = fixture("rss_feeds/simonw_substack_rss__v01__2024-06-01__fd4ca173bf.xml").read_bytes()
+BLOCKED = fixture(
+    "rss_feeds/simonw_substack_BLOCKED_cloudflare__v01__2024-01-17__d24b8a01b5.html"
+).read_bytes()
+
+
+def without_newest(feed: bytes, count: int) -> bytes:
+    """The same feed as it was `count` items earlier: its newest items cut out."""
+    text = feed.decode()
+    for _ in range(count):
+        text = re.sub(r"<item>.*?</item>", "", text, count=1, flags=re.S)
+    return text.encode()
+
+
+@pytest.fixture
+def monitor(tmp_path: Path, pages: PageServer, webhook: WebhookReceiver) -> Monitor:
+    watch = Monitor(tmp_path, pages, [webhook.url])
+    watch.source = Source(
+        name="simonw",
+        provider="Simon Willison",
+        kind="feed",
+        url=pages.url("/feed"),
+        currency="USD",
+        interval=60,
+    )
+    return watch
+
+
+def test_new_items_are_alerted_once_with_their_claims_and_link(
+    monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    pages.put("/feed", without_newest(FEED, 3))
+    assert monitor.check().status == "baseline"  # 17 old items remembered, none alerted
+    assert monitor.rows("select count(*) from news_items") == [(17,)]
+    assert webhook.received == []
+
+    pages.put("/feed", FEED)
+    assert monitor.check().status == "changed"
+    assert monitor.rows("select count(*) from news_items") == [(20,)]
+    # of the three new items, two make price claims (Gemini 1.5 Flash; GPT-4o and 3.5): one alert each
+    assert len(webhook.received) == 2
+    gemini = next(hook for hook in webhook.received if "Gemini 1.5 Flash" in hook["message"])
+    assert "https://simonw.substack.com/p/chatgpt-in-4o-mode-doesnt-have" in gemini["message"]
+    assert "0.35 USD / 1M tokens" in gemini["message"] and NOT_YET in gemini["message"]
+    claims = monitor.rows(
+        "select model, new_per_million, verdict from news_claims where model like 'Gemini 1.5%'"
+    )
+    assert ("Gemini 1.5 Flash", "0.35", NOT_YET) in claims
+
+    pages.put(
+        "/feed", FEED.replace(b"<lastBuildDate>", b"<lastBuildDate>Sat, 01 Jun 2024 10:00:00 GMT<x/>", 1)
+    )
+    assert monitor.check().status == "unchanged"  # read again, every item already seen
+    assert len(webhook.received) == 2
+
+
+def test_a_challenge_page_at_the_feed_address_is_a_source_problem(
+    monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    pages.put("/feed", FEED)
+    monitor.check()
+    pages.put("/feed", BLOCKED)
+    blocked = monitor.check()
+    assert blocked.status == "broken" and "challenge" in (blocked.error or "")
+    assert monitor.rows("select count(*) from news_items") == [(20,)]  # nothing already read is lost
+
+    pages.put("/feed", "<html><body>Moved</body></html>")
+    garbage = monitor.check()
+    assert garbage.status == "broken" and "not an RSS or Atom feed" in (garbage.error or "")
+    assert webhook.received == []
+
+
+ROWS = [
+    {
+        "model": "deepseek-ai/DeepSeek-V3",
+        "kind": "input",
+        "currency": "USD",
+        "unit": "tokens",
+        "per_million": "0.27",
+    },
+    {"model": "DeepSeek V3", "kind": "output", "currency": "USD", "unit": "tokens", "per_million": "1.1"},
+]
+
+
+def _claim(kind: str, new: str, currency: str = "USD") -> Claim:
+    return Claim("DeepSeek-V3", "DeepSeek", kind, currency, None, Decimal(new), new == "0", "quote")
+
+
+@pytest.mark.parametrize(
+    ("claim", "expected"),
+    [
+        (_claim("input", "0.27"), CONFIRMED),
+        (_claim("output", "1.1"), CONFIRMED),
+        (_claim("input", "0.14"), CONTRADICTS),
+        (_claim("all", "1.1"), CONFIRMED),  # a price for the model as a whole matches either kind
+        (_claim("cached_input", "0.07"), NOT_YET),  # the page has no such price
+        (_claim("input", "2", "CNY"), NOT_YET),  # another currency is not compared
+    ],
+)
+def test_verdict_against_the_pricing_page(claim: Claim, expected: str) -> None:
+    assert verdict(claim, ROWS) == expected
+
+
+def test_log_shows_news_claims_beside_page_changes(
+    monitor: Monitor, pages: PageServer, tmp_path: Path
+) -> None:
+    pages.put("/feed", without_newest(FEED, 3))
+    monitor.check()
+    pages.put("/feed", FEED)
+    monitor.check()
+    config = tmp_path / "sources.toml"
+    config.write_text(f'[monitor]\ndatabase = "{monitor.settings.database}"\n', encoding="utf-8")
+    runner = CliRunner()
+    text = runner.invoke(cli, ["--config", str(config), "log"])
+    assert text.exit_code == 0, text.output
+    assert "News claims:" in text.output and "Gemini 1.5 Flash" in text.output and NOT_YET in text.output
+    assert json.loads(runner.invoke(cli, ["--config", str(config), "log", "--json"]).output) == []
+    claims = json.loads(runner.invoke(cli, ["--config", str(config), "log", "--news", "--json"]).output)
+    flash = [c for c in claims if c["model"] == "Gemini 1.5 Flash"]
+    assert flash and flash[0]["link"].startswith("https://simonw.substack.com/p/chatgpt-in-4o")
+    assert {c["new_per_million"] for c in flash} == {"0.35", "0.7"}
