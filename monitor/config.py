@@ -46,6 +46,8 @@ class Source:
     alert_min_absolute: Decimal = Decimal(0)  # per 1M units, in the price's currency
     alert_kinds: tuple[str, ...] = ()  # only these kinds of price are alerted; empty: all
     notify: tuple[str, ...] | None = None  # this source's channels (URLs); None: [monitor] notify
+    links: str | None = None  # kind = "feed" only: a CSS selector for article links on an HTML listing page
+    allow_private: bool = False  # fetch an item's link even where it resolves to a private address
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,12 @@ def _parse_source(
         raise ConfigError(f'{where}: json: only for kind = "json"')
     else:
         json_options = None
+    links = raw.get("links")
+    if links is not None and (kind != "feed" or not isinstance(links, str) or not links.strip()):
+        raise ConfigError(f'{where}: links: expected a CSS selector, and only for kind = "feed"')
+    allow_private = raw.get("allow_private", False)
+    if not isinstance(allow_private, bool):
+        raise ConfigError(f"{where}: allow_private: expected true or false, got {allow_private!r}")
     return Source(
         name=name,
         provider=_string(raw, "provider", where, default=name),
@@ -220,6 +228,8 @@ def _parse_source(
         alert_min_absolute=_non_negative(raw, "alert_min_absolute", where),
         alert_kinds=_strings(raw, "alert_kinds", where),
         notify=_route(raw["notify"], settings, f"{where}: notify", environ) if "notify" in raw else None,
+        links=links,
+        allow_private=allow_private,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import random
 import re
 import time
@@ -173,3 +174,23 @@ def _retry_after(value: str | None) -> float:
 def _describe(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0]
+
+
+async def require_public(url: str) -> None:
+    """Refuse a discovered URL (a feed item's link) whose host is or resolves to a loopback, private,
+    link-local or otherwise non-public address: a feed must not steer the monitor into the local network.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"{url}: not an http:// or https:// address")
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 443)
+    except OSError as exc:
+        raise FetchError(f"{url}: cannot resolve {parts.hostname}: {exc}") from None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            raise FetchError(
+                f"{url}: {parts.hostname} is a non-public address ({address}); not fetched "
+                "(set allow_private = true on the source to allow it)"
+            )

@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -47,6 +48,26 @@ class Claim:
         for key in ("old_per_million", "new_per_million", "percent"):
             out[key] = None if out[key] is None else str(out[key])
         return out
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """One item of a feed or listing page; `item_id` is what makes it seen once."""
+
+    item_id: str
+    link: str
+    title: str
+
+
+def listing_items(html: str, selector: str, base: str) -> list[NewsItem]:
+    """The article links a CSS selector picks on an HTML listing page, absolute, each once, in order."""
+    items: dict[str, NewsItem] = {}
+    for node in LexborHTMLParser(html).css(selector):
+        href = node.attributes.get("href") or ""
+        link = urljoin(base, href.strip())
+        if href and urlsplit(link).scheme in ("http", "https") and link not in items:
+            items[link] = NewsItem(item_id=link, link=link, title=clean_text(node.text(separator=" ")))
+    return list(items.values())
 
 
 @dataclass(frozen=True)
@@ -203,7 +224,10 @@ def article_text(html: str) -> str:
     if root is None:
         return ""
     blocks = [clean_text(node.text(separator=" ")) for node in root.css("h1, h2, h3, p, li, td, blockquote")]
-    return "\n".join(block for block in blocks if block) or clean_text(root.text(separator="\n"))
+    if any(blocks):
+        return "\n".join(block for block in blocks if block)
+    lines = (clean_text(line) for line in root.text(separator="\n").splitlines())  # plain text: lines kept
+    return "\n".join(line for line in lines if line)
 
 
 def _models_in(sentence: str, aliases: Aliases) -> list[str]:

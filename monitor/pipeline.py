@@ -18,13 +18,13 @@ from monitor.config import Config, Source
 from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, page_problem, prices_digest
 from monitor.errors import FetchError
 from monitor.extract import extract_prices
-from monitor.fetch import Fetcher
+from monitor.fetch import Fetcher, require_public
 from monitor.hold import apply_changes, hold_changes
 from monitor.messages import change_line, change_message, news_message, plain_message
 from monitor.models import Change, FetchResult, Price
-from monitor.news import article_text, extract_claims, verdict
+from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
 from monitor.notify import Notifier, check_urls, redact_logs
-from monitor.store import NewsItem, SourceRow, Store, sha256
+from monitor.store import SourceRow, Store, sha256
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -116,7 +116,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         return CheckOutcome(source.name, "unchanged")
 
     if source.kind == "feed":
-        return _read_feed(source, deps, row, started, fetched, digest)
+        return await _read_feed(source, deps, row, started, fetched, digest)
     result = await asyncio.to_thread(
         extract_prices, source.kind, fetched.text, source.currency, source.json, source.per, started[:10]
     )
@@ -167,22 +167,21 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
 
 
-def _read_feed(
+_SHORT_ARTICLE = 400  # characters: a feed item with less text than this is a summary; its link is read
+
+
+async def _read_feed(
     source: Source, deps: Deps, row: SourceRow, started: str, fetched: FetchResult, digest: str
 ) -> CheckOutcome:
-    """A feed's new items: their price claims, each checked against the pricing pages, alerted once.
+    """A feed's (or a listing page's) new items: their price claims, checked against the pricing pages,
+    alerted once.
 
-    The first read of a feed remembers its items without alerting them (its baseline), as a pricing
-    page's first prices are not changes.
+    The first read remembers the items without alerting them (its baseline), as a pricing page's first
+    prices are not changes. An item whose article cannot be fetched is left unread, to be tried again.
     """
     store = deps.store
-    feed = feedparser.parse(fetched.body)
-    if challenge_page(fetched.text) or (not feed.entries and (feed.bozo or not feed.version)):
-        problem = (
-            "a bot-check (challenge) page was served instead of the feed"
-            if challenge_page(fetched.text)
-            else f"not an RSS or Atom feed: {feed.get('bozo_exception') or 'no feed element, no items'}"
-        )
+    entries, problem = _feed_entries(source, fetched)
+    if problem:
         store.record_broken(source.name, started, deps.clock(), fetched, problem, [], prices_digest([]))
         log.warning("%s: %s", source.name, problem)
         return CheckOutcome(source.name, "broken", error=problem)
@@ -190,21 +189,24 @@ def _read_feed(
     baseline = not seen
     page_prices = store.all_latest_prices()
     targets = deps.notifier.targets_for(source.name)
-    new_items, claimed, alert_ids = [], 0, []
-    for entry in feed.entries:
-        item = NewsItem(
-            item_id=str(entry.get("id") or entry.get("link") or entry.get("title") or ""),
-            link=str(entry.get("link", "")),
-            title=str(entry.get("title", "")),
-        )
+    new_items: list[NewsItem] = []
+    problems: list[str] = []
+    claimed, alert_ids = 0, []
+    for item, content in entries:
         if not item.item_id or item.item_id in seen:
             continue
         seen.add(item.item_id)
         if baseline:
             new_items.append(item)
             continue
-        content = entry.get("content") or [{}]
-        text = article_text(str(content[0].get("value") or entry.get("summary") or ""))
+        text = article_text(content) if content else ""
+        if len(text) < _SHORT_ARTICLE and item.link:
+            try:
+                text = await _article(source, deps, item.link)
+            except FetchError as exc:
+                problems.append(str(exc))
+                log.warning("%s: item not read: %s", source.name, exc)
+                continue
         found = [(claim, verdict(claim, page_prices)) for claim in extract_claims(text)]
         message = news_message(source.name, item.title, item.link, found) if found else None
         # the item, its claims and its alert in one transaction: an item is alerted once or not at all
@@ -219,7 +221,40 @@ def _read_feed(
     store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
     status = "baseline" if baseline else "changed" if claimed else "unchanged"
     log.info("%s: %s, %d price claims", source.name, status, claimed)
-    return CheckOutcome(source.name, status, alert_id=alert_ids[0] if alert_ids else None)
+    first = alert_ids[0] if alert_ids else None
+    return CheckOutcome(source.name, status, problems=problems, alert_id=first)
+
+
+def _feed_entries(source: Source, fetched: FetchResult) -> tuple[list[tuple[NewsItem, str]], str | None]:
+    """(item, its HTML content or '') for each entry, or why the document is not a feed."""
+    if challenge_page(fetched.text):
+        return [], "a bot-check (challenge) page was served instead of the feed"
+    if source.links:
+        items = listing_items(fetched.text, source.links, fetched.url or source.url)
+        if not items:
+            return [], f"no article links match links = {source.links!r} on the page"
+        return [(item, "") for item in items], None
+    feed = feedparser.parse(fetched.body)
+    if not feed.entries and (feed.bozo or not feed.version):
+        return [], f"not an RSS or Atom feed: {feed.get('bozo_exception') or 'no feed element, no items'}"
+    entries = []
+    for entry in feed.entries:
+        item = NewsItem(
+            item_id=str(entry.get("id") or entry.get("link") or entry.get("title") or ""),
+            link=str(entry.get("link", "")),
+            title=str(entry.get("title", "")),
+        )
+        content = entry.get("content") or [{}]
+        entries.append((item, str(content[0].get("value") or entry.get("summary") or "")))
+    return entries, None
+
+
+async def _article(source: Source, deps: Deps, link: str) -> str:
+    """An item's own article page, as text; a link to a non-public address only where the source allows it."""
+    if not source.allow_private:
+        await require_public(link)
+    page = await deps.fetcher.fetch(link)
+    return article_text(page.text)
 
 
 def _alertable(source: Source, change: Change) -> bool:

@@ -25,7 +25,7 @@ from monitor.errors import StoreError
 from monitor.hold import Pending, change_key
 from monitor.messages import Message
 from monitor.models import Change, FetchResult, Price
-from monitor.news import Claim
+from monitor.news import Claim, NewsItem
 from monitor.schema import PRICE_KEY, migrations
 
 
@@ -590,13 +590,6 @@ class Store:
             [{"alert_id": alert_id, "target": t, "status": "pending", "attempts": 0} for t in targets]
         )
         return alert_id
-
-
-@dataclass(frozen=True)
-class NewsItem:
-    item_id: str
-    link: str
-    title: str
 
 
 @dataclass(frozen=True)

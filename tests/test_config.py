@@ -63,6 +63,14 @@ def test_good_file(tmp_path: Path) -> None:
         (('notify = ["json://127.0.0.1:9/hook"]', 'notify = "json://x"'), "monitor: notify: expected a list"),
         (("[monitor]", "[monitr]"), "unknown key 'monitr'"),
         (('provider = "Alibaba Cloud"', "provider = [1"), "not valid TOML"),
+        (
+            ('kind = "html"', 'kind = "html"\nlinks = "a"'),
+            'source[1] (bailian): links: expected a CSS selector, and only for kind = "feed"',
+        ),
+        (
+            ('kind = "html"', 'kind = "html"\nallow_private = "yes"'),
+            "source[1] (bailian): allow_private: expected true or false",
+        ),
     ],
 )
 def test_mistakes_name_their_place(tmp_path: Path, change: tuple[str, str], message: str) -> None:

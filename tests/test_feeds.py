@@ -138,3 +138,53 @@ def test_log_shows_news_claims_beside_page_changes(
     flash = [c for c in claims if c["model"] == "Gemini 1.5 Flash"]
     assert flash and flash[0]["link"].startswith("https://simonw.substack.com/p/chatgpt-in-4o")
     assert {c["new_per_million"] for c in flash} == {"0.35", "0.7"}
+
+
+R1 = fixture("deepseek_docs_mirror/news/deepseek_news250120_en__2026-08-02__e6be0b665e.md").read_text(
+    encoding="utf-8"
+)
+R1_PAGE = (
+    "<html><body><nav>Home</nav><article>"
+    + "".join(f"<p>{line}</p>" for line in R1.splitlines())
+    + "</article></body></html>"
+)
+
+
+def listing(*paths: str) -> str:
+    links = "".join(f'<li><a href="{path}">{path}</a></li>' for path in paths)
+    return f"<html><body><nav><a href='/about'>About</a></nav><ul class='news'>{links}</ul></body></html>"
+
+
+def test_a_listing_page_s_new_articles_are_fetched_and_read(
+    monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    monitor.source = Source(
+        name="ds-news", provider="DeepSeek", kind="feed", url=pages.url("/news/"), currency="USD",
+        interval=60, links="ul.news a", allow_private=True,
+    )  # fmt: skip
+    pages.put("/news/", listing("/news/older"))
+    assert monitor.check().status == "baseline"
+    pages.put("/news/r1", R1_PAGE)
+    pages.put("/news/", listing("r1", "/news/older"))  # a relative link, made absolute
+    assert monitor.check().status == "changed"
+    [hook] = webhook.received
+    assert pages.url("/news/r1") in hook["message"]
+    assert "DeepSeek-R1 (DeepSeek) output: 2.19 USD / 1M tokens" in hook["message"]
+    assert pages.hits("/news/older") == 0 and pages.hits("/about") == 0  # only new items, only the selector's
+
+
+def test_an_item_link_to_a_private_address_is_not_fetched(
+    monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    monitor.source = Source(
+        name="ds-news", provider="DeepSeek", kind="feed", url=pages.url("/news/"), currency="USD",
+        interval=60, links="ul.news a",
+    )  # fmt: skip
+    pages.put("/news/", listing("/news/older"))
+    monitor.check()
+    pages.put("/news/r1", R1_PAGE)
+    pages.put("/news/", listing("/news/r1", "/news/older"))
+    outcome = monitor.check()
+    assert any("non-public address (127.0.0.1)" in p and "allow_private" in p for p in outcome.problems)
+    assert pages.hits("/news/r1") == 0 and webhook.received == []
+    assert monitor.rows("select item_id from news_items") == [(pages.url("/news/older"),)]  # r1 left unread
