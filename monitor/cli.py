@@ -334,7 +334,7 @@ def extract_news(file: Path, aliases: Path | None, as_json: bool) -> None:
         text = article_text(text)
     try:
         table = load_aliases(aliases) if aliases else None
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, AttributeError, TypeError) as error:
         _fail(f'{aliases}: not an alias table ({error}); expected [providers] name = ["alias", ...]', 2)
     claims = extract_claims(text, table)
     if as_json:

@@ -266,11 +266,11 @@ class Store:
     # -- digests -----------------------------------------------------------------------------
 
     def hold_new_deliveries(self) -> None:
-        """Deliveries of new change and health alerts wait for the digest instead of going out."""
+        """Deliveries of new change, health and news alerts wait for the digest instead of going out."""
         with self._writing("hold the alerts for the digest"), self.db.atomic():
             self.db.execute(
                 "update deliveries set status = 'held' where status = 'pending' and attempts = 0 "
-                "and alert_id in (select id from alerts where kind in ('changes', 'health'))"
+                "and alert_id in (select id from alerts where kind in ('changes', 'health', 'news'))"
             )
 
     def held_alerts(self) -> dict[str, list[dict[str, Any]]]:

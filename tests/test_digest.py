@@ -8,8 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from monitor.digest import DigestPolicy, parse_window
-from monitor.messages import change_message
+from monitor.messages import change_message, news_message
 from monitor.models import Change, FetchResult, Price
+from monitor.news import NewsItem, extract_claims
 from monitor.notify import Notifier
 from monitor.store import SourceRow, Store
 from tests.servers import WebhookReceiver
@@ -95,6 +96,29 @@ def test_quiet_hours_hold_then_one_digest_after(tmp_path: Path, webhook: Webhook
     assert "deepseek-chat" in digest["message"] and "glm-4-flash" in digest["message"]
     flush(notifier, store)
     assert len(webhook.received) == 1
+
+
+def test_quiet_hours_hold_news_alerts_too(tmp_path: Path, webhook: WebhookReceiver) -> None:
+    """A news item's alert found at night waits for the morning's digest like a price change."""
+    clock = Clock("2026-05-01T23:00:00+00:00")
+    store = Store(tmp_path / "m.db")
+    notifier = Notifier(
+        [webhook.url], clock, retry_base=0, digest=DigestPolicy(quiet=parse_window("22:00-07:00"))
+    )
+    item = NewsItem("https://news.test/1", "https://news.test/1", "Qwen-Long 降价")
+    claims = [
+        (c, "not yet on the pricing page") for c in extract_claims("Qwen-Long输入价格降至0.5元/百万tokens。")
+    ]
+    message = news_message("news", item.title, item.link, claims)
+    store.record_news(
+        "news", clock(), [item], [(item, c, v) for c, v in claims], message, notifier.targets_for("news")
+    )
+    flush(notifier, store)
+    assert webhook.received == []
+    clock.advance(hours=9)
+    flush(notifier, store)
+    [digest] = webhook.received
+    assert "News: price claims for Qwen-Long" in digest["message"]
 
 
 def test_hourly_digest_waits_for_the_hour_to_end(tmp_path: Path, webhook: WebhookReceiver) -> None:

@@ -204,3 +204,19 @@ def test_extract_news_without_claims_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["extract-news", str(page)])
     assert result.exit_code == 1
     assert "no price claims" in result.output
+
+
+def test_extract_news_reads_a_users_alias_table_and_names_a_bad_one(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("Acme-Large输入价格降至2元/百万tokens。", encoding="utf-8")
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[providers]\n"Acme Corp" = ["Acme"]\n', encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["extract-news", str(article)]).exit_code == 1  # unknown to the shipped table
+    result = runner.invoke(cli, ["extract-news", str(article), "--aliases", str(aliases), "--json"])
+    assert [(c["model"], c["provider"], c["new_per_million"]) for c in json.loads(result.output)] == [
+        ("Acme-Large", "Acme Corp", "2")
+    ]
+    aliases.write_text("providers = 3\n", encoding="utf-8")
+    bad = runner.invoke(cli, ["extract-news", str(article), "--aliases", str(aliases)])
+    assert bad.exit_code == 2 and f"{aliases}: not an alias table" in bad.output
