@@ -122,6 +122,8 @@ _BUYS = re.compile(
     rf"{_NUMBER_START}{_NUMBER}\s*元\s*(?:可买|可買|能买|就能买)\s*{_NUMBER}\s*{_SIZE}?\s*{_TOKENS}", re.I
 )
 
+_PER_HOUR = re.compile(r"\s*(?:per\s+hour|/\s*(?:hr|hour|h)\b|每小时|每小時|\*\s*小时)", re.I)
+
 _SIZES = {
     "千": 1_000, "1000": 1_000, "k": 1_000, "thousand": 1_000,
     "万": 10_000, "萬": 10_000,
@@ -301,8 +303,8 @@ def _prices_in(sentence: str) -> list[_Price]:
             _Price(match.start(), match.end(), normalize_decimal(yuan * MILLION / tokens), "CNY", tokens)
         )
     for match in _PRICE_AFTER.finditer(sentence):
-        if any(p.start <= match.start() < p.end for p in prices):
-            continue
+        if any(p.start <= match.start() < p.end for p in prices) or _PER_HOUR.match(sentence, match.end()):
+            continue  # '$4.50 per million tokens per hour' is cache storage, not a price to use a model
         symbol, number, currency, size = match.group(1), match.group(2), match.group(3), match.group(4)
         per = _SIZES.get((size or "").lower().replace(" ", ""), 1)
         read = _money(number, symbol or currency, implicit)

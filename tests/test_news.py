@@ -109,6 +109,7 @@ DEV: list[tuple[str, set[Key]]] = [
         "Claude 3 Opus is the new best model. Subscribe for free to receive new posts and support my work.",
         set(),
     ),
+    ("Gemini 1.5 Pro context caching costs $4.50 per million tokens per hour of storage.", set()),
 ]
 
 NEWS = FIXTURES / "deepseek_docs_mirror" / "news"
@@ -220,3 +221,14 @@ def test_extract_news_reads_a_users_alias_table_and_names_a_bad_one(tmp_path: Pa
     aliases.write_text("providers = 3\n", encoding="utf-8")
     bad = runner.invoke(cli, ["extract-news", str(article), "--aliases", str(aliases)])
     assert bad.exit_code == 2 and f"{aliases}: not an alias table" in bad.output
+
+
+def test_a_storage_price_per_hour_is_no_claim() -> None:
+    """simonw's feed: 'context caching ... $4.50 per million tokens per hour' is storage, not use."""
+    assert (
+        extract_claims("Gemini 1.5 Pro context caching costs $4.50 per million tokens per hour of storage.")
+        == []
+    )
+    assert extract_claims("Gemini 1.5 Pro costs $3.50 per million tokens.")[0].new_per_million == Decimal(
+        "3.5"
+    )
