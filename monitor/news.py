@@ -178,15 +178,20 @@ _ATTACHED = r"[A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*"  # 'Qwen2', 'Qwen-Long', 'GLM-4-
 class _Price:
     start: int
     end: int
-    per_million: Decimal
+    amount: Decimal
     currency: str
-    per: Decimal  # tokens the amount buys: per_million = amount * 1M / per
+    per: Decimal  # tokens the amount buys
+
+    @property
+    def per_million(self) -> Decimal:
+        return normalize_decimal(self.amount * MILLION / self.per)
 
 
 def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
     """Every price claim in an article's text (plain text; use `article_text` for HTML)."""
     aliases = aliases or default_aliases()
     claims: list[Claim] = []
+    seen: set[tuple[str, str, Decimal | None, Decimal | None, bool]] = set()
     last_models: list[str] = []
     for raw in _SENTENCE_END.split(text):
         sentence = clean_text(_LINK.sub(" ", raw))
@@ -204,8 +209,8 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
             for clause in re.split(r"[,;]", sentence):
                 clause_models = _models_in(clause, aliases) or clause_models
                 found += _claims_in(clause, sentence, clause_models, aliases)
-        seen = {claim.key for claim in claims}
         claims.extend(claim for claim in found if claim.key not in seen)  # the first quote of a claim
+        seen.update(claim.key for claim in found)
     return claims
 
 
@@ -299,9 +304,7 @@ def _prices_in(sentence: str) -> list[_Price]:
     for match in _BUYS.finditer(sentence):
         yuan, count, size = Decimal(match.group(1).replace(",", "")), Decimal(match.group(2)), match.group(3)
         tokens = count * _SIZES.get((size or "").lower(), 1)
-        prices.append(
-            _Price(match.start(), match.end(), normalize_decimal(yuan * MILLION / tokens), "CNY", tokens)
-        )
+        prices.append(_Price(match.start(), match.end(), yuan, "CNY", tokens))
     for match in _PRICE_AFTER.finditer(sentence):
         if any(p.start <= match.start() < p.end for p in prices) or _PER_HOUR.match(sentence, match.end()):
             continue  # '$4.50 per million tokens per hour' is cache storage, not a price to use a model
@@ -309,15 +312,7 @@ def _prices_in(sentence: str) -> list[_Price]:
         per = _SIZES.get((size or "").lower().replace(" ", ""), 1)
         read = _money(number, symbol or currency, implicit)
         if read:
-            prices.append(
-                _Price(
-                    match.start(),
-                    match.end(),
-                    normalize_decimal(read[0] * MILLION / per),
-                    read[1],
-                    Decimal(per),
-                )
-            )
+            prices.append(_Price(match.start(), match.end(), read[0], read[1], Decimal(per)))
     unit = _UNIT_FIRST.search(sentence)
     if unit and not prices:
         per = _SIZES.get(unit.group(1).lower(), 1)
@@ -327,15 +322,7 @@ def _prices_in(sentence: str) -> list[_Price]:
                 continue  # a bare number after the unit is a count, not a price
             read = _money(number, symbol or currency, implicit)
             if read:
-                prices.append(
-                    _Price(
-                        match.start(),
-                        match.end(),
-                        normalize_decimal(read[0] * MILLION / per),
-                        read[1],
-                        Decimal(per),
-                    )
-                )
+                prices.append(_Price(match.start(), match.end(), read[0], read[1], Decimal(per)))
     return sorted(prices, key=lambda price: price.start)
 
 
