@@ -216,19 +216,26 @@ def notify_test(ctx: click.Context) -> None:
     sys.exit(1 if failed else 0)
 
 
-def _since(value: str | None) -> str | None:
-    """'2026-05-01', an ISO time, or a span back from now such as '7d' or '12h'."""
+def _since(value: str | None, option: str = "--since") -> str | None:
+    """'2026-05-01', an ISO time, or a span back from now such as '7d' or '12h' -> an ISO time in UTC.
+
+    For --until a bare date means the end of that day: `--until 2026-05-01` includes May 1st.
+    """
     if value is None:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?\s*[smhd]", value.strip()):
-        span = parse_duration(value, "--since")
+        span = parse_duration(value, option)
         return (datetime.now(UTC) - timedelta(seconds=span)).isoformat(timespec="seconds")
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("expected a date (2026-05-01), a time, or a span (7d, 12h)") from None
+        raise click.BadParameter(
+            f"{option}: expected a date (2026-05-01), a time, or a span (7d, 12h), got {value!r}"
+        ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
+    if option == "--until" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        when += timedelta(days=1)
     return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
@@ -243,34 +250,243 @@ def _store(ctx: click.Context) -> Any:
 
 
 @cli.command()
-@click.option("--source", "source_name", metavar="NAME", help="Only this source's changes.")
-@click.option("--since", metavar="DATE", help="Only changes since a date, a time, or a span (7d).")
+@click.option("--source", "source_name", metavar="NAME", help="Only this source.")
+@click.option("--provider", metavar="TEXT", help="Only providers whose name contains TEXT (any case).")
+@click.option("--model", metavar="TEXT", help="Only models whose name contains TEXT (any case).")
+@click.option("--kind", metavar="KIND", help="Only this kind of price (input, output, cached_input ...).")
+@click.option("--since", metavar="WHEN", help="From a date, a time, or a span back from now (7d, 12h).")
+@click.option("--until", metavar="WHEN", help="Before a time, or to the end of a date (2026-05-31).")
+@click.option("--changes-only", is_flag=True, help="Only the pricing pages' changes, not the news' claims.")
+@click.option(
+    "--news-only", "--news", "news_only", is_flag=True, help="Only the price claims read from news."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
-@click.option("--news", is_flag=True, help="Only the price claims read from news feeds.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row for spreadsheets.")
 @click.pass_context
-def log(ctx: click.Context, source_name: str | None, since: str | None, as_json: bool, news: bool) -> None:
-    """Show the change log: every price changed, added or removed, and the news' price claims."""
+def log(
+    ctx: click.Context,
+    source_name: str | None,
+    provider: str | None,
+    model: str | None,
+    kind: str | None,
+    since: str | None,
+    until: str | None,
+    changes_only: bool,
+    news_only: bool,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Show the change log: every price changed, added or removed, and the news' price claims.
+
+    --json and --csv print the changes (with --news-only: the claims).
+    """
+    from monitor.export import to_csv
+    from monitor.store import LogFilter
+
+    if changes_only and news_only:
+        raise click.UsageError("--changes-only and --news-only exclude each other")
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv exclude each other")
+    where = LogFilter(source_name, provider, model, kind, _since(since), _since(until, "--until"))
     store = _store(ctx)
-    claims = [views.news_record(r) for r in store.news_claims(source_name, _since(since))]
-    if news:
-        _show(claims, as_json, views.NEWS_HEADER, views.news_row, "no news claims recorded")
+    claims = [] if changes_only else [views.news_record(r) for r in store.find_news_claims(where)]
+    if news_only:
+        records, header, row, empty = claims, views.NEWS_HEADER, views.news_row, "no news claims recorded"
+    else:
+        records = [views.change_record(r) for r in store.find_changes(where)]
+        header, row, empty = views.CHANGE_HEADER, views.change_row, "no changes recorded"
+    if as_csv:
+        click.echo(to_csv(records), nl=False)
         return
-    records = [views.change_record(r) for r in store.changes(source_name, _since(since))]
-    _show(records, as_json, views.CHANGE_HEADER, views.change_row, "no changes recorded")
-    if claims and not as_json:  # --json keeps its list of changes; `--news --json` lists the claims
+    _show(records, as_json, header, row, empty)
+    if claims and not news_only and not as_json:  # --json keeps its list of changes
         click.echo("\nNews claims:")
         click.echo(views.table(views.NEWS_HEADER, [views.news_row(r) for r in claims]))
 
 
 @cli.command()
+@click.option("--provider", metavar="TEXT", help="Only providers whose name contains TEXT (any case).")
+@click.option(
+    "--sort",
+    "sort_by",
+    type=click.Choice(["provider", "model", "input", "output", "cached_input"]),
+    default="provider",
+    show_default=True,
+    help="Order of the rows; a price sorts cheapest first (converted, with --currency).",
+)
+@click.option(
+    "--currency",
+    metavar="CODE",
+    help="Also show prices converted to USD, CNY, EUR ... at the [fx] rates of sources.toml.",
+)
+@click.option("--by-model", is_flag=True, help="With --json: one object per model, as the table shows.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
 @click.pass_context
-def prices(ctx: click.Context, as_json: bool) -> None:
-    """Show the latest known price of every model."""
-    records = [views.latest_record(r) for r in _store(ctx).all_latest_prices()]
-    _show(
-        records, as_json, views.PRICE_HEADER, views.price_row, "no prices recorded yet: run `monitor check`"
-    )
+def prices(
+    ctx: click.Context,
+    provider: str | None,
+    sort_by: str,
+    currency: str | None,
+    by_model: bool,
+    as_json: bool,
+) -> None:
+    """Show the latest price of every model: input, output and cached input side by side."""
+    from monitor.compare import compare, sort_rows
+
+    config = _config(ctx)
+    target = currency.upper() if currency else None
+    if target and not config.fx.known(target):
+        _fail(f"{config.path}: [fx] has no rate for {target} (set e.g. [fx] date = ..., {target} = ...)", 2)
+    latest = _store(ctx).all_latest_prices()
+    if provider:
+        latest = [r for r in latest if provider.lower() in (r["provider"] or "").lower()]
+    rows = sort_rows(compare(latest, config.fx, target), sort_by)
+    if as_json and by_model:
+        click.echo(views.dumps([r.record(config.fx) for r in rows]))
+        return
+    if as_json:
+        records = [views.latest_record(r) for r in latest]
+        if target:
+            records = [views.with_conversion(r, config.fx, target) for r in records]
+        click.echo(views.dumps(records))
+        return
+    if not rows:
+        click.echo("no prices recorded yet: run `monitor check`", err=True)
+        return
+    header, table = views.compare_table(rows, target)
+    click.echo(views.table(header, table))
+    for note in views.rate_notes(rows, config.fx):
+        click.echo(note)
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--source", "source_name", metavar="NAME", help="Only this source's prices.")
+@click.option(
+    "--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw a step chart (.svg, .png)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of price series for scripts.")
+@click.pass_context
+def history(
+    ctx: click.Context, model: str, source_name: str | None, plot: Path | None, as_json: bool
+) -> None:
+    """Every observed price of MODEL over time, per kind, tier and condition (any case, spaces or
+    hyphens); --plot draws it as a step chart with each change annotated."""
+    from monitor import charts
+    from monitor.history import model_series
+
+    store = _store(ctx)
+    series = model_series(store, model, source_name)
+    if not series:
+        like = store.models_like(model)[:10]
+        hint = f"; models containing {model!r}: {', '.join(like)}" if like else ""
+        _fail(f"no prices recorded for model {model!r}{hint}", 1)
+    if plot:
+        try:
+            image = charts.draw(series, series[0].model, datetime.now(UTC), charts.chart_format(plot))
+            plot.write_bytes(image)
+        except MonitorError as exc:
+            _fail(str(exc), 2)
+        except OSError as exc:
+            _fail(f"{plot}: cannot write the chart: {exc.strerror or exc}", 1)
+        click.echo(f"chart written to {plot}", err=True)
+    if as_json:
+        click.echo(views.dumps([views.series_record(s) for s in series]))
+    else:
+        click.echo(views.table(views.HISTORY_HEADER, views.history_rows(series)))
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory.")
+@click.option("--since", default="7d", show_default=True, metavar="WHEN", help="What counts as latest.")
+@click.option("--currency", metavar="CODE", help="Compare converted to this currency too ([fx] rates).")
+@click.pass_context
+def report(ctx: click.Context, out: Path, since: str, currency: str | None) -> None:
+    """Write a static HTML report to a directory: latest changes, comparison table, charts."""
+    from monitor.report import ReportInput, write_report
+
+    config = _config(ctx)
+    target = currency.upper() if currency else None
+    if target and not config.fx.known(target):
+        _fail(f"{config.path}: [fx] has no rate for {target}", 2)
+    options = ReportInput(_since(since) or "", datetime.now(UTC), target, config.fx)
+    try:
+        index = write_report(_store(ctx), out, options)
+    except MonitorError as exc:
+        _fail(str(exc), 1)
+    click.echo(f"report written to {index}")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xml file.")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(1), help="Newest entries kept.")
+@click.pass_context
+def feed(ctx: click.Context, out: Path, limit: int) -> None:
+    """Write an Atom feed of the change log (one entry per change or news claim, newest first)."""
+    from monitor.atom import refresh_feed
+
+    try:
+        refresh_feed(_store(ctx), out, limit)
+    except MonitorError as exc:
+        _fail(str(exc), 1)
+    click.echo(f"feed written to {out}")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "litellm", "genai-prices"]),
+    required=True,
+    help="csv/json: the data as it is; litellm/genai-prices: the changed models in those catalogs' forms.",
+)
+@click.option(
+    "--what",
+    type=click.Choice(["prices", "changes"]),
+    default="prices",
+    show_default=True,
+    help="With csv or json: the latest prices or the change log.",
+)
+@click.option("--since", metavar="WHEN", help="Changes from then on (catalog formats: default 7d).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file, not stdout.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, what: str, since: str | None, out: Path | None) -> None:
+    """Export prices or changes for other tools and for the public price catalogs.
+
+    The catalogs hold USD: other currencies are converted at the [fx] rates, said in each entry; a price
+    with no rate is left out and named on stderr.
+    """
+    from monitor import export as exports
+    from monitor.store import LogFilter
+
+    config = _config(ctx)
+    store = _store(ctx)
+    if fmt in ("csv", "json"):
+        if what == "prices":
+            records = [views.latest_record(r) for r in store.all_latest_prices()]
+        else:
+            records = [views.change_record(r) for r in store.find_changes(LogFilter(since=_since(since)))]
+        text = exports.to_csv(records) if fmt == "csv" else views.dumps(records) + "\n"
+        skipped: list[str] = []
+    else:
+        changes = store.find_changes(LogFilter(since=_since(since or "7d")))
+        latest = store.all_latest_prices()
+        if fmt == "litellm":
+            entries, skipped = exports.litellm(latest, changes, config.fx)
+            text = json.dumps(entries, indent=4, ensure_ascii=False) + "\n"
+        else:
+            models, skipped = exports.genai_prices(latest, changes, config.fx)
+            text = exports.genai_prices_yaml(models)
+    for reason in skipped:
+        click.echo(f"left out: {reason}", err=True)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{out}: cannot write: {exc.strerror or exc}", 1)
+    click.echo(f"{what if fmt in ('csv', 'json') else fmt} export written to {out}", err=True)
 
 
 def _show(

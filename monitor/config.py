@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import tomllib
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from monitor.digest import DIGEST_MODES, DigestPolicy, parse_window
 from monitor.errors import ConfigError
 from monitor.extract.json_prices import PRESETS, JsonOptions
+from monitor.fx import Rates
 
 DEFAULT_CONFIG = "sources.toml"
 SOURCE_KINDS = ("html", "markdown", "json", "feed")
@@ -68,6 +70,7 @@ class Settings:
     alert_max_age: float = 2 * 86400.0  # an alert not delivered by then is given up, and reported
     health_after: int = 3  # failed or broken checks in a row before a source-problem alert
     keep_checks: float = 90 * 86400.0  # check rows and snapshots are kept this long (changes: forever)
+    feed: Path | None = None  # an Atom feed of changes the daemon rewrites after each check
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class Config:
     path: Path
     settings: Settings
     sources: tuple[Source, ...] = field(default_factory=tuple)
+    fx: Rates = field(default_factory=Rates)  # [fx]: exchange rates for comparing, set by the user
 
     def source(self, name: str) -> Source:
         for source in self.sources:
@@ -120,8 +124,9 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    _reject_unknown(data, {"monitor", "source"}, f"{path}")
+    _reject_unknown(data, {"monitor", "source", "fx"}, f"{path}")
     settings = _parse_settings(data.get("monitor", {}), path, environ)
+    fx = _parse_fx(data.get("fx", {}), f"{path}: fx")
     raw_sources = data.get("source", [])
     if not isinstance(raw_sources, list):
         raise ConfigError(f"{path}: source: expected [[source]] tables")
@@ -131,7 +136,7 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
         if any(s.name == source.name for s in sources):
             raise ConfigError(f"{path}: source[{index}] ({source.name}): name: used twice")
         sources.append(source)
-    return Config(path=path, settings=settings, sources=tuple(sources))
+    return Config(path=path, settings=settings, sources=tuple(sources), fx=fx)
 
 
 def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Settings:
@@ -155,8 +160,12 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
         name: tuple(_urls(value, f"{where}: channels.{name}", environ))
         for name, value in channels_raw.items()
     }
+    feed = raw.get("feed")
+    if feed is not None:
+        feed = path.parent / _string(raw, "feed", where)
     return Settings(
         database=db_path,
+        feed=feed,
         notify=urls,
         channels=channels,
         digest=_parse_digest(raw, where),
@@ -173,6 +182,34 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
             raw.get("alert_max_age", defaults.alert_max_age), f"{where}: alert_max_age"
         ),
     )
+
+
+def _parse_fx(raw: object, where: str) -> Rates:
+    """[fx] date = "2026-11-20", base = "USD", CNY = 7.12, EUR = 0.86: units of each per one base."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected an [fx] table")
+    if not raw:
+        return Rates()
+    date = raw.get("date")
+    if not isinstance(date, str | datetime.date) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(date)):
+        raise ConfigError(f'{where}: date: the day the rates were set, such as "2026-11-20", got {date!r}')
+    base = _string(raw, "base", where, default="USD")
+    if not _CURRENCY.match(base):
+        raise ConfigError(f"{where}: base: expected a currency code such as USD, got {base!r}")
+    per_base: dict[str, Decimal] = {}
+    for key, value in raw.items():
+        if key in ("date", "base"):
+            continue
+        if not _CURRENCY.match(key):
+            raise ConfigError(
+                f"{where}: unknown key {key!r} (known: date, base, and currency codes: CNY = 7.12)"
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"{where}: {key}: expected how many {key} one {base} buys (> 0), got {value!r}")
+        per_base[key] = Decimal(str(value))
+    if base in per_base and per_base.pop(base) != 1:
+        raise ConfigError(f"{where}: {base}: the base currency is 1 by definition")
+    return Rates(date=str(date), base=base, per_base=per_base)
 
 
 def _parse_source(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from monitor.atom import refresh_feed
 from monitor.config import Config, Source, load_config
 from monitor.errors import MonitorError
 from monitor.pipeline import Deps, build_notifier, check_source
@@ -100,6 +101,7 @@ def _reload(scheduler: AsyncIOScheduler, current: dict[str, Config], deps: Deps)
             job.remove()
     _schedule_sources(scheduler, new, deps)
     deps.health_after = new.settings.health_after
+    deps.feed = new.settings.feed
     current["config"] = new
     log.info("SIGHUP: configuration reloaded, watching %d sources", len(_enabled(new)))
 
@@ -121,5 +123,9 @@ async def _job(source: Source, deps: Deps) -> None:
         if outcome.ok:
             log.info("%s: %s", source.name, outcome.status)
         await deps.notifier.flush(deps.store)
+        if deps.feed and (outcome.status in ("baseline", "changed") or not deps.feed.exists()):
+            refresh_feed(deps.store, deps.feed)
+    except MonitorError as exc:  # the feed's file: named, and the next round tries again
+        log.error("%s: %s", source.name, exc)
     except Exception:  # one source's bug must not stop the daemon
         log.exception("%s: check failed unexpectedly", source.name)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import feedparser
 
@@ -42,6 +43,7 @@ class Deps:
     notifier: Notifier
     clock: Callable[[], str] = utc_now
     health_after: int = 3  # failed or broken checks in a row before a source-problem alert
+    feed: Path | None = None  # the Atom feed of changes to rewrite after a check that changed something
 
 
 @dataclass
@@ -312,4 +314,10 @@ def make_deps(config: Config) -> Deps:
     notifier = build_notifier(config)
     store = Store(config.settings.database)
     fetcher = Fetcher(config.settings)
-    return Deps(store=store, fetcher=fetcher, notifier=notifier, health_after=config.settings.health_after)
+    return Deps(
+        store=store,
+        fetcher=fetcher,
+        notifier=notifier,
+        health_after=config.settings.health_after,
+        feed=config.settings.feed,
+    )

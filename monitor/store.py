@@ -24,7 +24,7 @@ from sqlite_utils.db import Table
 from monitor.errors import StoreError
 from monitor.hold import Pending, change_key
 from monitor.messages import Message
-from monitor.models import Change, FetchResult, Price
+from monitor.models import Change, FetchResult, Price, relaxed_model_id
 from monitor.news import Claim, NewsItem
 from monitor.schema import PRICE_KEY, migrations
 
@@ -167,15 +167,44 @@ class Store:
         return list(self.db.query(sql))
 
     def changes(self, source: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
-        where, args = [], []
-        if source:
-            where.append("source = ?")
-            args.append(source)
-        if since:
-            where.append("time >= ?")
-            args.append(since)
-        clause = f"where {' and '.join(where)}" if where else ""
-        return list(self.db.query(f"select * from changes {clause} order by time, id", args))
+        return self.find_changes(LogFilter(source=source, since=since))
+
+    def find_changes(self, where: LogFilter, newest: int | None = None) -> list[dict[str, Any]]:
+        """The change log, oldest first, narrowed by `where` (and to the `newest` N rows)."""
+        return self._log("changes", "time", where, newest)
+
+    def price_history(self, model: str) -> list[dict[str, Any]]:
+        """Every stored observation of a model's prices (matched as the diff matches names: any case,
+        spaces or underscores for hyphens, with or without a publisher such as 'Qwen/'): from the price
+        list of each check that changed its source, with the check's time, oldest first."""
+        sql = (
+            "select c.started as time, c.id as check_id, p.*, s.provider from prices p "
+            "join checks c on c.id = p.check_id left join sources s on s.name = p.source "
+            "where instr(replace(replace(lower(p.model), ' ', '-'), '_', '-'), ?) > 0 "
+            "order by c.started, c.id"
+        )
+        wanted = relaxed_model_id(model)
+        return [r for r in self.db.query(sql, [wanted]) if relaxed_model_id(r["model"]) == wanted]
+
+    def models_like(self, text: str) -> list[str]:
+        """Model names containing `text` (case-insensitive), for `monitor history` to suggest."""
+        sql = "select distinct model from prices where instr(lower(model), lower(?)) > 0 order by model"
+        return [row["model"] for row in self.db.query(sql, [text])]
+
+    def last_checks(self) -> dict[str, str]:
+        """Each source's latest check time (of any outcome)."""
+        return {
+            r["source"]: r["started"]
+            for r in self.db.query("select source, max(started) as started from checks group by source")
+        }
+
+    def price_checks(self, source: str) -> list[str]:
+        """When a source's price list was stored (baseline and changed checks), oldest first."""
+        sql = (
+            "select started from checks where source = ? and status in ('baseline', 'changed') "
+            "and id in (select check_id from prices) order by started, id"
+        )
+        return [row["started"] for row in self.db.query(sql, [source])]
 
     def due_deliveries(self, targets: Iterable[str], now: str) -> list[Delivery]:
         """Deliveries to these channels that are pending (or were being sent) and due by `now`."""
@@ -247,7 +276,8 @@ class Store:
             "select check_id from changes where check_id is not null "
             "union select check_id from alerts where check_id is not null "
             "union select check_id from latest_prices "
-            "union select max(id) from checks group by source"
+            "union select max(id) from checks group by source "
+            "union select min(id) from checks where status = 'baseline' group by source"  # history's start
         )
         with self._writing("prune old checks"), self.db.atomic():
             old = f"select id from checks where started < ? and id not in ({keep})"
@@ -294,7 +324,7 @@ class Store:
             f"select c.* from changes c join alerts a on a.check_id = c.check_id where a.id in ({marks}) "
             "and c.change != 'flap' order by c.id"
         )
-        return [(row, _change_from_row(row)) for row in self.db.query(sql, ids)]
+        return [(row, change_from_row(row)) for row in self.db.query(sql, ids)]
 
     def release_digest(self, target: str, alert_ids: Iterable[int], message: Message, when: str) -> int:
         """One digest alert for one channel in place of its held alerts."""
@@ -486,9 +516,17 @@ class Store:
             return self._insert_alert(source, None, when, alert, targets, "news") if alert else None
 
     def news_claims(self, source: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
-        """Price claims read from news items, oldest first."""
-        sql = "select * from news_claims where found >= ? and (? is null or source = ?) order by found, id"
-        return list(self.db.query(sql, [since or "", source, source]))
+        return self.find_news_claims(LogFilter(source=source, since=since))
+
+    def find_news_claims(self, where: LogFilter, newest: int | None = None) -> list[dict[str, Any]]:
+        """Price claims read from news items, oldest first, narrowed by `where` (and to the newest N)."""
+        return self._log("news_claims", "found", where, newest)
+
+    def _log(self, table: str, time: str, where: LogFilter, newest: int | None) -> list[dict[str, Any]]:
+        clause, args = where.sql(time)
+        sql = f"select * from {table} {clause} order by {time} desc, id desc limit ?"
+        rows = list(self.db.query(sql, [*args, -1 if newest is None else newest]))
+        return rows[::-1]
 
     def ensure_source(self, source: SourceRow) -> None:
         with self._writing("record the source"), self.db.atomic():
@@ -600,6 +638,39 @@ class SourceRow:
     url: str
 
 
+@dataclass(frozen=True)
+class LogFilter:
+    """What `monitor log` narrows the change log and the news claims to (None: no limit)."""
+
+    source: str | None = None
+    provider: str | None = None  # part of the provider's name, any case
+    model: str | None = None  # part of the model's name, any case
+    kind: str | None = None
+    since: str | None = None  # ISO times, UTC
+    until: str | None = None
+
+    def sql(self, time_column: str) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        args: list[Any] = []
+        if self.source:
+            where.append("source = ?")
+            args.append(self.source)
+        for column in ("provider", "model"):
+            if value := getattr(self, column):
+                where.append(f"instr(lower({column}), lower(?)) > 0")
+                args.append(value)
+        if self.kind:
+            where.append("kind = ?")
+            args.append(self.kind)
+        if self.since:
+            where.append(f"{time_column} >= ?")
+            args.append(self.since)
+        if self.until:
+            where.append(f"{time_column} < ?")
+            args.append(self.until)
+        return (f"where {' and '.join(where)}" if where else ""), args
+
+
 def _price_row(source: str, price: Price) -> dict[str, Any]:
     return {
         "source": source,
@@ -652,7 +723,7 @@ def _change_from_json(text: str) -> Change:
     return Change.between(data["change"], old, new)
 
 
-def _change_from_row(row: dict[str, Any]) -> Change:
+def change_from_row(row: dict[str, Any]) -> Change:
     """A change as stored in the change log, with its old and new prices."""
 
     def side(prefix: str) -> Price | None:

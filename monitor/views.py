@@ -8,8 +8,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from monitor.compare import COLUMNS, Row
+from monitor.fx import Rates
+from monitor.history import Series, pct
 from monitor.messages import format_pct, format_per_million
-from monitor.models import Price
+from monitor.models import Price, normalize_decimal
 
 
 def number(value: str | Decimal | None) -> float | None:
@@ -178,3 +181,112 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def _fit(text: str, width: int) -> str:
     return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+def with_conversion(record: dict[str, Any], fx: Rates, target: str) -> dict[str, Any]:
+    """A `monitor prices --json --currency X` record: the price as stated, plus the converted figure."""
+    rate = fx.rate(record["currency"], target)
+    converted = None
+    if record["per_million"] is not None:
+        converted = number(fx.convert(Decimal(str(record["per_million"])), record["currency"], target))
+    return {
+        **record,
+        "converted": {
+            "currency": target,
+            "per_million": converted,
+            "rate": number(rate),
+            "rate_date": fx.date or None,
+        },
+    }
+
+
+def _cell(value: Decimal | None, currency: str, unit: str, free: bool) -> str:
+    if value is None:
+        return ""
+    if free and value == 0:
+        return "free"
+    text = f"{format(normalize_decimal(value), 'f')} {currency}"
+    return text if unit == "tokens" else f"{text}/1M {unit}"
+
+
+def compare_table(rows: Sequence[Row], target: str | None) -> tuple[list[str], list[list[str]]]:
+    """`monitor prices`: a row per model, input / output / cached input per 1M tokens side by side."""
+    header = ["provider", "model", "tier/cond", "input /1M", "output /1M", "cached /1M"]
+    if target:
+        header += [f"input {target}", f"output {target}", f"cached {target}"]
+    table = []
+    for row in rows:
+        cells = [
+            row.provider or row.source,
+            row.model,
+            " ".join(x for x in (row.tier, row.condition) if x),
+            *(_cell(row.prices.get(k), row.currency, row.unit, k in row.free) for k in COLUMNS),
+        ]
+        if target:
+            if row.rate is None:
+                cells += [f"no {row.currency} rate", "", ""]
+            else:
+                cells += [_cell(_four(row.converted(k)), target, row.unit, k in row.free) for k in COLUMNS]
+        table.append([*cells, ", ".join(row.other)])
+    return [*header, "other"], table
+
+
+def rate_notes(rows: Sequence[Row], fx: Rates) -> list[str]:
+    """One line per rate a converted table used, with the date the rates were set."""
+    pairs = sorted({(r.currency, r.target) for r in rows if r.target and r.rate and r.currency != r.target})
+    return [f"converted at {fx.describe(source, target)}" for source, target in pairs if target]
+
+
+def _four(value: Decimal | None) -> Decimal | None:
+    """A converted price to 4 significant digits (the rate is not more precise than that)."""
+    return None if value is None else Decimal(f"{value:.4g}")
+
+
+def series_record(series: Series) -> dict[str, Any]:
+    """One object of `monitor history --json`."""
+    return {
+        "source": series.source,
+        "provider": series.provider,
+        "model": series.model,
+        "kind": series.kind,
+        "tier": series.tier,
+        "condition": series.condition,
+        "currency": series.currency,
+        "unit": series.unit,
+        "steps": [
+            {
+                "time": s.time,
+                "per_million": number(s.per_million),
+                "free": s.free,
+                "raw": s.raw,
+                "model": s.name,
+            }
+            for s in series.steps
+        ],
+    }
+
+
+HISTORY_HEADER = ["since", "source", "model", "kind", "tier/cond", "per 1M", "change", "as stated"]
+
+
+def history_rows(series: Sequence[Series]) -> list[list[str]]:
+    rows = []
+    for line in series:
+        extra = " ".join(x for x in (line.tier, line.condition) if x)
+        previous = None
+        for step in line.steps:
+            moved = pct(previous, step.per_million)
+            rows.append(
+                [
+                    step.time[:16],
+                    line.source,
+                    step.name,
+                    line.kind,
+                    extra,
+                    _cell(step.per_million, line.currency, line.unit, step.free) or "(gone)",
+                    format_pct(moved) if moved is not None else "",
+                    step.raw,
+                ]
+            )
+            previous = step.per_million
+    return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,38 @@ def test_channels_routes_and_environment_urls(tmp_path: Path) -> None:
         load_config(write(tmp_path, text), {"HOOK": "x"})
     with pytest.raises(ConfigError, match="source\\[1\\] \\(bailian\\): notify: no channel named 'nope'"):
         load_config(write(tmp_path, text.replace('"cn", "ops"', '"nope"')), env)
+
+
+def test_fx_rates_and_feed_path(tmp_path: Path) -> None:
+    """[fx] is read as units per base with its date; a rate converts both ways; the feed path is
+    resolved beside the file."""
+    text = GOOD.replace('interval = "1h"', 'interval = "1h"\nfeed = "out/changes.xml"', 1)
+    text += "\n[fx]\ndate = 2026-11-20\nCNY = 7.25\nEUR = 0.8\n"
+    config = load_config(write(tmp_path, text), {})
+    assert config.settings.feed == tmp_path / "out" / "changes.xml"
+    fx = config.fx
+    assert (fx.date, fx.base) == ("2026-11-20", "USD")
+    assert fx.convert(Decimal("7.25"), "CNY", "USD") == 1
+    assert fx.convert(Decimal(1), "USD", "CNY") == Decimal("7.25")
+    assert fx.convert(Decimal("7.25"), "CNY", "EUR") == Decimal("0.8")
+    assert fx.rate("CNY", "JPY") is None and fx.convert(Decimal(1), "USD", "USD") == 1
+    assert fx.describe("CNY", "USD") == "1 CNY = 0.137931 USD (rates of 2026-11-20)"
+    assert load_config(write(tmp_path, GOOD), {}).fx.rate("CNY", "USD") is None  # no [fx], no rate
+
+
+@pytest.mark.parametrize(
+    ("fx", "message"),
+    [
+        ("CNY = 7.1", "fx: date: the day the rates were set"),
+        ('date = "20 Nov"\nCNY = 7.1', "fx: date: the day the rates were set"),
+        ('date = "2026-11-20"\nCNY = 0', "fx: CNY: expected how many CNY one USD buys (> 0)"),
+        ('date = "2026-11-20"\nCNY = "7.1"', "fx: CNY: expected how many CNY one USD buys"),
+        ('date = "2026-11-20"\nyuan = 7.1', "fx: unknown key 'yuan'"),
+        ('date = "2026-11-20"\nUSD = 2', "fx: USD: the base currency is 1 by definition"),
+        ('date = "2026-11-20"\nbase = "dollar"', "fx: base: expected a currency code"),
+    ],
+)
+def test_fx_mistakes_name_their_place(tmp_path: Path, fx: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, f"{GOOD}\n[fx]\n{fx}\n"), {})
+    assert message in str(info.value) and str(tmp_path / "sources.toml") in str(info.value)

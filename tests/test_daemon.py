@@ -217,3 +217,49 @@ def test_sigkill_during_a_check_leaves_a_whole_database(tmp_path: Path, pages: P
     with sqlite3.connect(tmp_path / "monitor.db") as db:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert db.execute("select count(*) from changes").fetchone()[0] == 2
+
+
+def test_run_rewrites_the_atom_feed_after_a_change(tmp_path: Path, pages: PageServer) -> None:
+    """With `[monitor] feed` the daemon writes the feed at its baseline and rewrites it when a price
+    changes (UCloud's v29 -> v30: two real cuts)."""
+    import feedparser
+
+    v29 = "ucloud_modelverse_price_md/ucloud_modelverse_price__v29__2025-10-15__96637e705a.md"
+    pages.put("/a.md", fixture(v29).read_bytes())
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        f"""
+[monitor]
+database = "monitor.db"
+interval = "1s"
+feed = "public/changes.xml"
+
+[[source]]
+name = "ucloud"
+provider = "UCloud"
+kind = "markdown"
+url = "{pages.url("/a.md")}"
+currency = "CNY"
+""",
+        encoding="utf-8",
+    )
+    feed = tmp_path / "public" / "changes.xml"
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(config), "run"], stderr=subprocess.DEVNULL
+    )
+    try:
+        assert wait_for(feed.exists, 60), "no feed after the baseline"
+        assert feedparser.parse(feed.read_bytes()).entries == []  # a baseline is no change
+        pages.put("/a.md", fixture(V30).read_bytes())
+
+        def entries() -> list[object]:
+            return list(feedparser.parse(feed.read_bytes()).entries)
+
+        assert wait_for(lambda: len(entries()) >= 2, 60), "the feed was not rewritten after the change"
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=20)
+    parsed = feedparser.parse(feed.read_bytes())
+    assert not parsed.bozo
+    titles = [e.title for e in parsed.entries]
+    assert any("-71.9%" in t for t in titles) and any("-90.6%" in t for t in titles), titles

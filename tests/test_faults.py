@@ -105,7 +105,7 @@ def test_tls_error_is_a_failed_fetch_naming_the_url(tmp_path: Path, pages: PageS
 
 def test_prune_forgets_old_checks_but_never_changes(tmp_path: Path, pages: PageServer) -> None:
     """Old 'unchanged' checks go; the change log, the checks and snapshots it refers to, the latest
-    prices and each source's last check stay."""
+    prices, each source's baseline (where its history starts) and its last check stay."""
     database = tmp_path / "m.db"
     pages.put("/p.md", fixture(V29).read_bytes())
     check(database, source(pages))
@@ -121,12 +121,13 @@ def test_prune_forgets_old_checks_but_never_changes(tmp_path: Path, pages: PageS
     store = Store(database)
     removed = store.prune("2020-01-01T00:00:00+00:00")
     store.close()
-    # the baseline goes too: no change refers to it (a change row holds its old and new prices itself)
-    assert removed == {"checks": 4, "prices": 74, "snapshots": 1}
+    # the unchanged checks carry no prices and no snapshot of their own
+    assert removed == {"checks": 3, "prices": 0, "snapshots": 0}
     with sqlite3.connect(database) as db:
         kept = [s for (s,) in db.execute("select status from checks order by id")]
-        assert kept == ["changed", "unchanged"]
+        assert kept == ["baseline", "changed", "unchanged"]
         assert db.execute("select count(*) from changes").fetchone()[0] == 2
-        assert db.execute("select count(*) from snapshots").fetchone()[0] == 1
+        assert db.execute("select count(*) from snapshots").fetchone()[0] == 2
+        assert db.execute("select count(*) from prices").fetchone()[0] == 2 * 74
         assert db.execute("select count(*) from latest_prices").fetchone()[0] == 74
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"

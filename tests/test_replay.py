@@ -45,13 +45,13 @@ def replay_outcomes(
     per: int | None = None,
     hold: int = 1,
     notify: tuple[str, ...] = (),
+    name: str = "replay",
+    provider: str = "Replay",
 ) -> list[CheckOutcome]:
     """Serve each version in turn through the whole pipeline; what every check reported."""
     server = PageServer()
     settings = Settings(database=database, retries=0)
-    source = Source(
-        "replay", "Replay", kind, server.url("/page"), currency, 60, json=options, per=per, hold=hold
-    )
+    source = Source(name, provider, kind, server.url("/page"), currency, 60, json=options, per=per, hold=hold)
     outcomes: list[CheckOutcome] = []
 
     async def go() -> None:

@@ -164,7 +164,7 @@ def _read_openrouter(document: Any, currency: str, found: _Found, _as_of: str) -
 
 # -- LiteLLM: model_prices_and_context_window.json, USD per token ------------------------------------
 
-_LITELLM = {
+LITELLM_FIELDS = {
     "input_cost_per_token": ("input", "tokens"),
     "output_cost_per_token": ("output", "tokens"),
     "cache_read_input_token_cost": ("cached_input", "tokens"),
@@ -184,7 +184,7 @@ _LITELLM = {
     "output_cost_per_image": ("per_image", "image"),
     "input_cost_per_request": ("per_request", "request"),
 }
-_LITELLM_FIELD = re.compile(
+_LITELLM_FIELD_NAME = re.compile(
     r"^(?P<base>.+?)(?:_above_(?P<tier>\d+)k_tokens)?(?:_(?P<mode>batches|priority|flex))?$"
 )
 
@@ -203,10 +203,10 @@ def _read_litellm(document: Any, currency: str, found: _Found, _as_of: str) -> N
 
 
 def _litellm_field(found: _Found, model: str, name: str, value: Any, currency: str, tier: str) -> None:
-    match = _LITELLM_FIELD.match(name)
-    if match is None or match.group("base") not in _LITELLM:
+    match = _LITELLM_FIELD_NAME.match(name)
+    if match is None or match.group("base") not in LITELLM_FIELDS:
         return  # per second, per pixel, per query ... are not token prices
-    kind, unit = _LITELLM[match.group("base")]
+    kind, unit = LITELLM_FIELDS[match.group("base")]
     mode = match.group("mode") or ""
     if mode == "batches":
         kind, mode = f"batch_{kind}", ""
@@ -227,7 +227,7 @@ def _range_tier(bounds: Any) -> str:
 
 # -- genai-prices: prices/data.json, USD per million tokens ------------------------------------------
 
-_GENAI = {
+GENAI_FIELDS = {
     "input_mtok": "input",
     "output_mtok": "output",
     "cache_read_mtok": "cached_input",
@@ -261,7 +261,7 @@ def _genai_prices(found: _Found, model: str, prices: dict[str, Any], currency: s
         if name == "requests_kcount":
             found.add(model, "per_request", value, currency, per=1000, unit="request", condition=condition)
             continue
-        kind = _GENAI.get(name)
+        kind = GENAI_FIELDS.get(name)
         if kind is None:
             continue
         if isinstance(value, dict):  # {"base": x, "tiers": [{"start": 200000, "price": y}]}
