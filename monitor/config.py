@@ -71,6 +71,7 @@ class Settings:
     health_after: int = 3  # failed or broken checks in a row before a source-problem alert
     keep_checks: float = 90 * 86400.0  # check rows and snapshots are kept this long (changes: forever)
     feed: Path | None = None  # an Atom feed of changes the daemon rewrites after each check
+    workers: int = 1  # processes a `monitor check` round is split over, by host (per-host limits hold)
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
         retries=_positive_int(raw, "retries", where, defaults.retries, allow_zero=True),
         user_agent=_string(raw, "user_agent", where, default=defaults.user_agent),
         health_after=_positive_int(raw, "health_after", where, defaults.health_after),
+        workers=_positive_int(raw, "workers", where, defaults.workers),
         keep_checks=parse_duration(raw.get("keep_checks", defaults.keep_checks), f"{where}: keep_checks"),
         alert_retry=parse_duration(raw.get("alert_retry", defaults.alert_retry), f"{where}: alert_retry"),
         alert_max_age=parse_duration(

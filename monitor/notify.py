@@ -124,6 +124,17 @@ class Notifier:
         self.max_age = max_age
         self._lock = asyncio.Lock()
 
+    @classmethod
+    def routing(
+        cls, default: Sequence[str], routes: Mapping[str, Sequence[str]], clock: Callable[[], str]
+    ) -> Notifier:
+        """A notifier that only knows where each source's alerts go (channel ids, no URLs): what a worker
+        process needs to record alerts; the process that started it delivers them."""
+        notifier = cls((), clock)
+        notifier.default = list(default)
+        notifier.routes = {source: list(targets) for source, targets in routes.items()}
+        return notifier
+
     @property
     def targets(self) -> list[str]:
         """The default channels ([monitor] notify)."""

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 
-from monitor.config import Config, Source
+from monitor.config import Config, Settings, Source
 from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, page_problem, prices_digest
 from monitor.errors import FetchError
-from monitor.extract import extract_prices
+from monitor.extract import content_digest, extract_prices
 from monitor.fetch import Fetcher, require_public
 from monitor.hold import apply_changes, hold_changes
 from monitor.messages import change_line, change_message, news_message, plain_message
@@ -119,8 +122,16 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
 
     if source.kind == "feed":
         return await _read_feed(source, deps, row, started, fetched, digest)
+    day = started[:10]
+    content = await asyncio.to_thread(
+        content_digest, source.kind, fetched.text, source.currency, source.per, day
+    )
+    if content is not None and content == state.content_sha256 and not holding:
+        # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
+        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
+        return CheckOutcome(source.name, "unchanged")
     result = await asyncio.to_thread(
-        extract_prices, source.kind, fetched.text, source.currency, source.json, source.per, started[:10]
+        extract_prices, source.kind, fetched.text, source.currency, source.json, source.per, day
     )
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices, fetched.text)
@@ -147,7 +158,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         changes, prices = held.confirmed, apply_changes(old, held.confirmed)
     if not baseline and not changes:
         # A cosmetic change (scripts, dates, tokens), or changes still held: store no new prices.
-        store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
+        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
         return CheckOutcome(source.name, "unchanged", problems=result.problems)
     alerted = [c for c in changes if _alertable(source, c)]
     alert = change_message(source.provider, source.name, source.url, started, alerted) if alerted else None
@@ -164,6 +175,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         alert,
         deps.notifier.targets_for(source.name),
         status,
+        content=content,
     )
     log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
@@ -285,11 +297,93 @@ def _shrink_confirmed(store: Store, name: str, prices: list[Price]) -> bool:
     return confirmed
 
 
-async def check_sources(sources: Sequence[Source], deps: Deps) -> list[CheckOutcome]:
-    """Check sources concurrently (per-host limits apply), then deliver what is pending."""
-    outcomes = await asyncio.gather(*(check_source(s, deps) for s in sources))
+async def check_sources(
+    sources: Sequence[Source], deps: Deps, workers: int | None = None
+) -> list[CheckOutcome]:
+    """Check sources concurrently (per-host limits apply), then deliver what is pending.
+
+    With `workers` > 1 ([monitor] workers) the sources are split by host into that many groups: this
+    process checks one, each other group is checked by a process of its own (the same database, its own
+    HTTP client), so both cores work. Every source of a host stays in one process, so the per-host limit
+    still holds. Alerts are recorded by whichever process checked; this one delivers them.
+    """
+    count = deps.fetcher.settings.workers if workers is None else workers
+    shards = shard_by_host(sources, count)
+    if len(shards) <= 1:
+        outcomes = list(await asyncio.gather(*(check_source(s, deps) for s in sources)))
+    else:
+        outcomes = await _check_in_processes(shards, deps)
+        order = {s.name: n for n, s in enumerate(sources)}  # as configured, whoever checked them
+        outcomes.sort(key=lambda o: order[o.source])
     await deps.notifier.flush(deps.store)
-    return list(outcomes)
+    return outcomes
+
+
+def shard_by_host(sources: Sequence[Source], count: int) -> list[list[Source]]:
+    """At most `count` groups of sources, every host's sources in one group, the groups near even."""
+    by_host: dict[str, list[Source]] = {}
+    for source in sources:
+        by_host.setdefault(urlsplit(source.url).hostname or "", []).append(source)
+    shards: list[list[Source]] = [[] for _ in range(max(1, min(count, len(by_host))))]
+    for _host, group in sorted(by_host.items(), key=lambda item: (-len(item[1]), item[0])):
+        min(shards, key=len).extend(group)
+    return [shard for shard in shards if shard]
+
+
+async def _check_in_processes(shards: list[list[Source]], deps: Deps) -> list[CheckOutcome]:
+    """The first shard here, the others in spawned processes (a fresh interpreter each: no fork of a
+    process holding an SQLite connection and threads)."""
+    loop = asyncio.get_running_loop()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(shards) - 1, mp_context=context) as pool:
+        remote = [
+            loop.run_in_executor(
+                pool,
+                _check_shard,
+                shard,
+                deps.fetcher.settings,
+                deps.clock,
+                deps.notifier.targets,
+                {s.name: deps.notifier.targets_for(s.name) for s in shard},
+                deps.health_after,
+            )
+            for shard in shards[1:]
+        ]
+        here = await asyncio.gather(*(check_source(s, deps) for s in shards[0]))
+        done = await asyncio.gather(*remote, return_exceptions=True)
+    outcomes = list(here)
+    for shard, result in zip(shards[1:], done, strict=True):
+        if isinstance(result, BaseException):
+            log.error("a worker process failed: %s", result)
+            outcomes += [
+                CheckOutcome(s.name, "failed", error=f"worker process failed: {result}") for s in shard
+            ]
+        else:
+            outcomes += result
+    return outcomes
+
+
+def _check_shard(
+    sources: list[Source],
+    settings: Settings,
+    clock: Callable[[], str],
+    default: list[str],
+    routes: dict[str, list[str]],
+    health_after: int,
+) -> list[CheckOutcome]:
+    """In a worker process: check these sources with a Store and Fetcher of its own."""
+
+    async def go() -> list[CheckOutcome]:
+        store = Store(settings.database)
+        fetcher = Fetcher(settings)
+        deps = Deps(store, fetcher, Notifier.routing(default, routes, clock), clock, health_after)
+        try:
+            return list(await asyncio.gather(*(check_source(s, deps) for s in sources)))
+        finally:
+            await fetcher.aclose()
+            store.close()
+
+    return asyncio.run(go())
 
 
 def build_notifier(config: Config) -> Notifier:

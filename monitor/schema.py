@@ -186,3 +186,10 @@ def m007_news(db: Database) -> None:
         pk="id",
     )
     db.table("news_claims").create_index(["found"])
+
+
+@migrations()
+def m008_content_digest(db: Database) -> None:
+    """A digest of what extraction reads from the last good page (its tree without scripts, styles ...),
+    so a page whose bytes differ only by a fresh token or build id is not extracted again."""
+    db.table("sources").add_column("content_sha256", str)

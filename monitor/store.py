@@ -34,6 +34,7 @@ class SourceState:
     etag: str | None = None
     last_modified: str | None = None
     last_sha256: str | None = None
+    content_sha256: str | None = None  # of what extraction read from the last good page (see extract)
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,16 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._sources: dict[str, SourceRow] = {}  # rows this process has written to `sources`
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=30)
             self.db = Database(conn)
             self.db.enable_wal()
+            # In WAL mode NORMAL never corrupts the file and survives a crash of the process; a power cut
+            # may lose the last commits (checks the next round repeats). FULL would fsync every check's
+            # commit: 0.3 ms of blocked event loop each on the development machine's disk.
+            self.db.execute("PRAGMA synchronous = NORMAL")
             with self._writing("create the schema"):
                 migrations.apply(self.db)
         except (OSError, sqlite3.Error) as exc:
@@ -82,6 +88,25 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, taking the write lock at its start (BEGIN IMMEDIATE): another process
+        writing the same file (a worker, `monitor prune` beside the daemon) is waited for, never met
+        halfway with 'database is locked'. Nested, it is a savepoint."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # a failed COMMIT (a full disk) leaves the transaction open
+                conn.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[None]:
@@ -92,21 +117,28 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
+    def _select(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a SELECT as dicts. Plain sqlite3: sqlite-utils' query() wraps each statement in a
+        savepoint (three statements for one read), which a check round pays for on every source."""
+        cursor = self.db.conn.execute(sql, list(args))
+        keys = [column[0] for column in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
+
     def source_state(self, name: str) -> SourceState:
-        rows = list(self.db.query("select * from sources where name = ?", [name]))
+        rows = list(self._select("select * from sources where name = ?", [name]))
         if not rows:
             return SourceState()
         row = rows[0]
-        return SourceState(row["etag"], row["last_modified"], row["last_sha256"])
+        return SourceState(row["etag"], row["last_modified"], row["last_sha256"], row["content_sha256"])
 
     def latest_prices(self, source: str) -> list[Price]:
-        rows = self.db.query("select * from latest_prices where source = ? order by rowid", [source])
+        rows = self._select("select * from latest_prices where source = ? order by rowid", [source])
         return [_price_from_row(row) for row in rows]
 
     def failure_streak(self, source: str) -> tuple[int, str | None, str | None]:
         """(failed or broken checks in a row up to now, the first one's time, the last one's error)."""
         rows = list(
-            self.db.query(
+            self._select(
                 "select started, status, error from checks where source = ? order by id desc limit 500",
                 [source],
             )
@@ -121,21 +153,21 @@ class Store:
         return streak, rows[streak - 1]["started"], rows[0]["error"]
 
     def health_alerted(self, source: str) -> bool:
-        rows = list(self.db.query("select health_alerted from sources where name = ?", [source]))
+        rows = list(self._select("select health_alerted from sources where name = ?", [source]))
         return bool(rows and rows[0]["health_alerted"])
 
     def set_health_alerted(self, source: str, alerted: bool) -> None:
-        with self._writing("record the source's health"), self.db.atomic():
+        with self._writing("record the source's health"), self._transaction():
             self.db.execute("update sources set health_alerted = ? where name = ?", [int(alerted), source])
 
     def pending_changes(self, source: str) -> list[Pending]:
-        rows = self.db.query(
+        rows = self._select(
             "select change, count, first_seen from pending_changes where source = ?", [source]
         )
         return [Pending(_change_from_json(r["change"]), r["count"], r["first_seen"]) for r in rows]
 
     def set_pending(self, source: str, pending: Iterable[Pending]) -> None:
-        with self._writing("record the held changes"), self.db.atomic():
+        with self._writing("record the held changes"), self._transaction():
             self.db.execute("delete from pending_changes where source = ?", [source])
             self.db.table("pending_changes").insert_all(
                 [
@@ -152,19 +184,19 @@ class Store:
 
     def record_flaps(self, source: SourceRow, when: str, flaps: Iterable[Change]) -> None:
         """Changes that went back before they held: in the change log as 'flap', never alerted."""
-        with self._writing("record the flaps"), self.db.atomic():
+        with self._writing("record the flaps"), self._transaction():
             self.db.table("changes").insert_all([_change_row(source, None, when, c) for c in flaps])
 
     def has_baseline(self, source: str) -> bool:
         sql = "select 1 from checks where source = ? and status in ('baseline', 'changed') limit 1"
-        return bool(list(self.db.query(sql, [source])))
+        return bool(list(self._select(sql, [source])))
 
     def all_latest_prices(self) -> list[dict[str, Any]]:
         sql = (
             "select l.*, s.provider from latest_prices l left join sources s on s.name = l.source "
             "order by l.source, l.model, l.kind, l.tier, l.condition"
         )
-        return list(self.db.query(sql))
+        return list(self._select(sql))
 
     def changes(self, source: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
         return self.find_changes(LogFilter(source=source, since=since))
@@ -184,18 +216,18 @@ class Store:
             "order by c.started, c.id"
         )
         wanted = relaxed_model_id(model)
-        return [r for r in self.db.query(sql, [wanted]) if relaxed_model_id(r["model"]) == wanted]
+        return [r for r in self._select(sql, [wanted]) if relaxed_model_id(r["model"]) == wanted]
 
     def models_like(self, text: str) -> list[str]:
         """Model names containing `text` (case-insensitive), for `monitor history` to suggest."""
         sql = "select distinct model from prices where instr(lower(model), lower(?)) > 0 order by model"
-        return [row["model"] for row in self.db.query(sql, [text])]
+        return [row["model"] for row in self._select(sql, [text])]
 
     def last_checks(self) -> dict[str, str]:
         """Each source's latest check time (of any outcome)."""
         return {
             r["source"]: r["started"]
-            for r in self.db.query("select source, max(started) as started from checks group by source")
+            for r in self._select("select source, max(started) as started from checks group by source")
         }
 
     def price_checks(self, source: str) -> list[str]:
@@ -204,7 +236,7 @@ class Store:
             "select started from checks where source = ? and status in ('baseline', 'changed') "
             "and id in (select check_id from prices) order by started, id"
         )
-        return [row["started"] for row in self.db.query(sql, [source])]
+        return [row["started"] for row in self._select(sql, [source])]
 
     def due_deliveries(self, targets: Iterable[str], now: str) -> list[Delivery]:
         """Deliveries to these channels that are pending (or were being sent) and due by `now`."""
@@ -232,24 +264,24 @@ class Store:
                 html=r["body_html"] or f"<pre>{html.escape(r['body'])}</pre>",
                 slack=r["body_slack"] or r["body"],
             )
-            for r in self.db.query(sql, [*wanted, now])
+            for r in self._select(sql, [*wanted, now])
         ]
 
     def source_summary(self, source: str) -> dict[str, Any]:
         """What `monitor status` shows of one source: its last check, last success, streak, models."""
-        last = list(self.db.query("select * from checks where source = ? order by id desc limit 1", [source]))
+        last = list(self._select("select * from checks where source = ? order by id desc limit 1", [source]))
         good = list(
-            self.db.query(
+            self._select(
                 "select started from checks where source = ? and status not in ('failed', 'broken') "
                 "order by id desc limit 1",
                 [source],
             )
         )
         models = list(
-            self.db.query("select count(distinct model) as n from latest_prices where source = ?", [source])
+            self._select("select count(distinct model) as n from latest_prices where source = ?", [source])
         )
         pending = list(
-            self.db.query(
+            self._select(
                 "select count(*) as n from deliveries d join alerts a on a.id = d.alert_id "
                 "where a.source = ? and d.status in ('pending', 'sending')",
                 [source],
@@ -279,7 +311,7 @@ class Store:
             "union select max(id) from checks group by source "
             "union select min(id) from checks where status = 'baseline' group by source"  # history's start
         )
-        with self._writing("prune old checks"), self.db.atomic():
+        with self._writing("prune old checks"), self._transaction():
             old = f"select id from checks where started < ? and id not in ({keep})"
             prices = self.db.execute(f"delete from prices where check_id in ({old})", [older_than]).rowcount
             checks = self.db.execute(f"delete from checks where id in ({old})", [older_than]).rowcount
@@ -297,7 +329,7 @@ class Store:
 
     def hold_new_deliveries(self) -> None:
         """Deliveries of new change, health and news alerts wait for the digest instead of going out."""
-        with self._writing("hold the alerts for the digest"), self.db.atomic():
+        with self._writing("hold the alerts for the digest"), self._transaction():
             self.db.execute(
                 "update deliveries set status = 'held' where status = 'pending' and attempts = 0 "
                 "and alert_id in (select id from alerts where kind in ('changes', 'health', 'news'))"
@@ -310,7 +342,7 @@ class Store:
             "join alerts a on a.id = d.alert_id where d.status = 'held' order by a.id"
         )
         held: dict[str, list[dict[str, Any]]] = {}
-        for row in self.db.query(sql):
+        for row in self._select(sql):
             held.setdefault(row["target"], []).append(row)
         return held
 
@@ -324,12 +356,12 @@ class Store:
             f"select c.* from changes c join alerts a on a.check_id = c.check_id where a.id in ({marks}) "
             "and c.change != 'flap' order by c.id"
         )
-        return [(row, change_from_row(row)) for row in self.db.query(sql, ids)]
+        return [(row, change_from_row(row)) for row in self._select(sql, ids)]
 
     def release_digest(self, target: str, alert_ids: Iterable[int], message: Message, when: str) -> int:
         """One digest alert for one channel in place of its held alerts."""
         ids = list(alert_ids)
-        with self._writing("queue the digest"), self.db.atomic():
+        with self._writing("queue the digest"), self._transaction():
             digest = self._insert_alert("", None, when, message, [target], "digest")
             marks = ", ".join("?" for _ in ids)
             self.db.execute(
@@ -341,7 +373,7 @@ class Store:
 
     def delivery_counts(self) -> dict[str, int]:
         """How many deliveries are in each state: pending, sending, sent, gave_up."""
-        rows = self.db.query("select status, count(*) as n from deliveries group by status")
+        rows = self._select("select status, count(*) as n from deliveries group by status")
         return {row["status"]: row["n"] for row in rows}
 
     # -- writes -------------------------------------------------------------------------------
@@ -349,15 +381,21 @@ class Store:
     def record_failure(
         self, name: str, started: str, finished: str, error: str, http_status: int | None
     ) -> int:
-        with self._writing("record the failed check"), self.db.atomic():
+        with self._writing("record the failed check"), self._transaction():
             return self._insert_check(name, started, finished, "failed", http_status, error)
 
     def record_unchanged(
-        self, name: str, started: str, finished: str, fetched: FetchResult, digest: str | None
+        self,
+        name: str,
+        started: str,
+        finished: str,
+        fetched: FetchResult,
+        digest: str | None,
+        content: str | None = None,
     ) -> int:
-        with self._writing("record the check"), self.db.atomic():
+        with self._writing("record the check"), self._transaction():
             if digest is not None:
-                self._set_state(name, fetched, digest)
+                self._set_state(name, fetched, digest, content)
             return self._insert_check(name, started, finished, "unchanged", fetched.status, None)
 
     def record_broken(
@@ -371,7 +409,7 @@ class Store:
         prices_digest: str,
     ) -> int:
         """A page that yields no prices or lost most of them: kept for diagnosis, nothing compared."""
-        with self._writing("record the broken page"), self.db.atomic():
+        with self._writing("record the broken page"), self._transaction():
             snapshot = self._snapshot(fetched.body, started)
             check_id = self._insert_check(
                 name, started, finished, "broken", fetched.status, problem, problems, snapshot
@@ -382,7 +420,7 @@ class Store:
     def recent_checks(self, name: str, count: int) -> list[tuple[str, str | None]]:
         """(status, prices_digest) of the source's last `count` checks, newest first."""
         sql = "select status, prices_digest from checks where source = ? order by id desc limit ?"
-        return [(r["status"], r["prices_digest"]) for r in self.db.query(sql, [name, count])]
+        return [(r["status"], r["prices_digest"]) for r in self._select(sql, [name, count])]
 
     def record_prices(
         self,
@@ -397,9 +435,10 @@ class Store:
         alert: Message | None,
         targets: Iterable[str],
         status: str,
+        content: str | None = None,
     ) -> tuple[int, int | None]:
         """A good page whose prices differ from the last (or the first): all it brings, in one go."""
-        with self._writing("record the new prices"), self.db.atomic():
+        with self._writing("record the new prices"), self._transaction():
             self._upsert_source(source)
             snapshot = self._snapshot(fetched.body, started)
             check_id = self._insert_check(
@@ -423,7 +462,7 @@ class Store:
                 ]
             )
             self.db.table("changes").insert_all([_change_row(source, check_id, started, c) for c in changes])
-            self._set_state(source.name, fetched, digest)
+            self._set_state(source.name, fetched, digest, content)
             alert_id = None
             if alert is not None:
                 alert_id = self._insert_alert(source.name, check_id, started, alert, targets)
@@ -431,7 +470,7 @@ class Store:
 
     def mark_sending(self, alert_id: int, target: str, when: str) -> None:
         """Written before a send: if the process dies during it, the next run knows the outcome is unknown."""
-        with self._writing("record the delivery attempt"), self.db.atomic():
+        with self._writing("record the delivery attempt"), self._transaction():
             self.db.execute(
                 "update deliveries set status = 'sending', last_attempt = ? "
                 "where alert_id = ? and target = ?",
@@ -441,7 +480,7 @@ class Store:
     def mark_delivery(
         self, alert_id: int, target: str, when: str, error: str | None, next_attempt: str | None = None
     ) -> None:
-        with self._writing("record the delivery"), self.db.atomic():
+        with self._writing("record the delivery"), self._transaction():
             self.db.execute(
                 "update deliveries set attempts = attempts + 1, last_attempt = ?, last_error = ?, "
                 "status = ?, sent_at = ?, next_attempt = ? where alert_id = ? and target = ?",
@@ -462,10 +501,10 @@ class Store:
             "select d.alert_id, d.target, d.attempts, d.last_error from deliveries d "
             "join alerts a on a.id = d.alert_id where d.status in ('pending', 'sending') and a.created < ?"
         )
-        with self._writing("give up old deliveries"), self.db.atomic():
+        with self._writing("give up old deliveries"), self._transaction():
             expired = [
                 (r["alert_id"], r["target"], r["attempts"], r["last_error"])
-                for r in self.db.query(sql, [created_before])
+                for r in self._select(sql, [created_before])
             ]
             for alert_id, target, _attempts, _error in expired:
                 self.db.execute(
@@ -477,12 +516,12 @@ class Store:
 
     def add_alert(self, source: str, when: str, alert: Message, targets: Iterable[str], kind: str) -> int:
         """An alert that is not about price changes (a source's health, a test), queued for every target."""
-        with self._writing("queue the alert"), self.db.atomic():
+        with self._writing("queue the alert"), self._transaction():
             return self._insert_alert(source, None, when, alert, targets, kind)
 
     def seen_items(self, source: str) -> set[str]:
         """The ids of a feed's items already read (each is alerted once)."""
-        rows = self.db.query("select item_id from news_items where source = ?", [source])
+        rows = self._select("select item_id from news_items where source = ?", [source])
         return {row["item_id"] for row in rows}
 
     def record_news(
@@ -495,7 +534,7 @@ class Store:
         targets: Iterable[str],
     ) -> int | None:
         """New feed items, their claims (with the pricing page's verdict) and their alert, all or nothing."""
-        with self._writing("record the news items"), self.db.atomic():
+        with self._writing("record the news items"), self._transaction():
             self.db.table("news_items").insert_all(
                 [{"source": source, "seen": when, **asdict(item)} for item in items], pk=("source", "item_id")
             )
@@ -525,12 +564,16 @@ class Store:
     def _log(self, table: str, time: str, where: LogFilter, newest: int | None) -> list[dict[str, Any]]:
         clause, args = where.sql(time)
         sql = f"select * from {table} {clause} order by {time} desc, id desc limit ?"
-        rows = list(self.db.query(sql, [*args, -1 if newest is None else newest]))
+        rows = list(self._select(sql, [*args, -1 if newest is None else newest]))
         return rows[::-1]
 
     def ensure_source(self, source: SourceRow) -> None:
-        with self._writing("record the source"), self.db.atomic():
+        """Record a source's name, provider, kind and URL (once per process unless they change)."""
+        if self._sources.get(source.name) == source:
+            return
+        with self._writing("record the source"), self._transaction():
             self._upsert_source(source)
+        self._sources[source.name] = source
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -542,15 +585,16 @@ class Store:
             [source.name, source.provider, source.kind, source.url],
         )
 
-    def _set_state(self, name: str, fetched: FetchResult, digest: str) -> None:
+    def _set_state(self, name: str, fetched: FetchResult, digest: str, content: str | None = None) -> None:
         self.db.execute(
-            "update sources set etag = ?, last_modified = ?, last_sha256 = ? where name = ?",
-            [fetched.etag, fetched.last_modified, digest, name],
+            "update sources set etag = ?, last_modified = ?, last_sha256 = ?, content_sha256 = ? "
+            "where name = ?",
+            [fetched.etag, fetched.last_modified, digest, content, name],
         )
 
     def _snapshot(self, body: bytes, when: str) -> int:
         digest = sha256(body)
-        rows = list(self.db.query("select id from snapshots where sha256 = ?", [digest]))
+        rows = list(self._select("select id from snapshots where sha256 = ?", [digest]))
         if rows:
             return int(rows[0]["id"])
         table = self.db.table("snapshots")
@@ -576,27 +620,30 @@ class Store:
         snapshot_id: int | None = None,
         prices: int | None = None,
     ) -> int:
-        table = self.db.table("checks")
-        table.insert(
-            {
-                "source": name,
-                "started": started,
-                "finished": finished,
-                "status": status,
-                "http_status": http_status,
-                "error": error,
-                "problems": json.dumps(problems, ensure_ascii=False) if problems else None,
-                "snapshot_id": snapshot_id,
-                "prices": prices,
-            }
+        # Plain SQL: every check writes one row, and sqlite-utils' insert reads the table's columns first.
+        cursor = self.db.execute(
+            "insert into checks (source, started, finished, status, http_status, error, problems, "
+            "snapshot_id, prices) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                name,
+                started,
+                finished,
+                status,
+                http_status,
+                error,
+                json.dumps(problems, ensure_ascii=False) if problems else None,
+                snapshot_id,
+                prices,
+            ],
         )
-        return _last_pk(table)
+        assert cursor.lastrowid is not None
+        return int(cursor.lastrowid)
 
     def _since(self, name: str, row: dict[str, Any], started: str) -> str:
         """Keep the time a price was first seen at this value."""
         where = " and ".join(f"{k} = ?" for k in PRICE_KEY)
         args = [row[k] if k != "source" else name for k in PRICE_KEY]
-        found = list(self.db.query(f"select since, per_million from latest_prices where {where}", args))
+        found = list(self._select(f"select since, per_million from latest_prices where {where}", args))
         if found and found[0]["per_million"] == row["per_million"]:
             return str(found[0]["since"])
         return started

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from monitor import __version__
 from monitor.extract.flat import card_prices, flattened_grids, text_lines
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.html import html_grids, page_text, parse_html
@@ -119,6 +121,20 @@ def extract_prices(
     found, problems = EXTRACTORS[kind](text, currency, per, options, day)
     prices, collisions = _resolve_collisions(found)
     return ExtractResult(prices=prices, problems=problems + collisions)
+
+
+def content_digest(kind: str, text: str, currency: str, per: int | None, as_of: str) -> str | None:
+    """A digest of everything HTML extraction reads from a page: its <body> with scripts, styles,
+    templates and SVG taken out (as `parse_html` leaves it; tables and text are read from the body
+    only), and the settings and day it is read with. Two pages with the same digest give the same
+    prices, so a page whose bytes differ only by a fresh CSRF token in a <meta> or a build id in a
+    script is not extracted again. None for other kinds (their body digest serves)."""
+    if kind != "html":
+        return None
+    tree = parse_html(text)
+    node = tree.body or tree.root
+    settings = f"{__version__}\0{currency}\0{per}\0{as_of}\0".encode()
+    return hashlib.sha256(settings + ((node.html if node else "") or "").encode()).hexdigest()
 
 
 def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], list[str]]:

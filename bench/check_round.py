@@ -1,0 +1,205 @@
+"""The check-round benchmark: N pricing pages served on 127.0.0.1, checked by the monitor's own pipeline
+(fetch, extract, normalize, diff, store) twice: a first round (every page new: its baseline), then, after
+one price changed on a fraction of the pages, a change round.
+
+Run: .venv/bin/python bench/check_round.py            (N = 200 and 1000, 3 runs each, medians)
+     .venv/bin/python bench/check_round.py --n 1000 --runs 5 --workers 2 --fresh 0.1 --mutate 0.01
+
+Prints per N: wall time, pages/s, CPU seconds (the monitor's processes, not the server's), peak RSS,
+database and snapshot bytes added, and the changes detected against the truth (mutated pages missed,
+unmutated pages reported changed). Targets (issue 8), N = 1000, change round, 10% of pages carrying a
+fresh token per response: >= 1000 pages/s on both cores, >= 500 on one, peak RSS <= 80 MB, no snapshot
+bytes for an unchanged page, every mutated page detected and no false change.
+
+The pages are spread over 10 loopback hosts (127.0.0.1 ... 127.0.0.10, a provider per host as in real
+use) and the benchmark's own configuration sets one fetch per host at a time: 10 concurrent fetches in
+all. With --workers 2 the round is split by host over two processes, so the per-host limit still holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pages import PageServer
+
+HOSTS = 10  # the server listens on 127.0.0.1 ... 127.0.0.10; page i is on host i % 10
+PER_HOST = 1  # 10 hosts x 1 = 10 concurrent fetches in all, as in the issue's comparison (default: 2)
+
+
+def database_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def snapshot_stats(path: Path) -> tuple[int, int]:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        count, size = db.execute(
+            "select count(*), coalesce(sum(length(content)), 0) from snapshots"
+        ).fetchone()
+    return int(count), int(size)
+
+
+async def _round(
+    indices: list[int], urls: list[str], database: Path, workers: int, per_host: int
+) -> dict[str, Any]:
+    """One check round of pages `indices` in this process, as `monitor check` runs it."""
+    from monitor.config import Settings, Source
+    from monitor.fetch import Fetcher
+    from monitor.notify import Notifier
+    from monitor.pipeline import Deps, check_sources, utc_now
+    from monitor.store import Store
+
+    settings = Settings(database=database, per_host=per_host, retries=0, timeout=60, workers=workers)
+    sources = [
+        Source(f"p{i}", "Bench", "html", urls[i], "CNY" if i % 2 == 0 else "USD", 3600) for i in indices
+    ]
+    deps = Deps(Store(database), Fetcher(settings), Notifier((), utc_now))
+    try:
+        outcomes = await check_sources(sources, deps)  # split over `workers` processes by host
+    finally:
+        await deps.fetcher.aclose()
+        deps.store.close()
+    return {
+        "statuses": dict(Counter(o.status for o in outcomes)),
+        "changed": sorted(int(o.source[1:]) for o in outcomes if o.status == "changed"),
+        "errors": [o.error for o in outcomes if o.error][:3],
+    }
+
+
+def worker(args: argparse.Namespace) -> None:
+    """Both rounds in one process (the monitor as one `monitor check` after another); JSON on stdout."""
+    database = Path(args.database)
+    report: dict[str, Any] = {}
+    indices = list(range(args.count))
+    urls = json.loads(Path(args.urls).read_text())
+    for name in ("first", "change"):
+        if name == "change":
+            truth = httpx.get(f"{args.control}/_mutate/{args.mutate}/{args.seed}").json()
+            report["truth"] = truth
+        before_db = database_bytes(database) if database.exists() else 0
+        before_snap = snapshot_stats(database) if database.exists() else (0, 0)
+        cpu = time.process_time()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        outcome = asyncio.run(_round(indices, urls, database, args.workers, args.per_host))
+        wall = time.perf_counter() - wall
+        after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (
+            time.process_time()
+            - cpu
+            + (after_children.ru_utime + after_children.ru_stime - children.ru_utime - children.ru_stime)
+        )
+        snap = snapshot_stats(database)
+        report[name] = {
+            "wall": wall,
+            "pages_per_s": args.count / wall,
+            "cpu": cpu,
+            "db_bytes": database_bytes(database) - before_db,
+            "snapshots": snap[0] - before_snap[0],
+            "snapshot_bytes": snap[1] - before_snap[1],
+            **outcome,
+        }
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report["peak_rss_mb"] = max(own, kids) / 1024
+    report["peak_rss_total_mb"] = (own + kids) / 1024 if args.workers > 1 else own / 1024
+    print(json.dumps(report))
+
+
+def run_once(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    server = PageServer(n, args.fresh, args.hosts)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            urls = Path(folder) / "urls.json"
+            urls.write_text(json.dumps([server.url(i) for i in range(n)]))
+            command = [
+                sys.executable, __file__, "--worker", "--count", str(n), "--urls", str(urls),
+                "--control", server.control(""),
+                "--database", str(Path(folder) / "monitor.db"), "--mutate", str(args.mutate),
+                "--seed", str(args.seed), "--workers", str(args.workers), "--per-host", str(args.per_host),
+            ]  # fmt: skip
+            if args.one_core:
+                command = ["taskset", "-c", "0", *command]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise SystemExit(f"worker failed:\n{done.stderr[-3000:]}")
+            return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    finally:
+        server.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, action="append", help="pages (default: 200 and 1000)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fresh", type=float, default=0.1, help="fraction of pages with a fresh token")
+    parser.add_argument("--mutate", type=float, default=0.01, help="fraction of pages with a price changed")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="[monitor] workers: processes checking")
+    parser.add_argument("--hosts", type=int, default=HOSTS, help="loopback hosts the pages are spread over")
+    parser.add_argument("--per-host", type=int, default=PER_HOST, help="[monitor] per_host of the run")
+    parser.add_argument("--one-core", action="store_true", help="pin the monitor to one core (taskset)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--urls", help=argparse.SUPPRESS)
+    parser.add_argument("--control", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args)
+        return
+    print(
+        f"check rounds: {args.runs} runs each, medians; {args.fresh:.0%} of pages with a fresh token per "
+        f"response, {args.mutate:.0%} mutated; {args.hosts} hosts x per_host {args.per_host}; "
+        f"workers={args.workers}"
+        f"{' pinned to one core' if args.one_core else ''}; "
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    )
+    header = (
+        f"{'N':>5} {'round':<7} {'wall s':>7} {'pages/s':>8} {'CPU s':>6} {'RSS MB':>7} "
+        f"{'DB +KB':>8} {'snaps':>6} {'snap +KB':>9} {'detected':>9} {'missed':>7} {'false':>6}"
+    )
+    print(header)
+    for n in args.n or [200, 1000]:
+        runs = [run_once(n, args) for _ in range(args.runs)]
+        for name in ("first", "change"):
+            rows = [r[name] for r in runs]
+            truth = [set(r.get("truth", [])) for r in runs]
+            detected = [set(row["changed"]) for row in rows]
+            missed = max(len(t - d) for t, d in zip(truth, detected, strict=True)) if name == "change" else 0
+            false = max(len(d - t) for t, d in zip(truth, detected, strict=True)) if name == "change" else 0
+
+            def med(key: str, rows: list[dict[str, Any]] = rows) -> float:
+                return statistics.median(float(r[key]) for r in rows)
+
+            print(
+                f"{n:>5} {name:<7} {med('wall'):>7.2f} {med('pages_per_s'):>8.0f} {med('cpu'):>6.2f} "
+                f"{statistics.median(r['peak_rss_total_mb'] for r in runs):>7.1f} "
+                f"{med('db_bytes') / 1024:>8.0f} {med('snapshots'):>6.0f} "
+                f"{med('snapshot_bytes') / 1024:>9.0f} "
+                f"{statistics.median(len(d) for d in detected) if name == 'change' else '-':>9} "
+                f"{missed if name == 'change' else '-':>7} {false if name == 'change' else '-':>6}"
+            )
+            errors = [e for row in rows for e in row["errors"]]
+            if errors:
+                print(f"      errors: {errors[:3]}")
+
+
+if __name__ == "__main__":
+    main()
