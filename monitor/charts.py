@@ -11,6 +11,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from monitor.compare import kind_order
 from monitor.errors import MonitorError
 from monitor.history import Series, pct
 from monitor.messages import format_pct
@@ -36,7 +37,7 @@ def draw(series: list[Series], title: str, until: datetime, fmt: str = "svg") ->
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
     from matplotlib.figure import Figure
 
-    kinds = sorted({s.kind for s in series}, key=_kind_order)
+    kinds = sorted({s.kind for s in series}, key=kind_order)
     # Same data, same bytes: no date in the file, fixed ids, text kept as text (searchable in a page).
     with rc_context({"svg.hashsalt": "monitor", "svg.fonttype": "none", "font.size": 9}):
         figure = Figure(figsize=(10, 1.0 + 2.3 * len(kinds)), layout="constrained")
@@ -78,13 +79,6 @@ def draw(series: list[Series], title: str, until: datetime, fmt: str = "svg") ->
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         figure.savefig(out, format=fmt, metadata=metadata, dpi=100)
     return out.getvalue()
-
-
-_KINDS = ("input", "output", "cached_input")
-
-
-def _kind_order(kind: str) -> tuple[int, str]:
-    return (_KINDS.index(kind) if kind in _KINDS else len(_KINDS), kind)
 
 
 def _legend(line: Series) -> str:

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from monitor import views
+from monitor.compare import SORTS
 from monitor.config import Config, config_path, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
 from monitor.extract import EXTRACTORS, PRESETS, JsonOptions, extract_prices
@@ -309,7 +310,7 @@ def log(
 @click.option(
     "--sort",
     "sort_by",
-    type=click.Choice(["provider", "model", "input", "output", "cached_input"]),
+    type=click.Choice(SORTS),
     default="provider",
     show_default=True,
     help="Order of the rows; a price sorts cheapest first (converted, with --currency).",

@@ -10,7 +10,12 @@ from typing import Any
 from monitor.fx import Rates
 
 COLUMNS = ("input", "output", "cached_input")
-SORTS = ("provider", "model", *COLUMNS)
+SORTS = ["provider", "model", *COLUMNS]  # `monitor prices --sort`
+
+
+def kind_order(kind: str) -> tuple[int, str]:
+    """Input, output and cached input first (as `monitor prices` shows them), then the rest by name."""
+    return (COLUMNS.index(kind) if kind in COLUMNS else len(COLUMNS), kind)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from monitor.compare import kind_order
 from monitor.models import model_id, relaxed_model_id
 from monitor.store import Store
 
@@ -46,11 +47,6 @@ class Series:
     unit: str
     steps: list[Step] = field(default_factory=list)
     until: str = ""  # the source's last check: as far as the price is known to hold
-
-    @property
-    def label(self) -> str:
-        extra = ", ".join(x for x in (self.tier, self.condition) if x)
-        return f"{self.model} {self.kind}" + (f" [{extra}]" if extra else "") + f" ({self.source})"
 
     def moves(self) -> list[tuple[Step, Step]]:
         """Each step with the one before it: the changes to annotate."""
@@ -108,7 +104,7 @@ def build_series(
             if not series.steps or series.steps[-1].per_million != step.per_million:
                 series.steps.append(step)
         result.append(series)
-    return sorted(result, key=lambda s: (s.source, s.kind, s.tier, s.condition, s.currency))
+    return sorted(result, key=lambda s: (s.source, kind_order(s.kind), s.tier, s.condition, s.currency))
 
 
 def _key(row: dict[str, Any], identify: Callable[[str], str]) -> SeriesKey:

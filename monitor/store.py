@@ -198,9 +198,6 @@ class Store:
         )
         return list(self._select(sql))
 
-    def changes(self, source: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
-        return self.find_changes(LogFilter(source=source, since=since))
-
     def find_changes(self, where: LogFilter, newest: int | None = None) -> list[dict[str, Any]]:
         """The change log, oldest first, narrowed by `where` (and to the `newest` N rows)."""
         return self._log("changes", "time", where, newest)
@@ -454,12 +451,11 @@ class Store:
             )
             rows = [_price_row(source.name, p) for p in prices]
             self.db.table("prices").insert_all([{"check_id": check_id, **row} for row in rows])
+            since = self._since_map(source.name)  # read before the source's latest prices are replaced
+            listed = {_exact(row) for row in rows}
             self.db.execute("delete from latest_prices where source = ?", [source.name])
             self.db.table("latest_prices").insert_all(
-                [
-                    {**row, "since": self._since(source.name, row, started), "check_id": check_id}
-                    for row in rows
-                ]
+                [{**row, "since": _since(since, listed, row, started), "check_id": check_id} for row in rows]
             )
             self.db.table("changes").insert_all([_change_row(source, check_id, started, c) for c in changes])
             self._set_state(source.name, fetched, digest, content)
@@ -554,9 +550,6 @@ class Store:
             )
             return self._insert_alert(source, None, when, alert, targets, "news") if alert else None
 
-    def news_claims(self, source: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
-        return self.find_news_claims(LogFilter(source=source, since=since))
-
     def find_news_claims(self, where: LogFilter, newest: int | None = None) -> list[dict[str, Any]]:
         """Price claims read from news items, oldest first, narrowed by `where` (and to the newest N)."""
         return self._log("news_claims", "found", where, newest)
@@ -639,14 +632,16 @@ class Store:
         assert cursor.lastrowid is not None
         return int(cursor.lastrowid)
 
-    def _since(self, name: str, row: dict[str, Any], started: str) -> str:
-        """Keep the time a price was first seen at this value."""
-        where = " and ".join(f"{k} = ?" for k in PRICE_KEY)
-        args = [row[k] if k != "source" else name for k in PRICE_KEY]
-        found = list(self._select(f"select since, per_million from latest_prices where {where}", args))
-        if found and found[0]["per_million"] == row["per_million"]:
-            return str(found[0]["since"])
-        return started
+    def _since_map(self, name: str) -> dict[tuple[Any, ...], tuple[str, str, tuple[Any, ...]] | None]:
+        """The source's latest prices: key -> (since, per_million, exact key), by exact key and, where
+        that is unambiguous, by the model without its publisher (for a rename the diff pairs)."""
+        found: dict[tuple[Any, ...], tuple[str, str, tuple[Any, ...]] | None] = {}
+        for row in self._select("select * from latest_prices where source = ?", [name]):
+            value = (row["since"], row["per_million"], _exact(row))
+            found[_exact(row)] = value
+            relaxed = _relaxed(row)
+            found[relaxed] = None if relaxed in found else value  # two names, one id: no guess
+        return found
 
     def _insert_alert(
         self,
@@ -716,6 +711,30 @@ class LogFilter:
             where.append(f"{time_column} < ?")
             args.append(self.until)
         return (f"where {' and '.join(where)}" if where else ""), args
+
+
+def _since(
+    latest: dict[tuple[Any, ...], tuple[str, str, tuple[Any, ...]] | None],
+    listed: set[tuple[Any, ...]],
+    row: dict[str, Any],
+    started: str,
+) -> str:
+    """When a price took its value: kept from the last list where the value is the same, else now.
+    A model renamed with or without its publisher keeps it, unless the old name is still listed too."""
+    found = latest.get(_exact(row))
+    if found is None:
+        renamed = latest.get(_relaxed(row))
+        found = renamed if renamed and renamed[2] not in listed else None
+    return found[0] if found and found[1] == row["per_million"] else started
+
+
+def _exact(row: dict[str, Any]) -> tuple[Any, ...]:
+    return ("exact", *(row[k] for k in PRICE_KEY))
+
+
+def _relaxed(row: dict[str, Any]) -> tuple[Any, ...]:
+    rest = (row[k] for k in PRICE_KEY if k not in ("source", "model"))
+    return ("relaxed", relaxed_model_id(row["model"]), *rest)
 
 
 def _price_row(source: str, price: Price) -> dict[str, Any]:

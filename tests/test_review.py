@@ -460,3 +460,22 @@ def test_every_table_and_column_is_in_the_readme(review: Path) -> None:
             columns = ["since"]  # "the columns of `prices`, and `since`"
         missing = [c for c in columns if c not in row]
         assert not missing, (table, missing)
+
+
+def test_since_is_when_a_price_took_its_value(review: Path) -> None:
+    """`since` in `monitor prices` is the start of the price's last step in its history (a later change
+    of another price of the source does not move it, nor does a publisher added to the model's name)."""
+    latest = json.loads(run(review, "prices", "--json", "--provider", "ucloud").output)
+    checked = 0
+    for model in sorted({r["model"] for r in latest}):
+        series = json.loads(run(review, "history", model, "--json").output)
+        for record in (r for r in latest if r["model"] == model):
+            key = (record["model"], record["kind"], record["tier"], record["condition"])
+            match = [s for s in series if (s["model"], s["kind"], s["tier"], s["condition"]) == key]
+            assert len(match) == 1
+            assert record["since"] == match[0]["steps"][-1]["time"], (model, record["kind"])
+            checked += 1
+    assert checked > 50
+    sql = "select max(started) from checks where source = 'ucloud' and status = 'changed'"
+    last = query(review, sql)[0][0]
+    assert sum(r["since"] < last for r in latest) > 50  # most prices held through the last change
