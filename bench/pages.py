@@ -26,7 +26,7 @@ _NAV = "".join(
 )
 _SCRIPT = "".join(
     f'self.__next_f.push([1,"chunk-{i}:I[{i * 7},[\\"static/chunks/{i:04x}.js\\"],\\"default\\"]"]);'
-    for i in range(160)
+    for i in range(220)
 )
 _PROSE = (
     "<p>"

@@ -117,6 +117,15 @@ class Store:
 
     # -- reads --------------------------------------------------------------------------------
 
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Rows of plain values (the same keys each) in one executemany: a changed page stores a hundred
+        prices, and sqlite-utils' insert_all inspects every value of every row first."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        sql = f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
+        self.db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
+
     def _select(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts. Plain sqlite3: sqlite-utils' query() wraps each statement in a
         savepoint (three statements for one read), which a check round pays for on every source."""
@@ -450,14 +459,15 @@ class Store:
                 len(prices),
             )
             rows = [_price_row(source.name, p) for p in prices]
-            self.db.table("prices").insert_all([{"check_id": check_id, **row} for row in rows])
+            self._insert_rows("prices", [{"check_id": check_id, **row} for row in rows])
             since = self._since_map(source.name)  # read before the source's latest prices are replaced
             listed = {_exact(row) for row in rows}
             self.db.execute("delete from latest_prices where source = ?", [source.name])
-            self.db.table("latest_prices").insert_all(
-                [{**row, "since": _since(since, listed, row, started), "check_id": check_id} for row in rows]
+            self._insert_rows(
+                "latest_prices",
+                [{**row, "since": _since(since, listed, row, started), "check_id": check_id} for row in rows],
             )
-            self.db.table("changes").insert_all([_change_row(source, check_id, started, c) for c in changes])
+            self._insert_rows("changes", [_change_row(source, check_id, started, c) for c in changes])
             self._set_state(source.name, fetched, digest, content)
             alert_id = None
             if alert is not None:
