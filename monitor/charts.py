@@ -1,6 +1,7 @@
 """Step charts of prices over time (matplotlib, drawn off screen), for `monitor history --plot` and reports.
 
-matplotlib is imported here only, and only when a chart is drawn: the daemon never loads it.
+matplotlib is imported here only, and only when a chart is drawn: the daemon never loads it. It is the
+`charts` extra (it brings numpy, which sqlite-utils imports whenever it can: 12 MB in every process).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from monitor.messages import format_pct
 FORMATS = ("svg", "png")
 
 
+class ChartsMissing(MonitorError):
+    """matplotlib is an extra (`monitor[charts]`): a server that only watches prices does without it."""
+
+
 def chart_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
@@ -30,8 +35,12 @@ def draw(series: list[Series], title: str, until: datetime, fmt: str = "svg") ->
     """One chart, a panel per kind of price (input, output, cached input ...): a step line per tier,
     condition and source, each change annotated with its percent, every line held to its source's last
     check (or `until`). Amounts are per 1M in their own currency; each line's legend says which."""
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ImportError:
+        raise ChartsMissing(
+            "charts need matplotlib, which this installation lacks: pip install 'monitor[charts]'"
+        ) from None
     matplotlib.use("Agg")
     from matplotlib import rc_context
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num

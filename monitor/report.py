@@ -48,6 +48,7 @@ def write_report(store: Store, out: Path, options: ReportInput) -> Path:
     claims = store.find_news_claims(LogFilter(since=options.since))
     rows = sort_rows(compare(store.all_latest_prices(), options.fx, options.currency), "provider")
     figures = []
+    missing = None
     try:
         (out / "charts").mkdir(parents=True, exist_ok=True)
         for name in _changed_models(changes):
@@ -55,9 +56,13 @@ def write_report(store: Store, out: Path, options: ReportInput) -> Path:
             if not series:
                 continue
             file = f"charts/{_file_name(name)}.svg"
-            (out / file).write_bytes(charts.draw(series, name, options.now, "svg"))
+            try:
+                (out / file).write_bytes(charts.draw(series, name, options.now, "svg"))
+            except charts.ChartsMissing as exc:
+                missing = str(exc)  # the report is still worth having: tables, without charts
+                break
             figures.append((name, file, series))
-        page = _page(changes, claims, rows, figures, options)
+        page = _page(changes, claims, rows, figures, options, missing)
         index = out / "index.html"
         index.write_text(page, encoding="utf-8")
     except OSError as exc:
@@ -84,6 +89,7 @@ def _page(
     rows: list[Row],
     figures: list[tuple[str, str, list[Series]]],
     options: ReportInput,
+    missing: str | None = None,
 ) -> str:
     e = html.escape
     made = options.now.isoformat(timespec="minutes")
@@ -111,7 +117,9 @@ def _page(
         parts += ['<h2 id="news">In the news</h2>', _claims_table(claims)]
     parts += ['<h2 id="compare">Price comparison</h2>', _compare_table(rows, options)]
     parts.append('<h2 id="charts">Charts</h2>')
-    if not figures:
+    if missing:
+        parts.append(f"<p>No charts: {e(missing)}.</p>")
+    elif not figures:
         parts.append("<p>No price changed in this period.</p>")
     for name, file, _series_list in figures:
         parts.append(

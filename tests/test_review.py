@@ -14,6 +14,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -479,3 +480,19 @@ def test_since_is_when_a_price_took_its_value(review: Path) -> None:
     sql = "select max(started) from checks where source = 'ucloud' and status = 'changed'"
     last = query(review, sql)[0][0]
     assert sum(r["since"] < last for r in latest) > 50  # most prices held through the last change
+
+
+def test_without_the_charts_extra_history_says_so_and_the_report_keeps_its_tables(
+    review: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """matplotlib is the `charts` extra: where it is not installed, --plot fails with what to install, and
+    the report is written without charts, saying why."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` raises ImportError
+    plot = run(review, "history", "Qwen3-235B-A22B", "--plot", str(tmp_path / "q.svg"))
+    assert plot.exit_code == 2
+    assert "pip install 'monitor[charts]'" in plot.output and not (tmp_path / "q.svg").exists()
+    out = tmp_path / "report"
+    assert run(review, "report", "--out", str(out), "--since", "2025-08-01").exit_code == 0
+    page = LexborHTMLParser((out / "index.html").read_text(encoding="utf-8"))
+    assert "No charts: charts need matplotlib" in page.text()
+    assert len(page.css("table.changes tr")) > 10 and not page.css("figure")
