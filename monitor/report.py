@@ -209,7 +209,10 @@ def _compare_table(rows: list[Row], options: ReportInput) -> str:
     head = "".join(f"<th>{k.replace('_', ' ')}</th>" for k in COLUMNS)
     if target:
         head += "".join(f"<th>{k.replace('_', ' ')} ({e(target)})</th>" for k in COLUMNS)
-    out = [f'<table class="compare"><tr><th>provider</th><th>model</th><th>tier / condition</th>{head}</tr>']
+    out = [
+        f'<table class="compare"><tr><th>provider</th><th>model</th><th>tier / condition</th>{head}'
+        "<th>other prices</th></tr>"
+    ]
     rates = set()
     for row in rows:
         extra = " ".join(x for x in (row.tier, row.condition) if x)

@@ -361,7 +361,10 @@ def test_report_holds_summary_comparison_and_charts(report: Path) -> None:
         and "4 CNY / 1M tokens" in cut[0]
         and "2 CNY / 1M tokens" in cut[0]
     )
+    header = [th.text() for th in page.css("table.compare tr")[0].css("th")]
     opus = next(r for r in page.css("table.compare tr") if "Claude Opus 4.5" in r.text())
+    assert len(header) == len(opus.css("td")) and header[-1] == "other prices"
+    assert "batch_input" in opus.css("td")[-1].text()
     assert [td.text() for td in opus.css("td")][3:6] == ["5 USD", "25 USD", "0.5 USD"]
     assert "Converted at 1 CNY = 0.140845 USD (rates of 2026-11-20)." in page.text()
     images = [img.attributes["src"] for img in page.css("figure img")]
