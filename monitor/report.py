@@ -16,7 +16,7 @@ from monitor import charts
 from monitor.compare import COLUMNS, Row, compare, sort_rows
 from monitor.errors import MonitorError
 from monitor.fx import Rates
-from monitor.history import Series, model_series
+from monitor.history import model_series
 from monitor.messages import format_pct, format_per_million
 from monitor.models import model_id, relaxed_model_id
 from monitor.store import LogFilter, Store
@@ -61,7 +61,7 @@ def write_report(store: Store, out: Path, options: ReportInput) -> Path:
             except charts.ChartsMissing as exc:
                 missing = str(exc)  # the report is still worth having: tables, without charts
                 break
-            figures.append((name, file, series))
+            figures.append((name, file))
         page = _page(changes, claims, rows, figures, options, missing)
         index = out / "index.html"
         index.write_text(page, encoding="utf-8")
@@ -87,7 +87,7 @@ def _page(
     changes: list[dict[str, Any]],
     claims: list[dict[str, Any]],
     rows: list[Row],
-    figures: list[tuple[str, str, list[Series]]],
+    figures: list[tuple[str, str]],
     options: ReportInput,
     missing: str | None = None,
 ) -> str:
@@ -121,7 +121,7 @@ def _page(
         parts.append(f"<p>No charts: {e(missing)}.</p>")
     elif not figures:
         parts.append("<p>No price changed in this period.</p>")
-    for name, file, _series_list in figures:
+    for name, file in figures:
         parts.append(
             f'<figure><img src="{e(file)}" alt="price history of {e(name)}">'
             f"<figcaption>{e(name)}</figcaption></figure>"
