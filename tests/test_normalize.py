@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.errors import PriceParseError
+from monitor.extract import peak_hours
 from monitor.normalize import PriceContext, context_of, find_unit, parse_price
 
 NONE = PriceContext()
@@ -130,3 +131,28 @@ def test_bare_zero_is_zero_but_not_said_free() -> None:
     bare, yuan = parse_price("0", header), parse_price("0元/百万tokens", header)
     assert bare is not None and yuan is not None
     assert (bare.amount, bare.free, yuan.free) == (Decimal(0), False, True)
+
+
+@pytest.mark.parametrize(
+    ("prose", "hours"),
+    [
+        (
+            "(1) Off-peak rates are half of the peak rates. "
+            "Peak hours are 01:00 - 04:00 and 06:00 - 10:00 UTC (all other hours are off-peak).",
+            "01:00-04:00, 06:00-10:00 UTC",
+        ),
+        (
+            "高峰时段为 08:30~12:00、14:00~18:00（北京时间），其余为低谷时段。",
+            "08:30-12:00, 14:00-18:00 北京时间",
+        ),
+        ("Peak hours: 00:30-16:30 UTC+8.", "00:30-16:30 UTC+8"),
+        (  # DeepSeek's first notice (v01), en dashes and the zone in brackets
+            "[Peak hours: 9:00–12:00 and 14:00–18:00 (Beijing Time, UTC+8) daily]",
+            "9:00-12:00, 14:00-18:00 Beijing Time",
+        ),
+        ("Off-peak discounts apply at night.", ""),  # no hours stated: none invented
+        ("The peak rates are shown above; updated 2026-08-16 10:00.", ""),  # a time, not a span of hours
+    ],
+)
+def test_peak_hours_are_read_from_the_page(prose: str, hours: str) -> None:
+    assert peak_hours(prose) == hours

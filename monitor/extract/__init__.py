@@ -52,6 +52,47 @@ def page_footnotes(prose: str) -> dict[str, str]:
     return {mark: text for mark, text in _FOOTNOTE_LINE.findall(prose)}
 
 
+_SPAN = r"\d{1,2}:\d{2}\s*[-–~至到]\s*\d{1,2}:\d{2}"
+# 'Peak hours are 01:00 - 04:00 and 06:00 - 10:00 UTC (all other hours are off-peak).'
+_PEAK_HOURS = re.compile(
+    rf"(?:peak hours?|高峰时段|高峰期)[^.。\n]{{0,40}}?(?P<spans>{_SPAN}(?:\s*(?:,|and|和|、|及)\s*{_SPAN})*)"
+    r"\s*[(（]?\s*(?P<zone>UTC(?:\s*[+-]\s*\d{1,2})?|GMT|北京时间|Beijing time)?",
+    re.I,
+)
+
+
+def peak_hours(prose: str) -> str:
+    """The hours a page gives for its peak prices, '01:00-04:00, 06:00-10:00 UTC', or ''."""
+    match = _PEAK_HOURS.search(prose)
+    if not match:
+        return ""
+    spans = [re.sub(r"\s*[-–~至到]\s*", "-", s) for s in re.findall(_SPAN, match.group("spans"))]
+    zone = re.sub(r"\s*([+-])\s*", r"\1", match.group("zone") or "")  # 'UTC + 8' -> 'UTC+8'
+    return ", ".join(spans) + (f" {zone}" if zone else "")
+
+
+def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price, str]]:
+    """Peak and off-peak prices carry the page's peak hours as their note (not in their identity: a
+    page that restates its hours changes no price)."""
+    if not any(
+        "peak" in price.condition.split() or "off-peak" in price.condition.split() for price, _ in found
+    ):
+        return found
+    hours = peak_hours(prose)
+    if not hours:
+        return found
+    notes = {"peak": f"peak hours {hours}", "off-peak": f"off-peak: outside {hours}"}
+    out = []
+    for price, section in found:
+        words = price.condition.split()
+        label = "off-peak" if "off-peak" in words else "peak" if "peak" in words else ""
+        if label:
+            note = "; ".join(x for x in (price.note, notes[label]) if x)
+            price = replace(price, note=note)
+        out.append((price, section))
+    return out
+
+
 def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, as_of: str) -> Found:
     context = page_context(prose, currency, per)
     notes = page_footnotes(prose)
@@ -62,7 +103,7 @@ def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, 
         result = prices_from_grid(grid, context, as_of)
         found.extend(result.prices)
         problems.extend(result.problems)
-    return found, problems
+    return _with_hours(found, prose), problems
 
 
 def _html(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
