@@ -111,7 +111,11 @@ _KIND_WORD = r"(?:输入|輸入|输出|輸出|入力|出力|input|output)?"
 _CURRENCY = r"(元|厘|分|美元|美金|ドル|円|rmb|usd|dollars?)"
 # '0.12元/千tokens', '0.3/万Tokens', '$0.14 per million input tokens', '0.14ドル/100万トークン'
 _PRICE_AFTER = re.compile(
-    rf"(us\$|\$|¥)?\s*{_NUMBER_START}{_NUMBER}\s*{_CURRENCY}?\s*(?:/|每|per|一|あたり)\s*(?:1\s*)?{_SIZE}?\s*{_KIND_WORD}\s*{_TOKENS}",
+    rf"(us\$|\$|¥)?\s*{_NUMBER_START}{_NUMBER}\s*{_CURRENCY}?\s*(?:/|每|per|一|あたり)\s*(?:1\s*)?{_SIZE}?\s*{_KIND_WORD}\s*"
+    # the tokens, or (after a size) what they are of: '$1.25/million of output', or a dollar price per
+    # million that ends there: '($0.50/million)', '$0.20/million and …' (not '$5/million PUTs')
+    rf"(?:{_TOKENS}|(?<=[a-z])(?=\s+of\s+(?:input|output)\b)"
+    r"|(?<=million)(?<!\d million)(?=\s*(?:[),;]|\.(?!\d)|\s(?:and|for|beyond|up to)\b|$)))",
     re.I,
 )
 # '100万トークンあたり0.14ドル', '每百万tokens输入0.5元' (the unit first, then amounts in a currency)
@@ -171,6 +175,10 @@ _SUFFIX_WORD = (
     r"|v\d[\w.]*|\d+(?:\.\d+)?[bkm]?(?!\s*(?:元|厘|分|美元|ドル|円|%|/|可|块)))"  # not the '1' of '1元'
 )
 _MODEL_SUFFIX = rf"(?:[-\s.]?{_SUFFIX_WORD}(?![A-Za-z0-9]))"
+# What comes just before a model named only to compare: 'less than GPT-4 Turbo', 'compared with', '比'
+_COMPARED = re.compile(
+    r"(?:\bthan|\bcompared (?:to|with)|\bvs\.?|\bversus|比|相比|低于|高于)\s*(?:the\s+)?$", re.I
+)
 _ATTACHED = r"[A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*"  # 'Qwen2', 'Qwen-Long', 'GLM-4-Flash', 'DeepSeek-V3'
 
 
@@ -193,22 +201,24 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
     claims: list[Claim] = []
     seen: set[tuple[str, str, Decimal | None, Decimal | None, bool]] = set()
     last_models: list[str] = []
+    short: dict[str, str] = {}  # short forms of the models named so far ('4o' for gpt-4o)
     for raw in _SENTENCE_END.split(text):
         sentence = clean_text(_LINK.sub(" ", raw))
         if not sentence or sentence.startswith("|"):  # a table row: read by the page extractor, not here
             continue
-        models = _models_in(sentence, aliases)
+        short.update(_short_forms(_models_in(sentence, aliases)))
+        models = _models_in(sentence, aliases, short)
         if models:
             last_models = models
         if _HYPOTHETICAL.search(sentence) or _SUBSCRIPTION.search(sentence):
             continue
-        found = _claims_in(sentence, sentence, models or last_models, aliases)
+        found = _claims_in(sentence, sentence, models or last_models, aliases, short)
         if _FREE.search(sentence) and not _NOT_FREE.search(sentence) and _prices_in(sentence):
             # 'GLM-4-Flash永久免费，GLM-4-Air价格降至1元/百万tokens': a free clause beside a priced one
             found, clause_models = [], models or last_models
             for clause in re.split(r"[,;]", sentence):
-                clause_models = _models_in(clause, aliases) or clause_models
-                found += _claims_in(clause, sentence, clause_models, aliases)
+                clause_models = _models_in(clause, aliases, short) or clause_models
+                found += _claims_in(clause, sentence, clause_models, aliases, short)
         claims.extend(claim for claim in found if claim.key not in seen)  # the first quote of a claim
         seen.update(claim.key for claim in found)
     return claims
@@ -237,17 +247,32 @@ def article_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _models_in(sentence: str, aliases: Aliases) -> list[str]:
-    return [model for _start, _end, model in _mentions(sentence, aliases)]
+def _models_in(sentence: str, aliases: Aliases, short: dict[str, str] | None = None) -> list[str]:
+    return [model for _start, _end, model in _mentions(sentence, aliases, short)]
 
 
-def _mentions(sentence: str, aliases: Aliases) -> list[tuple[int, int, str]]:
-    """(start, end, model) as the sentence spells them: 'Qwen-Long', 'ERNIE Speed/Lite' -> two, '豆包pro'."""
+def _short_forms(models: Iterable[str]) -> dict[str, str]:
+    """'gpt-4o' -> {'4o': 'gpt-4o'}: an article that has named gpt-4o may go on with '4o is $5/million'."""
+    forms = {}
+    for model in models:
+        match = re.fullmatch(r"[A-Za-z]+[- ]?(\d[\w.]*)", model.strip())
+        if match and len(match.group(1)) >= 2:
+            forms[match.group(1).lower()] = model
+    return forms
+
+
+def _mentions(
+    sentence: str, aliases: Aliases, short: dict[str, str] | None = None, compared: bool = False
+) -> list[tuple[int, int, str]]:
+    """(start, end, model) as the sentence spells them: 'Qwen-Long', 'ERNIE Speed/Lite' -> two, '豆包pro'.
+    A model named as a comparison ('slightly less than GPT-4 Turbo', '比GPT-4便宜') is not one priced,
+    unless `compared` (then every mention is returned)."""
     found: list[tuple[int, int, str]] = []
     for name, _provider in aliases.names:
         for match in re.finditer(
             rf"(?<![A-Za-z0-9])(?>{re.escape(name)}{_ATTACHED if name.isascii() else ''}{_MODEL_SUFFIX}*)"
-            r"(?!级|級|レベル|[- ]?class)",  # 'GPT-4级' is a comparison, not a model priced
+            # 'GPT-4级', 'the GPT-4 competitive model': a comparison, not a model priced
+            r"(?!级|級|レベル|[- ]?(?:class|competitive|level|equivalent)\b)",
             sentence,
             re.I,
         ):
@@ -267,16 +292,27 @@ def _mentions(sentence: str, aliases: Aliases) -> list[tuple[int, int, str]]:
                 found.append((end, end + sibling.end(), f"{model.rsplit('-', 1)[0]}-{sibling.group(1)}"))
             elif sibling:
                 found.append((end, end + sibling.end(), f"{name} {sibling.group(1)}"))
+    for form, model in (short or {}).items():
+        # '4o is $5/million input tokens' in an article about gpt-4o
+        for match in re.finditer(
+            rf"(?<![\w.$-]){re.escape(form)}(?![\w.-])(?=\s*(?:is|costs|at|:|=))", sentence, re.I
+        ):
+            start, end = match.span()
+            if not any(s <= start < e for s, e, _ in found):
+                found.append((start, end, model))
+    if not compared:
+        found = [m for m in found if not _COMPARED.search(sentence[max(0, m[0] - 30) : m[0]])]
     models = [model for _s, _e, model in found]
-    brands = {name for name, _p in aliases.names}
-    # '通义千问 ... Qwen-Long': the brand alone is dropped where the sentence names the brand's model
+    brands = {name.lower() for name, _p in aliases.names}
+    # '通义千问 ... Qwen-Long': the brand alone is dropped where the sentence names one of the brand's models
+    # (not where it names two brands of one provider: 'Mistral and Mixtral')
     return [
         (start, end, model)
         for start, end, model in sorted(found)
         if not (
-            model in brands
+            model.lower() in brands
             and any(
-                other != model and aliases.provider_of(other) == aliases.provider_of(model)
+                other.lower() not in brands and aliases.provider_of(other) == aliases.provider_of(model)
                 for other in models
             )
         )
@@ -343,7 +379,8 @@ def _money(number: str, currency: str | None, implicit: str) -> tuple[Decimal, s
 
 def _kind_before(sentence: str, start: int, floor: int) -> str:
     """The nearest kind word before a price, not reaching back past the previous price."""
-    window = sentence[floor:start]
+    # '$0.25/million tokens of input, $1.25/million of output': 'of input' closes the price before
+    window = re.sub(r"^\s*(?:tokens\s+)?of\s+(?:input|output)\b", "", sentence[floor:start], flags=re.I)
     best: tuple[int, str] | None = None
     if _KINDS[0][0].search(window):
         return "cached_input"  # 'input ... (cache hit)': the hit qualifies the input price
@@ -379,9 +416,11 @@ def _bare_old(before: str, price: _Price) -> Decimal | None:
     return normalize_decimal(read[0] * MILLION / price.per)
 
 
-def _claims_in(sentence: str, quote: str, carried: list[str], aliases: Aliases) -> list[Claim]:
+def _claims_in(
+    sentence: str, quote: str, carried: list[str], aliases: Aliases, short: dict[str, str] | None = None
+) -> list[Claim]:
     """Claims of one sentence (or clause); `carried` are the models of the sentences before it."""
-    groups = _groups(sentence, _mentions(sentence, aliases))
+    groups = _groups(sentence, _mentions(sentence, aliases, short))
     prices = _prices_in(sentence)
     percent_match = _PERCENT.search(sentence)
     percent = Decimal(percent_match.group(1)) if percent_match else None
@@ -426,12 +465,16 @@ def _claims_in(sentence: str, quote: str, carried: list[str], aliases: Aliases) 
             old = _bare_old(sentence[floor : price.start], price)
         pairs.append((kind, old, new))
         floor = new.end
+    every = _mentions(sentence, aliases, short, compared=True)
     for kind, old, new in pairs:
+        # a price in brackets right after a model is that model's, compared or not: 'cheaper than GPT 3.5
+        # ($0.50/million)'
+        bracketed = [m for _s, end, m in every if re.fullmatch(r"\s*[(（]\s*", sentence[end : new.start])]
         # the price belongs to the models named last before it ('gpt-4o ... $5/million, gpt-3.5 ... $0.5')
         before = [group for end, group in groups if end <= new.start]
         # with none before it, the subject of the sentences before ('Beyond that you can pay $7/million
         # ..., slightly less than GPT-4 Turbo'), then the first named after it
-        models = before[-1] if before else carried or (groups[0][1] if groups else [])
+        models = bracketed or (before[-1] if before else carried or (groups[0][1] if groups else []))
         for model in models:
             provider = aliases.provider_of(model) or ""
             out.append(

@@ -232,3 +232,91 @@ def test_a_storage_price_per_hour_is_no_claim() -> None:
     assert extract_claims("Gemini 1.5 Pro costs $3.50 per million tokens.")[0].new_per_million == Decimal(
         "3.5"
     )
+
+
+# A real feed, not written for the test: Simon Willison's newsletter (17 items, 2024). Every price statement
+# in it about a model, labelled by hand from its sentence (model as the article spells it, kind, per 1M USD).
+SIMONW_FEED = "rss_feeds/simonw_substack_rss__v01__2024-06-01__fd4ca173bf.xml"
+SIMONW_TRUTH: dict[int, set[Key]] = {
+    1: {  # Gemini 1.5 Flash, and the prices it is compared with
+        _c("Gemini 1.5 Flash", "all", None, "0.35"),
+        _c("Gemini 1.5 Flash", "all", None, "0.7"),
+        _c("GPT 3.5", "all", None, "0.5"),
+        _c("Claude 3 Haiku", "all", None, "0.35"),
+        _c("Gemini Pro 1.5", "all", None, "3.5"),
+        _c("Gemini Pro 1.5", "all", None, "7"),
+    },
+    2: {  # '4o is $5/million input tokens and $15/million output tokens. 3.5 is $0.50/million ...'
+        _c("gpt-4o", "input", None, "5"),
+        _c("gpt-4o", "output", None, "15"),
+        _c("gpt-3.5", "input", None, "0.5"),
+        _c("gpt-3.5", "output", None, "1.5"),
+    },
+    4: {  # Llama 3 hosts: '8b is $0.20 per million tokens, for 80b is $1.00', Anyscale, Fireworks
+        _c("llama-3-8b-instruct", "all", None, "0.2"),
+        _c("llama-3-70b-instruct", "all", None, "1"),
+        _c("Llama-3-8b-chat-hf", "all", None, "0.15"),
+        _c("Llama-3-70b-chat-hf", "all", None, "1"),
+        _c("llama-v3-8b-instruct", "all", None, "0.2"),
+        _c("llama-v3-70b-instruct", "all", None, "0.9"),
+    },
+    5: {  # 'reka-core ($10 per million input), reka-flash (80c per million) and reka-edge (40c per million)'
+        _c("reka-core", "input", None, "10"),
+        _c("reka-flash", "all", None, "0.8"),
+        _c("reka-edge", "all", None, "0.4"),
+    },
+    6: {  # Gemini 1.5 Pro, in two posts that spell it two ways
+        _c("Gemini Pro 1.5", "input", None, "7"),
+        _c("Gemini Pro 1.5", "output", None, "21"),
+        _c("Gemini 1.5 Pro", "input", None, "7"),
+        _c("Gemini 1.5 Pro", "output", None, "21"),
+    },
+    9: {  # '$0.25/million tokens of input, $1.25/million of output (GPT-3.5 Turbo is $0.50/$1.50)'
+        _c("Claude 3 Haiku", "input", None, "0.25"),
+        _c("Claude 3 Haiku", "output", None, "1.25"),
+        _c("GPT-3.5 Turbo", "input", None, "0.5"),
+        _c("GPT-3.5 Turbo", "output", None, "1.5"),
+    },
+    10: {  # 'per-million-input-tokens / per-million-output-tokens: Claude 3 Opus: $15 / $75 ...'
+        *(
+            _c(model, kind, None, price)
+            for model, prices in {
+                "Claude 3 Opus": ("15", "75"),
+                "Claude 3 Sonnet": ("3", "15"),
+                "Claude 3 Haiku": ("0.25", "1.25"),
+                "GPT-4 Turbo": ("10", "30"),
+                "GPT-4 8K": ("30", "60"),
+                "GPT-4 32K": ("60", "120"),
+                "GPT-3.5 Turbo": ("0.5", "1.5"),
+            }.items()
+            for kind, price in zip(("input", "output"), prices, strict=True)
+        )
+    },
+    17: {  # 'OpenRouter are currently offering Mistral and Mixtral via their API for $0.00/1M input tokens'
+        _c("Mistral", "input", None, "0", True),
+        _c("Mixtral", "input", None, "0", True),
+    },
+}
+
+
+def test_a_real_english_feed_few_wrong_claims() -> None:
+    """On real English prose the reader is built to be right when it speaks: precision at least 0.9.
+    Recall is lower (0.51 when this was written; missed: '$15 / $75' lists after a stated unit, a price
+    with no unit at all ('for 80b is $1.00'), brands not in the alias table such as Reka, '80c') and is
+    kept from falling back."""
+    import feedparser
+
+    feed = feedparser.parse((FIXTURES / SIMONW_FEED).read_bytes())
+    found = expected = right = 0
+    wrong = []
+    for index, entry in enumerate(feed.entries):
+        html = entry.get("content", [{}])[0].get("value", "") or entry.get("summary", "")
+        got = _keys(article_text(html))
+        truth = SIMONW_TRUTH.get(index, set())
+        found, expected, right = found + len(got), expected + len(truth), right + len(got & truth)
+        wrong += sorted(got - truth, key=str)
+    precision, recall = right / found, right / expected
+    print(f"precision {precision:.3f} recall {recall:.3f} wrong {wrong}")
+    assert expected == 43
+    assert precision >= 0.9, wrong
+    assert recall >= 0.5
