@@ -202,6 +202,7 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
     seen: set[tuple[str, str, Decimal | None, Decimal | None, bool]] = set()
     last_models: list[str] = []
     short: dict[str, str] = {}  # short forms of the models named so far ('4o' for gpt-4o)
+    pair_unit = 0  # sentences left in which 'Model: $in / $out' is read (after a stated pair unit)
     for raw in _SENTENCE_END.split(text):
         sentence = clean_text(_LINK.sub(" ", raw))
         if not sentence or sentence.startswith("|"):  # a table row: read by the page extractor, not here
@@ -213,6 +214,11 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
         if _HYPOTHETICAL.search(sentence) or _SUBSCRIPTION.search(sentence):
             continue
         found = _claims_in(sentence, sentence, models or last_models, aliases, short)
+        if _PAIR_UNIT.search(sentence):
+            pair_unit = 2  # this sentence and the next: 'Compare with today's OpenAI prices: GPT-4 …'
+        if pair_unit:
+            pair_unit -= 1
+            found += _pair_claims(sentence, aliases, short)
         if _FREE.search(sentence) and not _NOT_FREE.search(sentence) and _prices_in(sentence):
             # 'GLM-4-Flash永久免费，GLM-4-Air价格降至1元/百万tokens': a free clause beside a priced one
             found, clause_models = [], models or last_models
@@ -414,6 +420,31 @@ def _bare_old(before: str, price: _Price) -> Decimal | None:
     if read is None or read[1] != price.currency:
         return None  # '从1美元降至0.5元/…': not one unit, not guessed
     return normalize_decimal(read[0] * MILLION / price.per)
+
+
+# 'Prices here are per-million-input-tokens / per-million-output-tokens:' (then 'Claude 3 Opus: $15 / $75')
+_PAIR_UNIT = re.compile(
+    r"per[- ]?(?:1[- ]?)?(?:million|m)[- ]input[- ]tokens?\s*/\s*"
+    r"per[- ]?(?:1[- ]?)?(?:million|m)[- ]output[- ]tokens?",
+    re.I,
+)
+_PAIR = re.compile(
+    rf"\s*(?:\([^)]{{0,20}}\))?\s*:\s*(us\$|\$)\s*{_NUMBER}\s*/\s*(?:us\$|\$)\s*{_NUMBER}", re.I
+)
+
+
+def _pair_claims(sentence: str, aliases: Aliases, short: dict[str, str]) -> list[Claim]:
+    """'Claude 3 Opus: $15 / $75' under a stated 'per million input / output tokens': two claims."""
+    out = []
+    for _start, end, model in _mentions(sentence, aliases, short):
+        match = _PAIR.match(sentence, end)
+        if not match:
+            continue
+        provider = aliases.provider_of(model) or ""
+        for kind, number in (("input", match.group(2)), ("output", match.group(3))):
+            amount = normalize_decimal(Decimal(number.replace(",", "")))
+            out.append(Claim(model, provider, kind, "USD", None, amount, amount == 0, sentence, None))
+    return out
 
 
 def _claims_in(
