@@ -168,8 +168,9 @@ def news_message(source: str, title: str, link: str, claims: Sequence[tuple[Clai
         new = format_per_million(claim.new_per_million, claim.currency, "tokens", claim.free)
         old = claim.old_per_million
         price = f"{format_per_million(old, claim.currency, 'tokens')} -> {new}" if old is not None else new
+        tier = f" [{claim.tier}]" if claim.tier else ""
         lines.append(
-            f"{claim.model} ({claim.provider or 'provider unknown'}) {claim.kind}: {price}; {verdict}"
+            f"{claim.model} ({claim.provider or 'provider unknown'}) {claim.kind}{tier}: {price}; {verdict}"
         )
         lines.append(f"  \u201c{claim.quote[:300]}\u201d")
     return plain_message(f"News: price claims for {models}", "\n".join(lines))

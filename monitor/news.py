@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from monitor.extract.labels import tier_of
 from monitor.models import model_id, normalize_decimal, relaxed_model_id
 from monitor.normalize import clean_text
 
@@ -38,10 +39,20 @@ class Claim:
     free: bool
     quote: str
     percent: Decimal | None = None  # a stated cut ('降价67%'), never used to invent a price
+    tier: str = (
+        ""  # a context-length tier the sentence gives the price ('for prompts up to 128K' -> '<=128K')
+    )
 
     @property
-    def key(self) -> tuple[str, str, Decimal | None, Decimal | None, bool]:
-        return (self.model.lower(), self.kind, self.old_per_million, self.new_per_million, self.free)
+    def key(self) -> tuple[str, str, Decimal | None, Decimal | None, bool, str]:
+        return (
+            self.model.lower(),
+            self.kind,
+            self.old_per_million,
+            self.new_per_million,
+            self.free,
+            self.tier,
+        )
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -199,7 +210,7 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
     """Every price claim in an article's text (plain text; use `article_text` for HTML)."""
     aliases = aliases or default_aliases()
     claims: list[Claim] = []
-    seen: set[tuple[str, str, Decimal | None, Decimal | None, bool]] = set()
+    seen: set[tuple[str, str, Decimal | None, Decimal | None, bool, str]] = set()
     last_models: list[str] = []
     short: dict[str, str] = {}  # short forms of the models named so far ('4o' for gpt-4o)
     pair_unit = 0  # sentences left in which 'Model: $in / $out' is read (after a stated pair unit)
@@ -496,8 +507,9 @@ def _claims_in(
             old = _bare_old(sentence[floor : price.start], price)
         pairs.append((kind, old, new))
         floor = new.end
+    tiers = _tiers_after(sentence, [new for _k, _o, new in pairs])
     every = _mentions(sentence, aliases, short, compared=True)
-    for kind, old, new in pairs:
+    for (kind, old, new), tier in zip(pairs, tiers, strict=True):
         # a price in brackets right after a model is that model's, compared or not: 'cheaper than GPT 3.5
         # ($0.50/million)'
         bracketed = [m for _s, end, m in every if re.fullmatch(r"\s*[(（]\s*", sentence[end : new.start])]
@@ -519,9 +531,27 @@ def _claims_in(
                     new.per_million == 0,
                     quote,
                     percent,
+                    tier,
                 )
             )
     return out
+
+
+_LONGER = re.compile(r"\b(?:for\s+)?(?:longer|larger)\s+(?:prompts|contexts?|inputs?)|\bbeyond that\b", re.I)
+
+
+def _tiers_after(sentence: str, prices: list[_Price]) -> list[str]:
+    """The tier each price is given by the words after it, up to the next price: '$0.35 per 1 million
+    tokens for prompts up to 128K tokens and $0.70 … for longer prompts' -> ['<=128K', '>128K']."""
+    tiers: list[str] = []
+    for index, price in enumerate(prices):
+        end = prices[index + 1].start if index + 1 < len(prices) else len(sentence)
+        window = sentence[price.end : min(end, price.end + 60)]
+        tier = tier_of(window)
+        if not tier and _LONGER.search(window) and tiers and tiers[-1].startswith("<="):
+            tier = ">" + tiers[-1][2:]  # 'for longer prompts' after 'up to 128K'
+        tiers.append(tier)
+    return tiers
 
 
 CONFIRMED = "confirmed by the pricing page"
@@ -545,6 +575,12 @@ def verdict(claim: Claim, page_prices: Iterable[dict[str, Any]]) -> str:
         and row["unit"] == "tokens"
         and (row["kind"] == claim.kind or (claim.kind == "all" and row["kind"] in ("input", "output")))
     ]
+    # a tiered claim against the page's same tier; an untiered one against untiered rows where there are
+    rows = (
+        [r for r in rows if r["tier"] == claim.tier]
+        if claim.tier
+        else [r for r in rows if not r["tier"]] or rows
+    )
     if not rows or claim.new_per_million is None:
         return NOT_YET
     if any(Decimal(row["per_million"]) == claim.new_per_million for row in rows):

@@ -232,7 +232,9 @@ async def _read_feed(
             alert_ids.append(alert_id)
     if new_items:
         store.record_news(source.name, started, new_items, [], None, [])
-    store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
+    # An article not read keeps the feed's body unremembered: the next check reads the feed again (its
+    # bytes unchanged or not) and tries that item once more.
+    store.record_unchanged(source.name, started, deps.clock(), fetched, None if problems else digest)
     status = "baseline" if baseline else "changed" if claimed else "unchanged"
     log.info("%s: %s, %d price claims", source.name, status, claimed)
     first = alert_ids[0] if alert_ids else None

@@ -193,3 +193,9 @@ def m008_content_digest(db: Database) -> None:
     """A digest of what extraction reads from the last good page (its tree without scripts, styles ...),
     so a page whose bytes differ only by a fresh token or build id is not extracted again."""
     db.table("sources").add_column("content_sha256", str)
+
+
+@migrations()
+def m009_claim_tiers(db: Database) -> None:
+    """A news claim's context-length tier ('for prompts up to 128K tokens' -> '<=128K')."""
+    db.table("news_claims").add_column("tier", str, not_null_default="")

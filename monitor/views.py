@@ -125,6 +125,7 @@ def news_record(row: dict[str, Any]) -> dict[str, Any]:
         "free": bool(row["free"]),
         "quote": row["quote"],
         "verdict": row["verdict"],
+        "tier": row["tier"],
     }
 
 

@@ -89,20 +89,20 @@ def test_a_challenge_page_at_the_feed_address_is_a_source_problem(
     assert webhook.received == []
 
 
-ROWS = [
-    {
-        "model": "deepseek-ai/DeepSeek-V3",
-        "kind": "input",
-        "currency": "USD",
-        "unit": "tokens",
-        "per_million": "0.27",
-    },
-    {"model": "DeepSeek V3", "kind": "output", "currency": "USD", "unit": "tokens", "per_million": "1.1"},
-]
+ROWS = [  # as Store.all_latest_prices gives them (the columns the verdict reads)
+    {"model": "deepseek-ai/DeepSeek-V3", "kind": "input", "currency": "USD", "unit": "tokens", "tier": "",
+     "per_million": "0.27"},
+    {"model": "DeepSeek V3", "kind": "output", "currency": "USD", "unit": "tokens", "tier": "",
+     "per_million": "1.1"},
+    {"model": "DeepSeek V3", "kind": "input", "currency": "USD", "unit": "tokens", "tier": ">128K",
+     "per_million": "0.54"},
+]  # fmt: skip
 
 
-def _claim(kind: str, new: str, currency: str = "USD") -> Claim:
-    return Claim("DeepSeek-V3", "DeepSeek", kind, currency, None, Decimal(new), new == "0", "quote")
+def _claim(kind: str, new: str, currency: str = "USD", tier: str = "") -> Claim:
+    return Claim(
+        "DeepSeek-V3", "DeepSeek", kind, currency, None, Decimal(new), new == "0", "quote", tier=tier
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,6 +114,10 @@ def _claim(kind: str, new: str, currency: str = "USD") -> Claim:
         (_claim("all", "1.1"), CONFIRMED),  # a price for the model as a whole matches either kind
         (_claim("cached_input", "0.07"), NOT_YET),  # the page has no such price
         (_claim("input", "2", "CNY"), NOT_YET),  # another currency is not compared
+        (_claim("input", "0.54"), CONTRADICTS),  # an untiered claim is read against the untiered price
+        (_claim("input", "0.54", tier=">128K"), CONFIRMED),  # a tiered one against the same tier
+        (_claim("input", "0.27", tier=">128K"), CONTRADICTS),
+        (_claim("input", "0.27", tier="<=32K"), NOT_YET),  # the page has no such tier
     ],
 )
 def test_verdict_against_the_pricing_page(claim: Claim, expected: str) -> None:
@@ -188,3 +192,24 @@ def test_an_item_link_to_a_private_address_is_not_fetched(
     assert any("non-public address (127.0.0.1)" in p and "allow_private" in p for p in outcome.problems)
     assert pages.hits("/news/r1") == 0 and webhook.received == []
     assert monitor.rows("select item_id from news_items") == [(pages.url("/news/older"),)]  # r1 left unread
+
+
+def test_an_article_that_failed_is_read_at_the_next_check_though_the_feed_is_unchanged(
+    monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    monitor.source = Source(
+        name="ds-news", provider="DeepSeek", kind="feed", url=pages.url("/news/"), currency="USD",
+        interval=60, links="ul.news a", allow_private=True,
+    )  # fmt: skip
+    pages.put("/news/", listing("/news/older"))
+    monitor.check()
+    pages.put("/news/", listing("/news/r1", "/news/older"))
+    pages.put("/news/r1", b"busy", status=503)
+    outcome = monitor.check()
+    assert any("HTTP 503" in p for p in outcome.problems) and webhook.received == []
+    pages.put("/news/r1", R1_PAGE)  # the listing page is byte for byte the same as at the last check
+    assert monitor.check().status == "changed"
+    [hook] = webhook.received
+    assert "DeepSeek-R1 (DeepSeek) output: 2.19 USD / 1M tokens" in hook["message"]
+    assert monitor.check().status == "unchanged" and len(webhook.received) == 1  # read once, alerted once
+    assert pages.hits("/news/r1") == 2

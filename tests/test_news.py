@@ -320,3 +320,15 @@ def test_a_real_english_feed_few_wrong_claims() -> None:
     assert expected == 43
     assert precision >= 0.9, wrong
     assert recall >= 0.8
+
+
+def test_a_claim_keeps_the_tier_its_sentence_gives() -> None:
+    text = (
+        "Gemini 1.5 Flash is out. Flash is $0.35 per 1 million tokens for prompts up to 128K token and "
+        "$0.70 per 1 million tokens for longer prompts."
+    )
+    tiers = {(c.new_per_million, c.tier) for c in extract_claims(text)}
+    assert tiers == {(Decimal("0.35"), "<=128K"), (Decimal("0.7"), ">128K")}
+    plain = extract_claims("Claude 3 Haiku costs $0.25/million input tokens.")
+    assert [c.tier for c in plain] == [""]
+    assert extract_claims(text)[0].to_json()["tier"] == "<=128K"
