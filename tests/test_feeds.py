@@ -213,3 +213,42 @@ def test_an_article_that_failed_is_read_at_the_next_check_though_the_feed_is_unc
     assert "DeepSeek-R1 (DeepSeek) output: 2.19 USD / 1M tokens" in hook["message"]
     assert monitor.check().status == "unchanged" and len(webhook.received) == 1  # read once, alerted once
     assert pages.hits("/news/r1") == 2
+
+
+def atom(*entries: tuple[str, str, str]) -> bytes:
+    """An Atom 1.0 feed of (id, title, text) entries, the article's text as the entry's content."""
+    from xml.etree import ElementTree as ET
+
+    ns = "http://www.w3.org/2005/Atom"
+    feed = ET.Element(f"{{{ns}}}feed")
+    for tag, text in (
+        ("id", "urn:deepseek:news"),
+        ("title", "DeepSeek news"),
+        ("updated", "2026-08-02T00:00:00Z"),
+    ):
+        ET.SubElement(feed, f"{{{ns}}}{tag}").text = text
+    for item_id, title, body in entries:
+        entry = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(entry, f"{{{ns}}}id").text = item_id
+        ET.SubElement(entry, f"{{{ns}}}title").text = title
+        ET.SubElement(entry, f"{{{ns}}}updated").text = "2026-08-02T00:00:00Z"
+        ET.SubElement(entry, f"{{{ns}}}link", href=f"https://api-docs.deepseek.com/news/{item_id}")
+        ET.SubElement(entry, f"{{{ns}}}content", type="text").text = body
+    return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+
+
+def test_an_atom_feed_is_read_like_rss(monitor: Monitor, pages: PageServer, webhook: WebhookReceiver) -> None:
+    """DeepSeek's own announcements (the captured mirror) as Atom entries: the new one is alerted once with
+    its prices, matched to its <id>."""
+    older = fixture("deepseek_docs_mirror/news/deepseek_news1226_en__2026-08-03__4617186082.md").read_text(
+        encoding="utf-8"
+    )
+    pages.put("/feed", atom(("news1226", "DeepSeek-V3", older)))
+    assert monitor.check().status == "baseline"
+    pages.put("/feed", atom(("news250120", "DeepSeek-R1 Release", R1), ("news1226", "DeepSeek-V3", older)))
+    assert monitor.check().status == "changed"
+    [hook] = webhook.received
+    assert "https://api-docs.deepseek.com/news/news250120" in hook["message"]
+    assert "DeepSeek-R1 (DeepSeek) output: 2.19 USD / 1M tokens" in hook["message"]
+    assert monitor.rows("select item_id from news_items order by item_id") == [("news1226",), ("news250120",)]
+    assert monitor.check().status == "unchanged" and len(webhook.received) == 1
