@@ -76,8 +76,9 @@ def litellm(
             entry[field_name] = _float(usd / MILLION)  # per token, or per image or request
         if not entry:
             continue
+        # LiteLLM's mode: an entry priced only per image is an image model, anything else chat
+        entry["mode"] = "image_generation" if all("image" in name for name in entry) else "chat"
         entry["litellm_provider"] = provider
-        entry["mode"] = "chat"
         entry["source"] = change["url"]
         if notes:
             entry["metadata"] = {"notes": "; ".join(sorted(notes))}

@@ -499,3 +499,25 @@ def test_without_the_charts_extra_history_says_so_and_the_report_keeps_its_table
     page = LexborHTMLParser((out / "index.html").read_text(encoding="utf-8"))
     assert "No charts: charts need matplotlib" in page.text()
     assert len(page.css("table.changes tr")) > 10 and not page.css("figure")
+
+
+def test_litellm_export_names_an_image_model_as_such() -> None:
+    """An entry priced only per image is LiteLLM's `image_generation` mode, per image in USD."""
+    from monitor.export import litellm
+    from monitor.fx import Rates
+
+    row = {"source": "u", "model": "flux.1-dev", "kind": "per_image", "tier": "", "condition": ""}
+    latest = [{**row, "currency": "USD", "unit": "image", "per_million": "40000"}]
+    changes = [
+        {**row, "change": "added", "provider": "UCloud", "url": "http://x", "time": "2026-01-01T00:00"}
+    ]
+    entries, skipped = litellm(latest, changes, Rates())
+    assert entries == {
+        "ucloud/flux.1-dev": {
+            "litellm_provider": "ucloud",
+            "mode": "image_generation",
+            "output_cost_per_image": 0.04,
+            "source": "http://x",
+        }
+    }
+    assert skipped == []
