@@ -302,3 +302,41 @@ def test_genai_prices_replay_matches_the_raw_files(tmp_path: Path) -> None:
             if c.change == "changed" and c.kind in ("input", "output") and not c.tier and not c.condition
         }
         assert reported == expected
+
+
+SCRAPER = "scraper_outputs/owen_llm_pricing_list_current_pricing__2026-02-12__187462d59e.json"
+
+
+def test_another_scrapers_output_read_first_hand_where_it_converted() -> None:
+    """Owen-Liuyuxuan/llm_pricing_list stores USD only and converts Doubao's CNY prices at a rate it does
+    not state (¥1.2 -> $0.1736), keeping the CNY figure beside. The mapping's alternatives read the
+    first-hand CNY price where there is one, and the USD price elsewhere, each with its own currency."""
+    text = fixture(SCRAPER).read_text(encoding="utf-8")
+    mapping: dict[str, Any] = {
+        "records": "all_models",
+        "prices": {
+            "input": "original_input_price|input_price_per_mtok",
+            "output": "original_output_price|output_price_per_mtok",
+        },
+        "per": 1_000_000,
+        "currency": "original_currency|",
+    }
+    result = extract_prices("json", text, "USD", JsonOptions(model="model_name", **mapping))
+    assert result.problems == []
+    got = {(p.model, p.kind): (p.per_million, p.currency) for p in result.prices}
+    assert got[("doubao-seed-1.8", "input")] == (Decimal("1.2"), "CNY")
+    assert got[("doubao-seed-1.8", "output")] == (Decimal("12"), "CNY")
+    assert got[("Claude Opus 4.6", "input")] == (Decimal("5"), "USD")
+    # every record, against the file itself: the original where it has one, else the stated USD price
+    records = json.loads(text)["all_models"]
+    for record in records:
+        for kind in ("input", "output"):
+            original = record.get(f"original_{kind}_price")
+            value = original if original is not None else record[f"{kind}_price_per_mtok"]
+            currency = record["original_currency"] if original is not None else "USD"
+            assert got[(record["model_name"], kind)] == (Decimal(str(value)), currency), record["model_name"]
+    assert len(got) == 2 * len(records) and sum(c == "CNY" for _v, c in got.values()) == 2 * 23
+    # keyed by model_id, its cache-hit and cache-miss rows of one model collide: said, not guessed
+    by_id = extract_prices("json", text, "USD", JsonOptions(model="model_id", **mapping))
+    assert "deepseek-chat / input: listed more than once at different prices (0.28, 0.028)" in by_id.problems
+    assert not any(p.model == "deepseek-chat" and p.kind == "input" for p in by_id.prices)

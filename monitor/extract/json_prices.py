@@ -30,6 +30,8 @@ class JsonOptions:
     prices: dict[str, str] = field(default_factory=dict)  # kind -> dot path of its price in a record
     per: int = 1  # tokens each stated price is for (1, 1000, 1000000)
     currency: str = ""  # dot path to a record's own currency code; the source's where empty or absent
+    # A price path may list alternatives, 'original_input_price|input_price_per_mtok' (the first present
+    # wins); a currency path with as many alternatives gives each its currency ('original_currency|').
 
 
 @dataclass
@@ -125,10 +127,24 @@ def _read_mapping(document: Any, currency: str, options: JsonOptions, found: _Fo
         if not model:
             found.problems.append(f"a record without a model id at {options.model!r}")
             continue
-        own = dig(record, options.currency) if options.currency else None
-        record_currency = own.strip().upper() if isinstance(own, str) and own.strip() else currency
+        currencies = options.currency.split("|")
         for kind, path in options.prices.items():
-            found.add(model, kind, dig(record, path), record_currency, per=options.per)
+            # 'original_input_price|input_price_per_mtok': the first present; its currency is the
+            # currency path in the same place ('original_currency|': the record's own, else the source's)
+            value, chosen = _first_present(record, path)
+            currency_path = currencies[min(chosen, len(currencies) - 1)].strip() if chosen >= 0 else ""
+            own = dig(record, currency_path) if currency_path else None
+            record_currency = own.strip().upper() if isinstance(own, str) and own.strip() else currency
+            found.add(model, kind, value, record_currency, per=options.per)
+
+
+def _first_present(record: Any, paths: str) -> tuple[Any, int]:
+    """The value at the first of 'a|b|c' that the record has, and which one it was (-1: none)."""
+    for index, path in enumerate(paths.split("|")):
+        value = dig(record, path.strip())
+        if value is not None:
+            return value, index
+    return None, -1
 
 
 # -- OpenRouter: GET /api/v1/models, USD per token as decimal strings --------------------------------
