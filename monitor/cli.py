@@ -561,7 +561,7 @@ def extract_news(file: Path, aliases: Path | None, as_json: bool) -> None:
             [
                 c.model,
                 c.provider,
-                c.kind,
+                c.kind + (f" [{c.tier}]" if c.tier else ""),
                 "" if c.old_per_million is None else f"{c.old_per_million} {c.currency}",
                 "free" if c.free else f"{c.new_per_million} {c.currency}",
                 c.quote[:60],

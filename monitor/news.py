@@ -39,9 +39,8 @@ class Claim:
     free: bool
     quote: str
     percent: Decimal | None = None  # a stated cut ('降价67%'), never used to invent a price
-    tier: str = (
-        ""  # a context-length tier the sentence gives the price ('for prompts up to 128K' -> '<=128K')
-    )
+    # a context-length tier the sentence gives the price ('for prompts up to 128K' -> '<=128K')
+    tier: str = ""
 
     @property
     def key(self) -> tuple[str, str, Decimal | None, Decimal | None, bool, str]:
