@@ -93,7 +93,8 @@ def _change_entry(row: dict[str, Any]) -> dict[str, str]:
 def _claim_entry(row: dict[str, Any]) -> dict[str, str]:
     new = "free" if row["free"] else f"{row['new_per_million']} {row['currency']} / 1M"
     old = f"{row['old_per_million']} {row['currency']} / 1M -> " if row["old_per_million"] else ""
-    title = f"news: {row['model']} {row['kind']}: {old}{new} ({row['verdict']})"
+    tier = f" [{row['tier']}]" if row.get("tier") else ""
+    title = f"news: {row['model']} {row['kind']}{tier}: {old}{new} ({row['verdict']})"
     return {
         "id": f"urn:monitor:news:{row['id']}:{row['found']}",
         "title": title,

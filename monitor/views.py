@@ -136,7 +136,7 @@ def news_row(record: dict[str, Any]) -> list[str]:
         record["time"][:16],
         record["source"],
         record["model"],
-        record["kind"],
+        record["kind"] + (f" [{record['tier']}]" if record.get("tier") else ""),
         old,
         new,
         record["verdict"],
