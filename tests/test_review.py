@@ -521,3 +521,18 @@ def test_litellm_export_names_an_image_model_as_such() -> None:
         }
     }
     assert skipped == []
+
+
+def test_unwritable_outputs_are_named_and_nothing_stored_is_touched(review: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    before = query(review, "select count(*) from changes")[0][0]
+    report = run(review, "report", "--out", str(blocker / "report"))
+    assert (
+        report.exit_code == 1 and str(blocker / "report") in report.output and "cannot write" in report.output
+    )
+    export = run(review, "export", "--format", "json", "--out", str(blocker / "prices.json"))
+    assert export.exit_code == 1 and str(blocker / "prices.json") in export.output
+    plot = run(review, "history", "Qwen3-235B-A22B", "--plot", str(blocker / "q.svg"))
+    assert plot.exit_code == 1 and str(blocker / "q.svg") in plot.output
+    assert query(review, "select count(*) from changes")[0][0] == before
