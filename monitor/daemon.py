@@ -125,7 +125,7 @@ async def _job(source: Source, deps: Deps) -> None:
         await deps.notifier.flush(deps.store)
         if deps.feed and (outcome.status in ("baseline", "changed") or not deps.feed.exists()):
             refresh_feed(deps.store, deps.feed)
-    except MonitorError as exc:  # the feed's file: named, and the next round tries again
+    except MonitorError as exc:  # the database or the feed file, named in the message; the next round retries
         log.error("%s: %s", source.name, exc)
     except Exception:  # one source's bug must not stop the daemon
         log.exception("%s: check failed unexpectedly", source.name)
