@@ -240,6 +240,14 @@ def _since(value: str | None, option: str = "--since") -> str | None:
     return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def _target_currency(config: Config, currency: str | None) -> str | None:
+    """--currency X, upper-cased; a currency [fx] has no rate for ends the command (exit 2)."""
+    target = currency.upper() if currency else None
+    if target and not config.fx.known(target):
+        _fail(f"{config.path}: [fx] has no rate for {target} (set e.g. [fx] date = ..., {target} = ...)", 2)
+    return target
+
+
 def _store(ctx: click.Context) -> Any:
     from monitor.store import Store
 
@@ -335,9 +343,7 @@ def prices(
     from monitor.compare import compare, sort_rows
 
     config = _config(ctx)
-    target = currency.upper() if currency else None
-    if target and not config.fx.known(target):
-        _fail(f"{config.path}: [fx] has no rate for {target} (set e.g. [fx] date = ..., {target} = ...)", 2)
+    target = _target_currency(config, currency)
     latest = _store(ctx).all_latest_prices()
     if provider:
         latest = [r for r in latest if provider.lower() in (r["provider"] or "").lower()]
@@ -407,9 +413,7 @@ def report(ctx: click.Context, out: Path, since: str, currency: str | None) -> N
     from monitor.report import ReportInput, write_report
 
     config = _config(ctx)
-    target = currency.upper() if currency else None
-    if target and not config.fx.known(target):
-        _fail(f"{config.path}: [fx] has no rate for {target}", 2)
+    target = _target_currency(config, currency)
     options = ReportInput(_since(since) or "", datetime.now(UTC), target, config.fx)
     try:
         index = write_report(_store(ctx), out, options)

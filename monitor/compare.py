@@ -40,6 +40,12 @@ class Row:
             return None
         return self.fx.convert(price, self.currency, self.target)
 
+    def converted_shown(self, kind: str) -> Decimal | None:
+        """The converted price to 4 significant digits, as tables show it: a rate is not more precise
+        than that (stated prices stay exact; `--json` keeps the full figure)."""
+        value = self.converted(kind)
+        return None if value is None else Decimal(f"{value:.4g}")
+
     def record(self, fx: Rates) -> dict[str, Any]:
         """The row as `monitor prices --by-model --json` prints it."""
         record: dict[str, Any] = {

@@ -67,9 +67,8 @@ def litellm(
             if field_name is None:
                 skipped.append(f"{where}: no LiteLLM field for it")
                 continue
-            usd = _usd(Decimal(row["per_million"]), row["currency"], fx)
+            usd = _usd(row, fx, skipped, where)
             if usd is None:
-                skipped.append(f"{where}: {row['currency']} has no [fx] rate to USD")
                 continue
             if row["currency"] != "USD":
                 notes.add(f"converted from {row['currency']}: {fx.describe(row['currency'], 'USD')}")
@@ -152,9 +151,8 @@ def _genai_prices(rows: list[dict[str, Any]], fx: Rates, skipped: list[str], sou
         if name is None or row["condition"] or row["unit"] != "tokens":
             skipped.append(f"{where}: no genai-prices field for it")
             continue
-        usd = _usd(Decimal(row["per_million"]), row["currency"], fx)
+        usd = _usd(row, fx, skipped, where)
         if usd is None:
-            skipped.append(f"{where}: {row['currency']} has no [fx] rate to USD")
             continue
         above = _ABOVE.match(row["tier"])
         if above:
@@ -197,8 +195,12 @@ def _where(source: str, row: dict[str, Any]) -> str:
     return " ".join(x for x in (f"{source}:", row["model"], row["kind"], row["tier"], row["condition"]) if x)
 
 
-def _usd(per_million: Decimal, currency: str, fx: Rates) -> Decimal | None:
-    return fx.convert(per_million, currency, "USD")
+def _usd(row: dict[str, Any], fx: Rates, skipped: list[str], where: str) -> Decimal | None:
+    """A row's price per 1M in USD; without an [fx] rate, None and the reason added to `skipped`."""
+    usd = fx.convert(Decimal(row["per_million"]), row["currency"], "USD")
+    if usd is None:
+        skipped.append(f"{where}: {row['currency']} has no [fx] rate to USD")
+    return usd
 
 
 def _float(value: Decimal) -> float:

@@ -224,7 +224,7 @@ def _compare_table(rows: list[Row], options: ReportInput) -> str:
                 cells += f'<td class="muted" colspan="{len(COLUMNS)}">no [fx] rate for {e(row.currency)}</td>'
             else:
                 cells += "".join(
-                    _price_cell(_rounded(row.converted(k)), target, row.unit, k in row.free) for k in COLUMNS
+                    _price_cell(row.converted_shown(k), target, row.unit, k in row.free) for k in COLUMNS
                 )
                 if row.currency != target:
                     rates.add(options.fx.describe(row.currency, target))
@@ -245,8 +245,3 @@ def _price_cell(value: Decimal | None, currency: str, unit: str, free: bool) -> 
         return '<td class="n free">free</td>'
     text = format_per_million(value, currency, unit)
     return f"<td class=n>{html.escape(text.replace(' / 1M tokens', ''))}</td>"
-
-
-def _rounded(value: Decimal | None) -> Decimal | None:
-    """A converted price to 4 significant digits: a rate is not that precise (stated prices stay exact)."""
-    return None if value is None else Decimal(f"{value:.4g}")

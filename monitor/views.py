@@ -227,7 +227,7 @@ def compare_table(rows: Sequence[Row], target: str | None) -> tuple[list[str], l
             if row.rate is None:
                 cells += [f"no {row.currency} rate", "", ""]
             else:
-                cells += [_cell(_four(row.converted(k)), target, row.unit, k in row.free) for k in COLUMNS]
+                cells += [_cell(row.converted_shown(k), target, row.unit, k in row.free) for k in COLUMNS]
         table.append([*cells, ", ".join(row.other)])
     return [*header, "other"], table
 
@@ -236,11 +236,6 @@ def rate_notes(rows: Sequence[Row], fx: Rates) -> list[str]:
     """One line per rate a converted table used, with the date the rates were set."""
     pairs = sorted({(r.currency, r.target) for r in rows if r.target and r.rate and r.currency != r.target})
     return [f"converted at {fx.describe(source, target)}" for source, target in pairs if target]
-
-
-def _four(value: Decimal | None) -> Decimal | None:
-    """A converted price to 4 significant digits (the rate is not more precise than that)."""
-    return None if value is None else Decimal(f"{value:.4g}")
 
 
 def series_record(series: Series) -> dict[str, Any]:

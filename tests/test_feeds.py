@@ -159,13 +159,18 @@ def listing(*paths: str) -> str:
     return f"<html><body><nav><a href='/about'>About</a></nav><ul class='news'>{links}</ul></body></html>"
 
 
+def news_listing(pages: PageServer, allow_private: bool) -> Source:
+    """DeepSeek's news as an HTML listing page on the test server (a private address: 127.0.0.1)."""
+    return Source(
+        name="ds-news", provider="DeepSeek", kind="feed", url=pages.url("/news/"), currency="USD",
+        interval=60, links="ul.news a", allow_private=allow_private,
+    )  # fmt: skip
+
+
 def test_a_listing_page_s_new_articles_are_fetched_and_read(
     monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
 ) -> None:
-    monitor.source = Source(
-        name="ds-news", provider="DeepSeek", kind="feed", url=pages.url("/news/"), currency="USD",
-        interval=60, links="ul.news a", allow_private=True,
-    )  # fmt: skip
+    monitor.source = news_listing(pages, allow_private=True)
     pages.put("/news/", listing("/news/older"))
     assert monitor.check().status == "baseline"
     pages.put("/news/r1", R1_PAGE)
@@ -180,10 +185,7 @@ def test_a_listing_page_s_new_articles_are_fetched_and_read(
 def test_an_item_link_to_a_private_address_is_not_fetched(
     monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
 ) -> None:
-    monitor.source = Source(
-        name="ds-news", provider="DeepSeek", kind="feed", url=pages.url("/news/"), currency="USD",
-        interval=60, links="ul.news a",
-    )  # fmt: skip
+    monitor.source = news_listing(pages, allow_private=False)
     pages.put("/news/", listing("/news/older"))
     monitor.check()
     pages.put("/news/r1", R1_PAGE)
@@ -197,10 +199,7 @@ def test_an_item_link_to_a_private_address_is_not_fetched(
 def test_an_article_that_failed_is_read_at_the_next_check_though_the_feed_is_unchanged(
     monitor: Monitor, pages: PageServer, webhook: WebhookReceiver
 ) -> None:
-    monitor.source = Source(
-        name="ds-news", provider="DeepSeek", kind="feed", url=pages.url("/news/"), currency="USD",
-        interval=60, links="ul.news a", allow_private=True,
-    )  # fmt: skip
+    monitor.source = news_listing(pages, allow_private=True)
     pages.put("/news/", listing("/news/older"))
     monitor.check()
     pages.put("/news/", listing("/news/r1", "/news/older"))
