@@ -124,7 +124,7 @@ def model_series(store: Store, model: str, source: str | None = None) -> list[Se
     publisher), optionally at one source only."""
     rows = [r for r in store.price_history(model) if source is None or r["source"] == source]
     checks = {name: store.price_checks(name) for name in {r["source"] for r in rows}}
-    return build_series(rows, checks, store.last_checks())
+    return build_series(rows, checks, store.last_checks(checks))
 
 
 def pct(before: Decimal | None, after: Decimal | None) -> Decimal | None:

@@ -229,12 +229,15 @@ class Store:
         sql = "select distinct model from prices where instr(lower(model), lower(?)) > 0 order by model"
         return [row["model"] for row in self._select(sql, [text])]
 
-    def last_checks(self) -> dict[str, str]:
-        """Each source's latest check time (of any outcome)."""
-        return {
-            r["source"]: r["started"]
-            for r in self._select("select source, max(started) as started from checks group by source")
-        }
+    def last_checks(self, sources: Iterable[str]) -> dict[str, str]:
+        """These sources' latest check times (of any outcome): one index look-up each, not a scan of the
+        check rows of every source (a report asks once per changed model)."""
+        found = {}
+        for source in sources:
+            rows = self._select("select max(started) as started from checks where source = ?", [source])
+            if rows and rows[0]["started"]:
+                found[source] = rows[0]["started"]
+        return found
 
     def price_checks(self, source: str) -> list[str]:
         """When a source's price list was stored (baseline and changed checks), oldest first."""
