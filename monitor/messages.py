@@ -15,7 +15,8 @@ from decimal import Decimal
 from monitor.models import MILLION, Change, normalize_decimal
 from monitor.news import Claim
 
-PER_UNIT = ("image", "request")
+# Units priced one at a time, not per million: an image, a request, a second of video ...
+PER_UNIT = ("image", "request", "second", "frame", "page", "image-hours", "second-hours")
 _KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3, "flap": 4}
 
 
@@ -30,7 +31,7 @@ def format_per_million(amount: Decimal | None, currency: str, unit: str, free: b
         return "-"
     if free and amount == 0:
         return "free"
-    if unit in PER_UNIT:  # an image or a request is priced one at a time, not per million
+    if unit in PER_UNIT:
         return f"{format(normalize_decimal(amount / MILLION), 'f')} {currency} / {unit}"
     return f"{format(normalize_decimal(amount), 'f')} {currency} / 1M {unit}"
 

@@ -18,24 +18,37 @@ from monitor.models import MILLION, Price, normalize_decimal
 # Texts that say "no price here" rather than a price we failed to read.
 _NOT_A_PRICE = re.compile(r"^(?:n/?a|-+|—+|–+|/|none|not available|不支持|暂不支持|暂无|无|x|✗|✓)?$", re.I)
 
-_FREE = re.compile(r"限时免费|免费|\bfree\b|無料", re.I)
+_FREE = re.compile(r"限时免费|免费|\bfree\b|\bno charge\b|無料", re.I)
 
 # (pattern, units per price, unit) in the order they are tried: 1M before 10K ("百万" ends in "万").
 _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
     (re.compile(pattern, re.I), per, unit)
     for pattern, per, unit in (
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:mtok\b|m\b|million\b|百万)", MILLION, "tokens"),
-        (r"\b1\s*m\s*(?:input\s+|output\s+)?tokens?\b", MILLION, "tokens"),
+        # '1M input tokens', '1M Input audio tokens', 'Tuning for 1M training tokens'
+        (r"\b1\s*m\s+(?:[\w/]+\s+){0,2}tokens?\b", MILLION, "tokens"),
         (r"\bmtok\b|百万\s*tokens?", MILLION, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:10\s*k\b|万)", 10_000, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:k\b|千|thousand\b)", 1_000, "tokens"),
         (r"\b1\s*k\s*(?:input\s+|output\s+)?tokens?\b", 1_000, "tokens"),
+        # 'Price per 1,000 input tokens', 'per 1,000 characters' (a word must follow: '$35 per 1,000
+        # grounded prompts' is not a token price)
+        (r"(?:/|\bper\b)\s*1,?000\s+(?=(?:input\s+|output\s+)?(?:tokens?|characters?)\b)", 1_000, "tokens"),
+        (r"\bm\s*tok-?hours?\b", MILLION, "token-hours"),  # 'Storage (M tok-hour)'
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?tokens?\b", 1, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:request|call|次)", 1, "request"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:image|张)", 1, "image"),
+        # video and audio by the second: '$0.40/second', '($/sec)', 'per second of video', '每秒'
+        (r"(?:/|\bper\b)\s*(?:1\s*)?(?:sec|second)s?\b|每秒", 1, "second"),
+        (r"(?:/|\bper\b)\s*30\s*(?:sec|second)s?\b", 30, "second"),  # '$0.06 per 30 seconds'
+        (r"(?:/|\bper\b)\s*(?:per\s+)?(?:1\s*)?frame\b", 1, "frame"),  # '($/per frame)'
+        (r"(?:/|\bper\b)\s*(?:1\s*)?page\b|每页", 1, "page"),  # OCR: '$0.0003/page'
     )
 )
-_CHARACTERS = re.compile(r"^\s*(?:字符|characters?\b)", re.I)
+# what follows a size names what is counted: '/M char', '/1M training characters', '/万字符'
+# every unit phrase at once: find_amounts takes them all out of a text in one pass
+_ANY_UNIT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _per, _unit in _UNITS), re.I)
+_CHARACTERS = re.compile(r"^\s*(?:(?:input|output|training)\s+)?(?:字符|chars?\b|characters?\b)", re.I)
 _PER_HOUR = re.compile(r"^\s*\w*\s*(?:[*/×]|per)\s*(?:hr|hour|小时)\b", re.I)
 
 _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -201,8 +214,7 @@ def find_amounts(text: str) -> list[Decimal]:
     text = clean_text(text)
     for start, end, _when in reversed(find_dates(text)):
         text = text[:start] + " " + text[end:]
-    for pattern, _per, _unit in _UNITS:
-        text = pattern.sub(" ", text)
+    text = _ANY_UNIT.sub(" ", text)
     amounts = []
     for match in _AMOUNT.finditer(text):
         try:

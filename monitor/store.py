@@ -750,6 +750,11 @@ def _relaxed(row: dict[str, Any]) -> tuple[Any, ...]:
     return ("relaxed", relaxed_model_id(row["model"]), *rest)
 
 
+def _plain(value: Decimal | None) -> str | None:
+    """A decimal as stored: '0.000000938', never str()'s '9.38E-7', so SQL readers see the page's form."""
+    return None if value is None else format(value, "f")
+
+
 def _price_row(source: str, price: Price) -> dict[str, Any]:
     return {
         "source": source,
@@ -759,9 +764,9 @@ def _price_row(source: str, price: Price) -> dict[str, Any]:
         "condition": price.condition,
         "currency": price.currency,
         "unit": price.unit,
-        "amount": str(price.amount),
+        "amount": _plain(price.amount),
         "per": price.per,
-        "per_million": str(price.per_million),
+        "per_million": _plain(price.per_million),
         "free": int(price.free),
         "raw": price.raw,
         "note": price.note,
@@ -840,12 +845,12 @@ def _change_row(source: SourceRow, check_id: int | None, when: str, change: Chan
         "currency": change.currency,
         "unit": change.unit,
         "change": change.change,
-        "old_amount": str(old.amount) if old else None,
-        "new_amount": str(new.amount) if new else None,
+        "old_amount": _plain(old.amount) if old else None,
+        "new_amount": _plain(new.amount) if new else None,
         "old_per": old.per if old else None,
         "new_per": new.per if new else None,
-        "old_per_million": str(change.old_per_million) if old else None,
-        "new_per_million": str(change.new_per_million) if new else None,
+        "old_per_million": _plain(change.old_per_million) if old else None,
+        "new_per_million": _plain(change.new_per_million) if new else None,
         "pct": str(change.pct) if change.pct is not None else None,
         "old_raw": old.raw if old else None,
         "new_raw": new.raw if new else None,

@@ -112,6 +112,14 @@ GOLDEN_CASES = [
         "CNY",
         "cn_price_table_v02.txt",
     ),
+    (
+        # Vertex AI's pricing page: 48 tables, a Type column, tiers in headers, Priority and
+        # Flex/Batch tables, modality units, cache-storage tables, Feature/Resolution rows, regions
+        "pricing_pages_captured/gemini_pricing__v01__2026-05-08__d1507e12fb.html",
+        "html",
+        "USD",
+        "gemini_vertex.txt",
+    ),
 ]
 
 
@@ -124,7 +132,7 @@ def render(result: ExtractResult) -> str:
                 p.kind,
                 p.tier,
                 p.condition,
-                f"{p.amount} {p.currency} per {p.per} {p.unit}",
+                f"{p.amount:f} {p.currency} per {p.per} {p.unit}",
                 "free" if p.free else "",
                 p.raw,
                 p.note,
@@ -299,41 +307,156 @@ def test_flattened_row_that_does_not_fit_is_reported() -> None:
     ]
 
 
+def _table(*rows: str) -> str:
+    """An HTML table from rows written 'a | b | c' (the first is the header)."""
+    cells = [row.split(" | ") for row in rows]
+    head = "".join(f"<th>{c}</th>" for c in cells[0])
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells[1:])
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _read(html: str) -> list[tuple[str, str, str, str, str, str]]:
+    result = extract_prices("html", html, "USD", as_of="2026-05-08")
+    assert result.problems == []
+    return [(p.model, p.kind, p.tier, p.condition, f"{p.per_million:f}", p.unit) for p in result.prices]
+
+
+def test_priority_and_batch_tables_are_conditions_and_kinds_not_sections() -> None:
+    """Gemini's 'Price … with Priority' and '… with Flex/Batch' headers: the same model in three
+    tables is one model, with a priority condition and batch kinds, never named by its section."""
+    standard = _table(
+        "Model | Type | Price (/1M tokens)", "g-3 | Input (audio) | $1", "g-3 | Image Output | $60"
+    )
+    priority = _table("Model | Type | Price (/1M tokens) with Priority", "g-3 | Input (audio) | $1.8")
+    batch = _table(
+        "Model | Type | Price with Batch API (/1M tokens)",
+        "g-3 | Input (audio) | $0.5",
+        "g-3 | Image Output | $30",
+    )
+    page = f"<h3>Standard</h3>{standard}<h3>Priority</h3>{priority}<h3>Flex/Batch</h3>{batch}"
+    assert _read(page) == [
+        ("g-3", "input_audio", "", "", "1", "tokens"),
+        ("g-3", "output_image", "", "", "60", "tokens"),
+        ("g-3", "input_audio", "", "priority", "1.8", "tokens"),
+        ("g-3", "batch_input_audio", "", "", "0.5", "tokens"),
+        ("g-3", "batch_output_image", "", "", "30", "tokens"),
+    ]
+
+
+def test_type_column_states_the_unit_and_short_rows_are_read() -> None:
+    """'1M Input tokens', 'Input text ($/M char)', 'Input video ($/sec)' give the row's unit; a row
+    drawn with fewer cells than the header (no batch price) is read from the left."""
+    page = _table(
+        "Model | Type | Price | Price with Batch API",
+        "g-2 | 1M Input audio tokens | $1.00 | $0.50",
+        "g-2 | Tuning for 1M training tokens | $3.00 | ",
+        "g-2-image | Input text ($/M char) | $0.0375",
+        "g-2-image | Input video ($/sec) | $0.0000387",
+        "g-2-image | Output image image ($/image) | $0.04",
+    )
+    assert _read(page) == [
+        ("g-2", "input_audio", "", "", "1", "tokens"),
+        ("g-2", "batch_input_audio", "", "", "0.5", "tokens"),
+        ("g-2", "training", "", "", "3", "tokens"),
+        ("g-2-image", "input", "", "", "0.0375", "characters"),
+        ("g-2-image", "input_video", "", "", "38.7", "second"),
+        ("g-2-image", "output_image", "", "", "40000", "image"),
+    ]
+
+
+def test_kinds_listed_one_per_line_pair_with_prices_one_per_line() -> None:
+    """'Image Input<br>Text Input' beside '$0.00002 / image<br>$0.00001875 / 1k characters': one
+    price per line, each with its own unit; lines that do not pair up are reported, not paired."""
+    page = _table(
+        "Model | Type | Price ( =< 128K input tokens)",
+        "g-1.5 | Image Input<br>Text Input<br> | $0.00002 / image<br>$0.00001875 / 1k characters<br>",
+        "g-1.0 | Image Input<br>Text Input | $0.0025 / image",
+    )
+    result = extract_prices("html", page, "USD")
+    assert [(p.model, p.kind, p.tier, f"{p.per_million:f}", p.unit) for p in result.prices] == [
+        ("g-1.5", "input_image", "<=128K", "20", "image"),
+        ("g-1.5", "input", "<=128K", "0.01875", "characters"),
+    ]
+    assert result.problems == [
+        "g-1.0 / Price ( =< 128K input tokens): 2 kinds (Image Input, Text Input) beside 1 price;"
+        " not guessing which is which"
+    ]
+
+
+def test_online_and_batch_requests_and_a_price_stated_in_two_units() -> None:
+    """'Online requests: $x<br>Batch requests: $y' under an Output row is output and batch_output
+    ('No charge' is free), whatever kind the header's unit names; '(or $0.0003/page)' is a second
+    record in its own unit."""
+    embeddings = _table(
+        "Model | Type | Region | Price per 1,000 input tokens",
+        "emb | Input | Global | Online requests: $0.00015<br>Batch requests: $0.00012",
+        "emb | Output | Global | Online requests: No charge<br>Batch requests: No charge",
+    )
+    ocr = _table("Model | Pricing", "ocr | Input: $0.30 / million tokens (or $0.0003/page)")
+    assert _read(embeddings + ocr) == [
+        ("emb", "input", "", "", "0.15", "tokens"),
+        ("emb", "batch_input", "", "", "0.12", "tokens"),
+        ("emb", "output", "", "", "0", "tokens"),
+        ("emb", "batch_output", "", "", "0", "tokens"),
+        ("ocr", "input", "", "", "300", "page"),
+        ("ocr", "input", "", "", "0.3", "tokens"),
+    ]
+
+
+def test_rows_of_one_model_told_apart_by_their_short_labels() -> None:
+    """Veo's rows (Feature x Output Resolution, one price each) become one price per feature and
+    resolution; a long description and a label that tells nothing more are left out."""
+    speech = "Generate videos with synchronized speech from a prompt"  # longer than a label
+    plain = "Generate videos from a text prompt or reference image"
+    page = _table(
+        "Model | Feature | Description | Output | Output Resolution | Price",
+        f"veo | Video + Audio generation | {speech} | Video + Audio | 720p | $0.10/second",
+        f"veo | Video + Audio generation | {speech} | Video + Audio | 4k | $0.30/second",
+        f"veo | Video generation | {plain} | Video | 720p | $0.08/second",
+        "lyria | Music generation | Generate music from a text prompt | Music | - | $0.06 per 30 seconds",
+    )
+    assert _read(page) == [
+        ("veo", "per_second", "", "video + audio generation, 720p", "100000", "second"),
+        ("veo", "per_second", "", "video + audio generation, 4k", "300000", "second"),
+        ("veo", "per_second", "", "video generation, 720p", "80000", "second"),
+        ("lyria", "per_second", "", "", "2000", "second"),
+    ]
+
+
+def test_a_cache_table_prices_storage_and_cached_tokens() -> None:
+    """'Storage (M tok-hour) | Price' under Type rows: the storage per hour, and the cached input
+    price (not a second input price that would contradict the model's input price)."""
+    page = _table(
+        "Model | Type | Storage (M tok-hour) | Price",
+        "g-2 | 1M Input tokens | $1.00 | $0.0375",
+        "g-2 | 1M Input audio tokens | $1.00 | $0.25",
+        "g-2 | 1M Output text tokens | NA | NA",
+    )
+    assert _read(page) == [
+        ("g-2", "cache_storage", "", "", "1", "token-hours"),
+        ("g-2", "cached_input", "", "", "0.0375", "tokens"),
+        ("g-2", "cache_storage_audio", "", "", "1", "token-hours"),
+        ("g-2", "cached_input_audio", "", "", "0.25", "tokens"),
+    ]
+
+
+def test_a_model_told_apart_by_section_is_named_by_section_in_every_price() -> None:
+    """Claude in Global and us-east5 tables at different prices: every us-east5 price carries the
+    region, also one that only the us-east5 table lists ('Cache Write')."""
+    global_ = _table("Model | Price (/1M tokens)", "haiku | Input: $1.00<br>Output: $5.00")
+    regional = _table(
+        "Model | Price (/1M tokens)", "haiku | Input: $1.10<br>Output: $5.50<br>Cache Write: $1.375"
+    )
+    assert _read(f"<h3>Global</h3>{global_}<h3>us-east5</h3>{regional}") == [
+        ("haiku (Global)", "input", "", "", "1", "tokens"),
+        ("haiku (Global)", "output", "", "", "5", "tokens"),
+        ("haiku (us-east5)", "input", "", "", "1.1", "tokens"),
+        ("haiku (us-east5)", "output", "", "", "5.5", "tokens"),
+        ("haiku (us-east5)", "cache_write", "", "", "1.375", "tokens"),
+    ]
+
+
 if __name__ == "__main__":  # regenerate the goldens, then review every changed line against its page
     for page, kind, currency, golden in GOLDEN_CASES:
         (GOLDENS / golden).write_text(render(_extract(page, kind, currency)), encoding="utf-8")
         print(f"wrote {golden}", file=sys.stderr)
-
-
-def test_gemini_page_spot_checks() -> None:
-    """Gemini's page: a Type column, tiers in headers, Global / Non-global prices in one cell.
-
-    Spot checks read against the captured page (its ~600 prices are not one reviewed golden).
-    """
-    page = "pricing_pages_captured/gemini_pricing__v01__2026-05-08__d1507e12fb.html"
-    prices = {
-        (p.model, p.kind, p.tier, p.condition): p.per_million for p in _extract(page, "html", "USD").prices
-    }
-    pro = "Gemini 3.1 Pro Preview (Standard)"
-    assert [
-        prices[(pro, kind, tier, "")]
-        for kind in ("input", "cached_input", "output")
-        for tier in ("<=200K", ">200K")
-    ] == [
-        Decimal(2),
-        Decimal(4),
-        Decimal("0.2"),
-        Decimal("0.4"),
-        Decimal(12),
-        Decimal(18),
-    ]
-    lite = "Gemini 3.1 Flash-Lite (Standard)"
-    assert prices[(lite, "input", "<=200K", "global")] == Decimal("0.25")
-    assert prices[(lite, "input", "<=200K", "non-global")] == Decimal("0.275")
-    assert prices[(lite, "input_audio", "<=200K", "global")] == Decimal("0.5")
-    assert prices[(lite, "cached_input_audio", "<=200K", "non-global")] == Decimal("0.055")
-    # 'Context Cache Storage | $4.5 (/M Tok/hr)' on an 'Input (text ...)' row: storage, never an input price
-    assert prices[("Gemini 3.1 Pro", "cache_storage", "<=200K", "")] == Decimal("4.5")
-    assert ("Gemini 3.1 Pro", "input", "<=200K", "") not in prices
-    # '1M input video/image tokens' is one price for both modalities
-    assert prices[("Gemini 2.5 Flash Live API", "input_image_video", "<=200K", "")] == Decimal(3)

@@ -44,6 +44,11 @@ READS = [
         ("36", "CNY", 1_000_000, "tokens", "36"),
     ),
     ("0.35", PriceContext(currency="CNY", per=1, unit="image"), ("0.35", "CNY", 1, "image", "350000")),
+    ("$0.40/second", NONE, ("0.4", "USD", 1, "second", "400000")),
+    ("$0.0020 per second of video", NONE, ("0.002", "USD", 1, "second", "2000")),
+    ("$0.06 per 30 seconds", NONE, ("0.06", "USD", 30, "second", "2000")),
+    ("$0.0003/page", NONE, ("0.0003", "USD", 1, "page", "300")),
+    ("$0.0002 / 1k characters input", NONE, ("0.0002", "USD", 1000, "characters", "0.2")),
 ]
 
 
@@ -57,7 +62,7 @@ def test_reads_amount_unit_and_currency(text: str, context: PriceContext, expect
     assert parsed.per_million == Decimal(per_million)
 
 
-@pytest.mark.parametrize("text", ["免费", "限时免费", "Free", "free of charge", "0元/千tokens"])
+@pytest.mark.parametrize("text", ["免费", "限时免费", "Free", "free of charge", "0元/千tokens", "No charge"])
 def test_free_is_zero_marked_free(text: str) -> None:
     """免费, 限时免费 and Free are a price of 0 marked free."""
     parsed = parse_price(text, CNY.merged(PriceContext(per=1000, unit="tokens")))
@@ -94,6 +99,27 @@ def test_unit_and_currency_from_headers() -> None:
     assert context_of("Input (USD)") == PriceContext("USD", None, None)
     assert context_of("价格（元/张）") == PriceContext("CNY", 1, "image")
     assert find_unit("上下文窗口大小（K）") is None
+
+
+@pytest.mark.parametrize(
+    ("header", "stated"),
+    [
+        ("Price per 1,000 input tokens", PriceContext(None, 1000, "tokens")),
+        ("Price per 1,000 characters", PriceContext(None, 1000, "characters")),
+        ("Price (/1M training characters)", PriceContext(None, 1_000_000, "characters")),
+        ("Input text ($/M char)", PriceContext("USD", 1_000_000, "characters")),
+        ("1M Input audio tokens", PriceContext(None, 1_000_000, "tokens")),
+        ("Tuning for 1M training tokens", PriceContext(None, 1_000_000, "tokens")),
+        ("Storage (M tok-hour)", PriceContext(None, 1_000_000, "token-hours")),
+        ("Input video ($/sec)", PriceContext("USD", 1, "second")),
+        ("Input video ($/per frame)", PriceContext("USD", 1, "frame")),
+        # a count of something that is not a token, a character or a second is no unit we read
+        ("$35 per 1,000 grounded prompts", PriceContext("USD", None, None)),
+    ],
+)
+def test_gemini_headers_and_type_labels_state_their_units(header: str, stated: PriceContext) -> None:
+    """The units Vertex AI's page writes in its headers and Type cells."""
+    assert context_of(header) == stated
 
 
 amounts = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("100000"), places=4)

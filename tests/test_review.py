@@ -28,7 +28,9 @@ from click.testing import CliRunner, Result
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.cli import cli
+from monitor.compare import Row
 from monitor.extract import JsonOptions, extract_prices
+from monitor.views import compare_table
 from tests.conftest import fixture, series
 from tests.test_replay import replay_outcomes
 
@@ -138,6 +140,18 @@ def test_prices_puts_a_models_kinds_side_by_side(review: Path) -> None:
     assert row.split()[:6] == ["Anthropic", "Claude", "Opus", "4.5", "5", "USD"]
     assert "25 USD" in row and "0.5 USD" in row
     assert "UCloud" not in result.output
+
+
+def test_prices_table_shows_a_per_page_price_per_page() -> None:
+    """An OCR model's input by the page reads '0.0003 USD/page' (as alerts say it), not per million pages;
+    a per-character price stays per 1M characters."""
+    ocr = Row("v", "Vertex", "DeepSeek-OCR", "", "", "USD", "page", prices={"input": Decimal(300)})
+    chars = Row(
+        "v", "Vertex", "Gemini 2.0 Flash", "", "", "USD", "characters", prices={"input": Decimal("0.0375")}
+    )
+    _header, rows = compare_table([ocr, chars], None)
+    assert rows[0][3] == "0.0003 USD/page"
+    assert rows[1][3] == "0.0375 USD/1M characters"
 
 
 def test_prices_converted_at_the_users_dated_rate(review: Path) -> None:

@@ -15,7 +15,7 @@ from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.html import html_grids, page_text, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
 from monitor.extract.markdown import markdown_grids, markdown_page_model
-from monitor.models import ExtractResult, Price
+from monitor.models import ExtractResult, Price, model_id
 from monitor.normalize import PriceContext, context_of
 
 __all__ = ["EXTRACTORS", "PRESETS", "JsonOptions", "extract_prices"]
@@ -192,8 +192,12 @@ def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], li
         return len({p.per_million for p, _ in group}) > 1
 
     first = groups(found)
+    # a model whose prices differ between two sections (Claude's Global and us-east5 tables) is named
+    # by section in all of them, also for a price that only one section lists
+    told_apart = {(model_id(p.model), s) for p, s in found if s and differ(first[p.key])}
     named = [
-        (replace(p, model=f"{p.model} ({s})"), s) if s and differ(first[p.key]) else (p, s) for p, s in found
+        (replace(p, model=f"{p.model} ({s})"), s) if (model_id(p.model), s) in told_apart else (p, s)
+        for p, s in found
     ]
     final = groups(named)
     prices: list[Price] = []

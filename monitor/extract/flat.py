@@ -8,11 +8,11 @@ name, then 'Input' and '$5 / MTok'). Both are read only where a page has no pric
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from monitor.errors import PriceParseError
 from monitor.extract.grid import Cell, Grid, GridPrices
-from monitor.extract.labels import clean_model, kind_of
+from monitor.extract.labels import HOURLY, STORAGE, clean_model, kind_of
 from monitor.normalize import PriceContext, clean_text, context_of, find_amounts, parse_price
 
 _MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
@@ -151,6 +151,8 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 continue
             label = card.labels[-1]
             kind = kind_of(label) or kind_of(" ".join(card.labels[-2:]))
+            if kind is None and STORAGE.search(label):
+                kind = "cache_storage"  # '缓存存储[每小时]' then '0.017' under '元/百万 token'
             if kind is None:
                 continue
             try:
@@ -159,6 +161,8 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 out.problems.append(f"{card.model} / {label}: {exc}")
                 card.labels.pop()
                 continue
+            if parsed is not None and kind == "cache_storage" and parsed.unit in HOURLY:
+                parsed = replace(parsed, unit=HOURLY[parsed.unit])
             if parsed is not None:
                 out.prices.append((parsed.to_price(card.model, kind, status=card.status), ""))
             card.labels.pop()

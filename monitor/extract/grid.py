@@ -8,6 +8,7 @@ A cell may hold several labelled prices (输入 6 元/百万 tokens，输出 24 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -16,6 +17,8 @@ from monitor.extract.labels import (
     CONDITION,
     DISCOUNT,
     FREE_PROMO,
+    HOURLY,
+    STORAGE,
     clean_model,
     date_phrase,
     kind_of,
@@ -25,7 +28,7 @@ from monitor.extract.labels import (
     tiers_of,
 )
 from monitor.models import Price
-from monitor.normalize import ParsedPrice, PriceContext, clean_text, context_of, parse_price
+from monitor.normalize import ParsedPrice, PriceContext, clean_text, context_of, find_amounts, parse_price
 
 
 @dataclass
@@ -59,8 +62,14 @@ _MODEL_HEADER = re.compile(r"^(?:models?|model names?|model ids?|模型|模型�
 _PRICE_HEADER = re.compile(r"price|pricing|cost|价格|计费说明|定价|费用|单价", re.I)
 PROMO_FREE = "限时免费"  # the note on a price that is free for a limited time, beside its list price
 _FROM_DATE = re.compile(r"\s*\bfrom (\d{4}-\d{2}-\d{2})$")
-_STORAGE = re.compile(r"\bstorage\b|缓存存储", re.I)
 _PRICE_WORDS = re.compile(r"price|pricing|billing|价格|收费|计费|定价", re.I)
+_UNIT_KIND = re.compile(r"\bper\s+[\d,.]+\s*[km]?\s+(?:input|output)\s+tokens?\b", re.I)
+_BATCH = re.compile(r"\bbatch\b|批量|批处理", re.I)
+_PRIORITY = re.compile(r"\bpriority\b", re.I)
+# 'Online requests: $0.00015 <br> Batch requests: $0.00012': the cell's kind, and its batch price
+_ONLINE_BATCH = re.compile(r"^(online|batch)\s+requests?\s*:\s*(.+)$", re.I)
+# '$0.30 / million tokens (or $0.0003/page)': the same price stated in a second unit
+_ALTERNATIVE = re.compile(r"[(（]\s*or\s+([^()（）]*\d[^()（）]*)[)）]", re.I)
 
 # 'Batch Cache Hit:', '5m Cache Write:', 'Input:': a whole label before a colon
 _COLON_LABEL = re.compile(r"(?m)^((?:\d+\s*[mh]\s+)?[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?=[$€¥\d])")
@@ -153,11 +162,26 @@ class _Column:
     price_header: bool  # 价格 / Price / 计费说明: a column of prices whose kind the row or cell says
     stated: PriceContext  # the unit and currency the header states
     tier: str
+    # 'Price per 1,000 input tokens': the kind is named only in the unit, and a row's label
+    # ('Output') says better which price the cell holds
+    kind_in_unit: bool = False
+    batch: bool = False  # 'Price with Batch API', '… with Flex/Batch': the batch price of the row's kind
+    condition: str = ""  # '… with Priority': a service tier, kept as the price's condition
+    storage: bool = False  # 'Storage (M tok-hour)': what keeping cached tokens costs per hour
 
     @classmethod
     def of(cls, label: str) -> _Column:
+        storage = bool(STORAGE.search(label))
         return cls(
-            label, kind_of(label), bool(_PRICE_HEADER.search(label)), context_of(label), tier_of(label)
+            label,
+            "cache_storage" if storage else kind_of(label),
+            bool(_PRICE_HEADER.search(label)),
+            context_of(label),
+            tier_of(label),
+            kind_in_unit=bool(_UNIT_KIND.search(label)) and kind_of(_UNIT_KIND.sub(" ", label)) is None,
+            batch=bool(_BATCH.search(label)),
+            condition="priority" if _PRIORITY.search(label) else "",
+            storage=storage,
         )
 
     @property
@@ -165,60 +189,210 @@ class _Column:
         return self.price_header or bool(self.stated.currency or self.stated.per)
 
 
+@dataclass(frozen=True)
+class _Table:
+    """What every row of a models-as-rows table shares: its header, and what the page says."""
+
+    columns: list[_Column]
+    model_col: int
+    page: PriceContext
+    grid: Grid
+    label_units: str  # 'K' where a header says lengths are in thousands of tokens (条件（千 token）)
+    # a table that prices storage and has no cached-input column is a context cache's table (Gemini:
+    # Storage | Price): its other prices are for cached tokens
+    cache_table: bool
+
+
 def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid) -> GridPrices:
     columns = [_Column.of(_header_text(c)) for c in rows[0]]
     width = len(columns)
+    table = _Table(
+        columns,
+        model_col,
+        page,
+        grid,
+        label_units="K" if any(re.search(r"千\s*token|\(K\)|（K）", c.label, re.I) for c in columns) else "",
+        cache_table=any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns),
+    )
     out = GridPrices()
     previous: list[Cell] = []
+    read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
     for row in rows[1:]:
         if grid.collapsed_spans and 2 <= len(row) < width and previous:
             # A converter collapsed a rowspan: the missing leading cells are the row above's.
             row = previous[: width - len(row)] + row
         previous = row
-        if model_col >= len(row) or len(row) < width:
+        if len(row) <= model_col + 1 or (grid.collapsed_spans and len(row) < width):
             continue  # a group heading row (one cell spanning the table) holds no price
-        model_cell = row[model_col]
-        model, status = clean_model(model_cell.text)
+        # An HTML row shorter than the header is read as drawn: its cells from the left.
+        model, status = clean_model(row[model_col].text)
         if not model or _MODEL_HEADER.match(model):
             continue  # a repeated header row
-        labels = [
-            clean_text(c.text)
-            for j, c in enumerate(row[:width])
-            if j != model_col and not columns[j].kind and not columns[j].price_header
-        ]
-        label_units = "K" if any(re.search(r"千\s*token|\(K\)|（K）", c.label, re.I) for c in columns) else ""
-        condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
-        # Gemini's layout: a Type column says which kind of price the row holds.
-        labelled_kind = next((k for k in map(row_kind, labels) if k), None)
-        # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
-        row_tier = next((t for t in (tiers_of(x, label_units) for x in labels) if t), "")
-        row_says_free = any(FREE_PROMO.search(x) for x in labels)
-        for j, cell in enumerate(row[:width]):
-            column = columns[j]
-            if j == model_col or cell is model_cell:
-                continue  # a cell spanning into the model column is a name, never a price
-            kind = column.kind or (labelled_kind if column.price_header else None)
-            if kind and any(_STORAGE.search(x) for x in labels):
-                kind = "cache_storage"  # 'Context Cache Storage' on an 'Input (text …)' row
-            if kind == "cached_input" and labelled_kind and labelled_kind.startswith("input_"):
-                # a cached-input column on an 'Input (audio)' row is the audio's cached price
-                kind = f"cached_{labelled_kind}"
-            if not column.priced and (kind is None or not _names_money(cell.text)):
-                continue  # 'Input tokens per tool definition: 735 tokens' is not a price
-            where = f"{model} / {column.label or f'column {j + 1}'}"
-            slot = _Slot(
-                model,
-                kind,
-                column.tier or row_tier,
-                condition,
-                where,
-                grid.section,
-                row_says_free,
-                status,
-                grid.footnotes,
-            )
-            _read_cell(out, cell, slot, page.merged(column.stated))
+        for line in _split_lines(out, row[:width], columns, model_col, model):
+            first = len(out.prices)
+            variants = _read_row(out, table, line, model, status)
+            read_rows.append((first, len(out.prices), variants))
+    _name_variants(out, read_rows)
     return out
+
+
+def _read_row(
+    out: GridPrices, table: _Table, row: list[Cell], model: str, status: str
+) -> list[tuple[int, str]]:
+    """Read one row's prices into `out`; return its short labels that name no kind, tier or condition
+    (Feature, Output Resolution ...), which tell apart two rows of one model that price one kind."""
+    columns, model_col = table.columns, table.model_col
+    model_cell = row[model_col]
+    labelled = [
+        (j, clean_text(c.text))
+        for j, c in enumerate(row)
+        if j != model_col and not columns[j].kind and not columns[j].price_header
+    ]
+    labels = [x for _, x in labelled]
+    condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
+    # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',
+    # 'Input image ($/image)'), and may state the unit.
+    labelled_kind = next((k for k in map(row_kind, labels) if k), None)
+    row_stated = PriceContext()
+    for label in labels:
+        if len(label) <= 60:
+            row_stated = row_stated.merged(context_of(label))
+    # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
+    row_tier = next((t for t in (tiers_of(x, table.label_units) for x in labels) if t), "")
+    row_says_free = any(FREE_PROMO.search(x) for x in labels)
+    for j, cell in enumerate(row):
+        column = columns[j]
+        if j == model_col or cell is model_cell:
+            continue  # a cell spanning into the model column is a name, never a price
+        kind = _kind_in(column, labelled_kind, labels, table.cache_table)
+        if not column.priced and (kind is None or not _names_money(cell.text)):
+            continue  # 'Input tokens per tool definition: 735 tokens' is not a price
+        context = table.page.merged(column.stated).merged(row_stated)
+        if column.storage and context.unit in HOURLY:
+            context = replace(context, unit=HOURLY[context.unit])
+        slot = _Slot(
+            model,
+            kind,
+            column.tier or row_tier,
+            " ".join(x for x in (condition, column.condition) if x),
+            f"{model} / {column.label or f'column {j + 1}'}",
+            table.grid.section,
+            row_says_free,
+            status,
+            table.grid.footnotes,
+        )
+        _read_cell(out, cell, slot, context)
+    # what may tell this row from another of the model: label cells, and cells of a column whose
+    # header names a kind but that hold no price ('Output Resolution': 720p)
+    shown = [
+        (j, clean_text(c.text))
+        for j, c in enumerate(row)
+        if j != model_col and not columns[j].price_header and not _names_money(c.text)
+    ]
+    return [
+        (j, x.lower())
+        for j, x in shown
+        if x and not row_kind(x) and not tier_of(x) and not tiers_of(x) and not CONDITION.fullmatch(x)
+    ]
+
+
+def _kind_in(column: _Column, labelled_kind: str | None, labels: list[str], cache_table: bool) -> str | None:
+    """The kind of the price in a column on a row whose labels say `labelled_kind`."""
+    if column.storage:
+        if labelled_kind is None:
+            # the header's unit says what is stored ('缓存存储（元/百万 token*小时）'); with neither, the
+            # row is about something else ('Grounding with Google Search')
+            return "cache_storage" if column.stated.per else None
+        modality = labelled_kind.partition("_")[2]
+        return f"cache_storage_{modality}" if modality else "cache_storage"
+    if column.kind_in_unit and labelled_kind:
+        kind: str | None = labelled_kind
+    else:
+        kind = column.kind or (labelled_kind if column.price_header else None)
+    if kind and any(STORAGE.search(x) for x in labels):
+        return "cache_storage"  # 'Context Cache Storage' on an 'Input (text …)' row
+    if kind and kind.startswith("input") and cache_table:
+        kind = f"cached_{kind}"
+    if kind == "cached_input" and labelled_kind and labelled_kind.startswith("input_"):
+        # a cached-input column on an 'Input (audio)' row is the audio's cached price
+        kind = f"cached_{labelled_kind}"
+    if kind and column.batch and not kind.startswith("batch_"):
+        kind = f"batch_{kind}"
+    return kind
+
+
+def _split_lines(
+    out: GridPrices, row: list[Cell], columns: list[_Column], model_col: int, model: str
+) -> list[list[Cell]]:
+    """A row whose label cell lists kinds one per line ('Image Input<br>Video Input<br>…') beside
+    price cells with as many lines: one row per line. A price cell with another count of lines is
+    reported, not paired by guess. Any other row is itself."""
+    for j, cell in enumerate(row):
+        if j == model_col or columns[j].kind or columns[j].price_header:
+            continue
+        kinds = [clean_text(line) for line in cell.text.splitlines() if clean_text(line)]
+        found = {row_kind(k.rstrip(":：")) for k in kinds}
+        if len(kinds) < 2 or None in found:
+            continue
+        split: dict[int, list[str]] = {}
+        for p, other in enumerate(row):
+            if p in (j, model_col) or not columns[p].priced:
+                continue
+            lines = [line for line in other.text.splitlines() if clean_text(line)]
+            if len(lines) == len(kinds):
+                split[p] = lines
+            elif len(found) > 1 and any(find_amounts(line) for line in lines):
+                # 'Supervised fine-tuning<br>Preference tuning' beside one '$5' is one price for one
+                # kind; 'Image Input<br>Text Input' beside one '$0.0025 / image' is not
+                out.problems.append(
+                    f"{model} / {columns[p].label}: {len(kinds)} kinds ({', '.join(kinds)}) beside "
+                    f"{len(lines)} price{'s' if len(lines) != 1 else ''}; not guessing which is which"
+                )
+                return []
+        if not split:
+            return [row]
+        return [
+            [
+                Cell(kinds[n]) if p == j else Cell(split[p][n]) if p in split else other
+                for p, other in enumerate(row)
+            ]
+            for n in range(len(kinds))
+        ]
+    return [row]
+
+
+def _name_variants(out: GridPrices, read_rows: list[tuple[int, int, list[tuple[int, str]]]]) -> None:
+    """Two rows of one model pricing the same kind (Veo 3.1 at 720p and at 4k, Imagen 4's generation
+    and upscaling): each price takes, as its condition, the short labels that differ between them."""
+    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)  # price key -> rows that priced it
+    for number, (first, end, _labels) in enumerate(read_rows):
+        for index in range(first, end):
+            groups[out.prices[index][0].key].append(number)
+    for key, numbers in groups.items():
+        if len(set(numbers)) < 2:
+            continue
+        rows = sorted(set(numbers))
+        named = {number: dict(read_rows[number][2]) for number in rows}
+        columns = sorted({j for number in rows for j in named[number]})
+        # short labels, left to right, each kept only where it tells more of the rows apart
+        differing: list[int] = []
+        told = 1
+        for j in columns:
+            texts = [named[number].get(j, "") for number in rows]
+            if any(len(t) > 40 for t in texts):
+                continue  # a description, not a label
+            apart = len({tuple(named[n].get(c, "") for c in [*differing, j]) for n in rows})
+            if apart > told:
+                differing.append(j)
+                told = apart
+        for number in rows:
+            first, end, _labels = read_rows[number]
+            variant = ", ".join(named[number][j] for j in differing if named[number].get(j))
+            for index in range(first, end):
+                price, section = out.prices[index]
+                if price.key == key and variant:
+                    condition = f"{price.condition} {variant}".strip()
+                    out.prices[index] = (replace(price, condition=condition), section)
 
 
 def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> GridPrices:
@@ -275,6 +449,16 @@ def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) 
                 out, Cell(body), replace(slot, condition=variant, where=f"{slot.where} [{name}]"), context
             )
         return
+    requests = _online_batch(text) if "equests" in text else None
+    if requests:
+        # 'Online requests: $0.00015 <br> Batch requests: $0.00012' under an Input row
+        for batch, body in requests:
+            kind = slot.kind
+            if kind and batch and not kind.startswith("batch_"):
+                kind = f"batch_{kind}"
+            if kind:
+                _add(out, replace(slot, kind=kind), body, context)
+        return
     segments = _split_labelled(text)
     if segments:
         prefix, labelled = segments
@@ -283,8 +467,10 @@ def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) 
             _add(out, replace(slot, kind=seg_kind), seg_text, context, promo_free=promo_free)
         return
     if slot.kind is None:
-        # A generic price column: the unit says what is sold (per image, per request ...).
-        slot = replace(slot, kind=_kind_from_unit(text, context))
+        # A generic price column: the unit says what is sold (per image, per request ...), or the
+        # cell names its kind ('$0.0002 / 1k characters input'; a paragraph only mentions kinds).
+        named = kind_of(text) if len(clean_text(text)) <= 60 else None
+        slot = replace(slot, kind=_kind_from_unit(text, context) or named)
         if slot.kind is None:
             return
     # '$0.435 (75% off⁽³⁾)' with the page's note 3 '… extended until 2026/05/31': the note dates the price
@@ -305,7 +491,13 @@ def _names_money(text: str) -> bool:
 
 def _kind_from_unit(text: str, context: PriceContext) -> str | None:
     unit = context.merged(context_of(text)).unit
-    return {"image": "per_image", "request": "per_request"}.get(unit or "")
+    return {
+        "image": "per_image",
+        "request": "per_request",
+        "second": "per_second",
+        "frame": "per_frame",
+        "page": "per_page",
+    }.get(unit or "")
 
 
 _VARIANT = re.compile(
@@ -322,6 +514,15 @@ def _split_variants(text: str) -> list[tuple[str, str]] | None:
     if not all(found):
         return None
     return [(m.group("name").strip().lower(), m.group("price")) for m in found if m]
+
+
+def _online_batch(text: str) -> list[tuple[bool, str]] | None:
+    """Lines 'Online requests: $x' / 'Batch requests: $y' -> [(False, '$x'), (True, '$y')]."""
+    lines = [clean_text(line) for line in text.splitlines() if clean_text(line)]
+    found = [_ONLINE_BATCH.match(line) for line in lines]
+    if not lines or not all(found):
+        return None
+    return [(m.group(1).lower() == "batch", m.group(2)) for m in found if m]
 
 
 def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -365,6 +566,11 @@ def _add(
     promo_free: bool = False,
     dates: str = "",
 ) -> None:
+    alternative = _ALTERNATIVE.search(text)
+    if alternative:
+        # '$0.30 / million tokens (or $0.0003/page)': two records, each in the unit it states
+        text = f"{text[: alternative.start()]} {text[alternative.end() :]}"
+        _add(out, slot, alternative.group(1), PriceContext(currency=context.currency), note, dates=dates)
     dated = date_phrase(text) or dates
     if dated.startswith("from "):  # 'starting September 1, 2026': a price not in force yet
         slot = replace(slot, condition=f"{slot.condition} {dated}".strip())

@@ -18,6 +18,7 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, kind in (
         (r"\b5\s*m(?:in\w*)?\s*batch\s*cache\s*writes?", "batch_cache_write_5m"),
         (r"\b1\s*h(?:our)?\s*batch\s*cache\s*writes?", "batch_cache_write_1h"),
+        (r"batch\s*cache\s*writes?", "batch_cache_write"),
         (r"batch\s*cache\s*(?:hits?|reads?)", "batch_cached_input"),
         (r"(?:输入命中缓存|缓存命中|cached\s*input)\w*\[?(?:批量|batch)", "batch_cached_input"),
         (r"batch\w*\s*input|批量\w*输入|批处理\w*输入|输入\w*\[?批量", "batch_input"),
@@ -26,6 +27,8 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b1\s*h(?:our)?\s*cache\s*writes?|cache\s*writes?\s*\(?1\s*h", "cache_write_1h"),
         (r"cache\s*writes?|caching\W+write|缓存写入|写入缓存", "cache_write"),
         (r"cache\s*miss|缓存未命中|未命中缓存", "input"),
+        # 'Tuning for 1M training tokens', 'Price (/1M training tokens)', 'Supervised fine-tuning'
+        (r"training|fine-?tuning|\btuning\b|训练|微调", "training"),
         (
             r"cache\s*(?:hits?|reads?)|caching\W+read|cached\s*input|缓存命中|命中缓存|缓存输入",
             "cached_input",
@@ -67,6 +70,15 @@ _TIER_FORMS = (_RANGE_COMPARED, _RANGE_BRACKETED, _RANGE_DASHED, _BOUND, _BOUND_
 CONDITION = re.compile(r"(?:off[- ]?)?peak|高峰|低峰|低谷|峰时|谷时|闲时|忙时|夜间|日间", re.I)
 DISCOUNT = re.compile(r"(\d+(?:\.\d+)?\s*%\s*off|\d+(?:\.\d+)?\s*折)", re.I)
 FREE_PROMO = re.compile(r"限时免费|免费|\bfree\b", re.I)
+# A storage price (a context cache kept per hour): 'Storage (M tok-hour)', '缓存存储[每小时]'
+STORAGE = re.compile(r"\bstorage\b|缓存存储", re.I)
+# the unit of a storage price is the stored unit per hour
+HOURLY = {
+    "tokens": "token-hours",
+    "characters": "character-hours",
+    "image": "image-hours",
+    "second": "second-hours",
+}
 _FOOTNOTE = re.compile(r"(?<=\S)\s*(?:\(\d{1,2}\)|\[\d{1,2}\]|\*+)(?=\s|$|\))")
 _STATUS = re.compile(
     r"\s*[(（]\s*(deprecated|retired|legacy|preview|beta|latest|推荐|new|新|最新|即将下线|已下线)\s*[)）]\s*$",
@@ -90,7 +102,10 @@ def kind_of(label: str) -> str | None:
 def row_kind(label: str) -> str | None:
     """'Input (audio)' -> input_audio, 'Image Output' -> output_image, 'Text output (...)' -> output,
     '1M input video/image tokens' -> input_image_video."""
-    kind = kind_of(label) if len(label) <= 60 else None
+    # a type label names its kind early ('Text output (response …)', 'The number of input characters');
+    # a description names one in passing ('Generate music from a text prompt')
+    words = re.sub(r"[(（][^)）]*[)）]", " ", label).split()
+    kind = kind_of(label) if len(label) <= 60 and kind_of(" ".join(words[:5])) else None
     if kind is None:
         return None
     lowered = label.lower()
