@@ -456,6 +456,52 @@ def test_a_model_told_apart_by_section_is_named_by_section_in_every_price() -> N
     ]
 
 
+def test_long_context_tables_as_anthropic_wrote_them_over_time() -> None:
+    """Anthropic's long-context table: first with no model column under a sentence naming the models,
+    later with a Model column, a row per price whose model cell a converter left empty, and
+    'Claude Sonnet 4.5 / 4' for two models. Every form gives the same records."""
+    models = """| Model | Input | Output |
+| --- | --- | --- |
+| Claude Sonnet 4.5 | $3 / MTok | $15 / MTok |
+| Claude Sonnet 4 | $3 / MTok | $15 / MTok |
+| Claude Haiku 3 | $0.25 / MTok | $1.25 / MTok |
+"""
+    unnamed = """When using Claude Sonnet 4 or Sonnet 4.5 with the 1M token context window enabled:
+
+| ≤ 200K input tokens | > 200K input tokens |
+|---|---|
+| Input: $3 / MTok | Input: $6 / MTok |
+"""
+    named = """| Model | ≤ 200K input tokens | > 200K input tokens |
+|---|---|---|
+| Claude Sonnet 4.5 / 4 | Input: $3 / MTok | Input: $6 / MTok |
+|  | Output: $15 / MTok | Output: $22.50 / MTok |
+"""
+
+    def tiered(page: str) -> set[tuple[str, str, str, str]]:
+        result = extract_prices("markdown", page, "USD")
+        assert result.problems == []
+        return {(p.model, p.kind, p.tier, f"{p.per_million:f}") for p in result.prices if p.tier}
+
+    assert tiered(models + "\n" + unnamed) == {
+        (model, "input", tier, amount)
+        for model in ("Claude Sonnet 4.5", "Claude Sonnet 4")
+        for tier, amount in (("<=200K", "3"), (">200K", "6"))
+    }
+    assert tiered(models + "\n" + named) == {
+        (model, kind, tier, amount)
+        for model in ("Claude Sonnet 4.5", "Claude Sonnet 4")
+        for kind, tier, amount in (
+            ("input", "<=200K", "3"),
+            ("input", ">200K", "6"),
+            ("output", "<=200K", "15"),
+            ("output", ">200K", "22.5"),
+        )
+    }
+    # a table of tiers under a sentence that names no model of the page is not read
+    assert tiered(models + "\n" + unnamed.replace("Claude Sonnet 4 or Sonnet 4.5", "the new models")) == set()
+
+
 if __name__ == "__main__":  # regenerate the goldens, then review every changed line against its page
     for page, kind, currency, golden in GOLDEN_CASES:
         (GOLDENS / golden).write_text(render(_extract(page, kind, currency)), encoding="utf-8")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from monitor.extract import extract_prices
-from monitor.extract.labels import clean_model, date_phrase, kind_of, tier_of
+from monitor.extract.labels import clean_model, date_phrase, kind_of, model_names, models_named_in, tier_of
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,27 @@ def test_colon_labels_are_read_whole() -> None:
         ("cached_input", "<=200K"): Decimal("0.5"),
         ("batch_cached_input", "<=200K"): Decimal("0.25"),
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "models"),
+    [
+        ("Claude Sonnet 4.5 / 4", ["Claude Sonnet 4.5", "Claude Sonnet 4"]),
+        ("Claude Sonnet 4.6 / 4.5 / 4", ["Claude Sonnet 4.6", "Claude Sonnet 4.5", "Claude Sonnet 4"]),
+        ("DeepSeek-R1 / V3", ["DeepSeek-R1 / V3"]),  # not a list of versions of one model
+        ("GPT / 4", ["GPT / 4"]),
+        ("Claude Opus 4.6", ["Claude Opus 4.6"]),
+    ],
+)
+def test_a_cell_listing_versions_names_each_model(name: str, models: list[str]) -> None:
+    """'Claude Sonnet 4.5 / 4' is two models, each priced by the row."""
+    assert model_names(name) == models
+
+
+def test_models_a_sentence_names_among_the_pages_models() -> None:
+    """'Claude Sonnet 4 or Sonnet 4.5' names both (the brand dropped once); '4' is not '4.5' or '4.1'."""
+    known = ["Claude Opus 4.1", "Claude Sonnet 4.5", "Claude Sonnet 4", "Claude Haiku 3"]
+    sentence = "When using Claude Sonnet 4 or Sonnet 4.5 with the 1M token context window enabled"
+    assert models_named_in(sentence, known) == ("Claude Sonnet 4.5", "Claude Sonnet 4")
+    assert models_named_in("available for Claude Sonnet 4.5 only", known) == ("Claude Sonnet 4.5",)
+    assert models_named_in("no model here", known) == ()

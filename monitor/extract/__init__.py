@@ -14,6 +14,7 @@ from monitor.extract.flat import card_prices, flattened_grids, text_lines
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.html import html_grids, page_text, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
+from monitor.extract.labels import models_named_in
 from monitor.extract.markdown import markdown_grids, markdown_page_model
 from monitor.models import ExtractResult, Price, model_id
 from monitor.normalize import PriceContext, context_of
@@ -98,11 +99,22 @@ def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, 
     notes = page_footnotes(prose)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []
+    unnamed: list[tuple[int, Grid]] = []  # tables that named no model, and where their prices go
     for grid in grids:
         grid.footnotes = notes
         result = prices_from_grid(grid, context, as_of)
+        if not result.prices and not result.problems and grid.preamble:
+            unnamed.append((len(found), grid))
         found.extend(result.prices)
         problems.extend(result.problems)
+    known = list(dict.fromkeys(price.model for price, _section in found))
+    for at, grid in reversed(unnamed):
+        # a table of tiers with no model column reads for the models the sentence above it names
+        grid.named_models = models_named_in(grid.preamble, known)
+        if grid.named_models:
+            result = prices_from_grid(grid, context, as_of)
+            found[at:at] = result.prices
+            problems.extend(result.problems)
     return _with_hours(found, prose), problems
 
 

@@ -22,6 +22,7 @@ from monitor.extract.labels import (
     clean_model,
     date_phrase,
     kind_of,
+    model_names,
     row_kind,
     split_tiers,
     tier_of,
@@ -49,6 +50,9 @@ class Grid:
     collapsed_spans: bool = False
     footnotes: dict[str, str] = field(default_factory=dict)  # the page's notes by mark: '3' -> '(3) The …'
     page_model: str = ""  # the page's title where it names one model (a model's own pricing page)
+    # models the page's other tables name that the text just above this table names too: the models
+    # of a table that has tier columns and no model column (Anthropic's long-context table)
+    named_models: tuple[str, ...] = ()
 
 
 @dataclass
@@ -124,6 +128,14 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
                 return _read_columns(rows[index:], page, grid)
             return _read_rows(rows[index:], model_cols[0], page, grid)
     header = [_header_text(c) for c in rows[0]]
+    if grid.named_models and all(tier_of(c) for c in header):
+        # '| ≤ 200K input tokens | > 200K input tokens |' under 'When using Claude Sonnet 4 or Sonnet 4.5 …'
+        named = [
+            [Cell("Model" if i == 0 else model), *row]
+            for model in grid.named_models
+            for i, row in enumerate(rows)
+        ]
+        return _read_rows(named, 0, page, grid)
     if grid.page_model and sum(1 for c in header if kind_of(c) and context_of(c).per) >= 2:
         # A model's own page (Volcengine: '# doubao-seed-1.8'): its table has no model column.
         named = [[Cell("模型" if i == 0 else grid.page_model), *row] for i, row in enumerate(rows)]
@@ -135,7 +147,7 @@ def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
     """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price."""
     last_label = max(model_cols)
     rest = columns[last_label + 1 :]
-    return bool(rest) and not any(kind_of(c) or _PRICE_HEADER.search(c) for c in rest)
+    return bool(rest) and not any(kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) for c in rest)
 
 
 @dataclass(frozen=True)
@@ -217,6 +229,7 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
     out = GridPrices()
     previous: list[Cell] = []
     read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
+    named: list[tuple[str, str]] = []  # the models (and status) the last row with a name named
     for row in rows[1:]:
         if grid.collapsed_spans and 2 <= len(row) < width and previous:
             # A converter collapsed a rowspan: the missing leading cells are the row above's.
@@ -226,12 +239,20 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
             continue  # a group heading row (one cell spanning the table) holds no price
         # An HTML row shorter than the header is read as drawn: its cells from the left.
         model, status = clean_model(row[model_col].text)
-        if not model or _MODEL_HEADER.match(model):
-            continue  # a repeated header row
-        for line in _split_lines(out, row[:width], columns, model_col, model):
-            first = len(out.prices)
-            variants = _read_row(out, table, line, model, status)
-            read_rows.append((first, len(out.prices), variants))
+        if not model and grid.collapsed_spans and named:
+            # '|  | Output: $25 / MTok |' below '| Claude Opus 4.6 | Input: $5 / MTok |': a Markdown
+            # converter left the rowspan's cell empty
+            model, status = named[-1]
+        elif not model or _MODEL_HEADER.match(model):
+            named = []
+            continue  # a repeated header row, or a row of no model
+        else:
+            named = [(name, status) for name in model_names(model)]
+        for name, name_status in named:
+            for line in _split_lines(out, row[:width], columns, model_col, name):
+                first = len(out.prices)
+                variants = _read_row(out, table, line, name, name_status)
+                read_rows.append((first, len(out.prices), variants))
     _name_variants(out, read_rows)
     return out
 
@@ -265,8 +286,10 @@ def _read_row(
         if j == model_col or cell is model_cell:
             continue  # a cell spanning into the model column is a name, never a price
         kind = _kind_in(column, labelled_kind, labels, table.cache_table)
-        if not column.priced and (kind is None or not _names_money(cell.text)):
-            continue  # 'Input tokens per tool definition: 735 tokens' is not a price
+        if not column.priced and ((kind is None and not column.tier) or not _names_money(cell.text)):
+            # 'Input tokens per tool definition: 735 tokens' is not a price; 'Input: $5 / MTok' under
+            # '≤ 200K input tokens' is one
+            continue
         context = table.page.merged(column.stated).merged(row_stated)
         if column.storage and context.unit in HOURLY:
             context = replace(context, unit=HOURLY[context.unit])

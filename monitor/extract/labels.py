@@ -207,6 +207,36 @@ def clean_model(text: str) -> tuple[str, str]:
     return name.strip(" *:："), status.group(1).lower() if status else ""
 
 
+_VERSION = re.compile(r"^\d+(?:\.\d+)*$")
+_TRAILING_VERSION = re.compile(r"\s\d+(?:\.\d+)*$")
+
+
+def model_names(name: str) -> list[str]:
+    """'Claude Sonnet 4.6 / 4.5 / 4' -> the three models it lists; any other name is itself."""
+    parts = [part.strip() for part in name.split(" / ")]
+    if len(parts) < 2 or not all(_VERSION.match(p) for p in parts[1:]):
+        return [name]
+    stem = _TRAILING_VERSION.sub("", parts[0])
+    if stem == parts[0]:
+        return [name]  # 'GPT / 4' names no version of a model
+    return [parts[0], *(f"{stem} {version}" for version in parts[1:])]
+
+
+def models_named_in(text: str, known: list[str]) -> tuple[str, ...]:
+    """The known models a sentence names, in the order they are known: 'Claude Sonnet 4 or Sonnet 4.5'
+    names 'Claude Sonnet 4' and 'Claude Sonnet 4.5' (a name may drop its first word, the brand)."""
+    found = []
+    for model in known:
+        words = model.split()
+        forms = [model] + ([" ".join(words[1:])] if len(words) > 2 else [])
+        for form in forms:
+            # whole words, and '4' is not the start of '4.5'
+            if re.search(rf"(?<![\w.]){re.escape(form)}(?![\w]|\.\d)", text):
+                found.append(model)
+                break
+    return tuple(found)
+
+
 # -- dates ---------------------------------------------------------------------------------------
 
 _UNTIL_BEFORE = re.compile(r"(?:until|through|thru|till|ends?|ending|expires?|截至|截止|至|到)\W{0,3}$", re.I)

@@ -24,6 +24,9 @@ _LIST_ITEM = re.compile(r"^\s*[-*+]\s+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|~<>])")
 
 
+_BARE_TAG = re.compile(r"^\s*</?[A-Za-z][^>]*>\s*$")
+
+
 def markdown_grids(text: str) -> tuple[list[Grid], str]:
     """The page's tables, and its text outside them (where a page states its units)."""
     grids: list[Grid] = []
@@ -50,7 +53,8 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
                 if not _SEPARATOR.match(lines[i]):
                     rows.append(_cells(lines[i]))
                 i += 1
-            preamble = next((p for p in reversed(prose[-4:]) if p.strip()), "")
+            # the last sentence above the table; a bare tag ('</Note>') closing a note says nothing
+            preamble = next((p for p in reversed(prose[-6:]) if p.strip() and not _BARE_TAG.match(p)), "")
             grids.append(
                 Grid(
                     rows=rows, section=section, preamble=preamble, collapsed_spans=True, page_model=page_model
