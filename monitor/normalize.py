@@ -38,11 +38,11 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?tokens?\b", 1, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:request|call|次)", 1, "request"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:image|张)", 1, "image"),
-        # video and audio by the second: '$0.40/second', '($/sec)', 'per second of video', '每秒'
-        (r"(?:/|\bper\b)\s*(?:1\s*)?(?:sec|second)s?\b|每秒", 1, "second"),
+        # video and audio by the second: '$0.40/second', '($/sec)', 'per second of video'
+        (r"(?:/|\bper\b)\s*(?:1\s*)?(?:sec|second)s?\b", 1, "second"),
         (r"(?:/|\bper\b)\s*30\s*(?:sec|second)s?\b", 30, "second"),  # '$0.06 per 30 seconds'
         (r"(?:/|\bper\b)\s*(?:per\s+)?(?:1\s*)?frame\b", 1, "frame"),  # '($/per frame)'
-        (r"(?:/|\bper\b)\s*(?:1\s*)?page\b|每页", 1, "page"),  # OCR: '$0.0003/page'
+        (r"(?:/|\bper\b)\s*(?:1\s*)?page\b", 1, "page"),  # OCR: '$0.0003/page'
     )
 )
 # what follows a size names what is counted: '/M char', '/1M training characters', '/万字符'
@@ -123,11 +123,18 @@ def clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# Units that are a price's only where the text names money: 'Requests per second', 'QPS 每秒请求数'
+# and 'pages per minute' are limits, '$0.40/second' and 'Input video ($/sec)' are prices.
+_PRICED_ONLY = ("second", "frame", "page")
+
+
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
     for pattern, per, unit in _UNITS:
         match = pattern.search(text)
+        if match and unit in _PRICED_ONLY and find_currency(text) is None:
+            continue
         if match:
             if unit == "tokens" and _CHARACTERS.match(text[match.end() :]):
                 unit = "characters"

@@ -502,6 +502,22 @@ def test_long_context_tables_as_anthropic_wrote_them_over_time() -> None:
     assert tiered(models + "\n" + unnamed.replace("Claude Sonnet 4 or Sonnet 4.5", "the new models")) == set()
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Volcengine's price overview: the capture kept each table's cell values once each, out of
+        # order ('0.017', 'doubao-seed-1.6-flash', '0.15', …); nothing can be read from it honestly
+        "volcengine_ark_docs/volcengine_ark_model_service_pricing__2025-12-18__20171bc727.md",
+        "volcengine_ark_docs/volcengine_ark_billing_explained__2025-12-18__20171bc727.md",
+        # the model list: limits ('QPS 每秒请求数上限' | 2) and context sizes, no price
+        "volcengine_ark_docs/volcengine_ark_model_list__2025-12-18__20171bc727.md",
+    ],
+)
+def test_pages_without_a_readable_price_table_give_no_prices(page: str) -> None:
+    """Real pages whose tables are scrambled or hold no price: nothing is made up from them."""
+    assert _extract(page, "markdown", "CNY").prices == []
+
+
 if __name__ == "__main__":  # regenerate the goldens, then review every changed line against its page
     for page, kind, currency, golden in GOLDEN_CASES:
         (GOLDENS / golden).write_text(render(_extract(page, kind, currency)), encoding="utf-8")

@@ -115,6 +115,10 @@ def test_unit_and_currency_from_headers() -> None:
         ("Input video ($/per frame)", PriceContext("USD", 1, "frame")),
         # a count of something that is not a token, a character or a second is no unit we read
         ("$35 per 1,000 grounded prompts", PriceContext("USD", None, None)),
+        # a rate limit is no price: a second, a frame or a page is a unit only beside money
+        ("Requests per second", PriceContext(None, None, None)),
+        ("QPS 每秒请求数上限", PriceContext(None, None, None)),
+        ("Pages per minute (per page limit)", PriceContext(None, None, None)),
     ],
 )
 def test_gemini_headers_and_type_labels_state_their_units(header: str, stated: PriceContext) -> None:
