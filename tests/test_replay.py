@@ -8,19 +8,21 @@ report exactly themselves). Regenerate with `python -m tests.test_replay` and re
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from monitor.config import Settings, Source
-from monitor.extract import JsonOptions
+from monitor.extract import JsonOptions, extract_prices
 from monitor.fetch import Fetcher
 from monitor.messages import change_line
 from monitor.notify import Notifier
 from monitor.pipeline import CheckOutcome, Deps, check_source
 from monitor.store import Store
-from tests.conftest import GOLDENS, series
+from tests.conftest import GOLDENS, fixture, series
 from tests.servers import PageServer
 from tests.test_extract import captured_on
 
@@ -111,6 +113,48 @@ def test_tokencost_unit_switch_reports_only_real_changes(tmp_path: Path) -> None
         ("gpt-4o", "input", "-50.0"),
         ("gpt-4o", "output", "-33.3"),
     ]
+
+
+# tokencost's Markdown table is generated from its model_prices.json: the fixtures hold the table and the
+# JSON of the same commits, so every price read from the table can be checked against its source.
+TABLE_AND_SOURCE = [
+    (
+        "tokencost_pricing_table__v01__2024-06-05__4d27dcd151.md",
+        "tokencost_model_prices__v03__2024-06-05__4d27dcd151.json",
+        1,
+    ),
+    (
+        "tokencost_pricing_table__v03__2024-11-08__32dfb47f6b.md",
+        "tokencost_model_prices__v04__2024-11-08__32dfb47f6b.json",
+        None,
+    ),
+    (
+        "tokencost_pricing_table__v04__2024-11-15__1448939752.md",
+        "tokencost_model_prices__v05__2024-11-15__1448939752.json",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "source", "per"), TABLE_AND_SOURCE, ids=[t[0][24:27] for t in TABLE_AND_SOURCE]
+)
+def test_tokencost_table_agrees_with_the_json_it_was_generated_from(
+    table: str, source: str, per: int | None
+) -> None:
+    """Every price cell of the 1,200-price table is read ('--' is none), and every price equals the JSON's
+    per-token cost to the precision the table writes ('$0.00000012' is 1.25e-07 cut to 8 places)."""
+    text = fixture(f"markdown_price_tables/{table}").read_text(encoding="utf-8")
+    result = extract_prices("markdown", text, "USD", per=per)
+    costs = json.loads(fixture(f"litellm_model_prices/{source}").read_text(encoding="utf-8"))
+    rows = [line.split("|") for line in text.splitlines() if line.startswith("|")][2:]  # after the header
+    assert result.problems == []
+    assert len(result.prices) == sum("$" in cell for row in rows for cell in row[2:4])
+    for price in result.prices:
+        field = {"input": "input_cost_per_token", "output": "output_cost_per_token"}[price.kind]
+        stated = Decimal(str(costs[price.model][field])) * price.per
+        places = len(price.raw.partition(".")[2].strip())
+        assert abs(price.amount - stated) <= Decimal(1).scaleb(-places) / 2, (price.model, price.raw, stated)
 
 
 if __name__ == "__main__":  # regenerate, then review every changed line against the real files' diff
