@@ -498,6 +498,20 @@ def test_long_context_tables_as_anthropic_wrote_them_over_time() -> None:
             ("output", ">200K", "22.5"),
         )
     }
+    # a modelless table under its own heading is a variant of the models its sentence names
+    fast = """### Fast mode pricing
+
+Fast mode for Claude Sonnet 4.5 provides faster output at premium pricing:
+
+| Context window | Input | Output |
+|:---|:---|:---|
+| ≤ 200K input tokens | $30 / MTok | $150 / MTok |
+"""
+    result = extract_prices("markdown", models + "\n" + fast, "USD")
+    assert [(p.model, p.kind, p.tier, p.condition, p.per_million) for p in result.prices if p.condition] == [
+        ("Claude Sonnet 4.5", "input", "<=200K", "fast mode", Decimal(30)),
+        ("Claude Sonnet 4.5", "output", "<=200K", "fast mode", Decimal(150)),
+    ]
     # a table of tiers under a sentence that names no model of the page is not read
     assert tiered(models + "\n" + unnamed.replace("Claude Sonnet 4 or Sonnet 4.5", "the new models")) == set()
 

@@ -28,6 +28,9 @@ _UNIT_SENTENCE = re.compile(
     re.I,
 )
 
+_PRICING_WORD = re.compile(r"\s*(?:pricing|prices?|价格|定价)\s*$", re.I)
+_CONTEXT_TOPIC = re.compile(r"context|上下文", re.I)
+
 Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
 
 
@@ -112,6 +115,10 @@ def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, 
         # a table of tiers with no model column reads for the models the sentence above it names
         grid.named_models = models_named_in(grid.preamble, known)
         if grid.named_models:
+            # 'Fast mode pricing' says what these prices are; 'Long context pricing' says no more
+            # than the tiers do
+            topic = _PRICING_WORD.sub("", grid.section).strip(" :：").lower()
+            grid.condition = "" if _CONTEXT_TOPIC.search(topic) else topic
             result = prices_from_grid(grid, context, as_of)
             found[at:at] = result.prices
             problems.extend(result.problems)

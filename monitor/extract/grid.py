@@ -53,6 +53,7 @@ class Grid:
     # models the page's other tables name that the text just above this table names too: the models
     # of a table that has tier columns and no model column (Anthropic's long-context table)
     named_models: tuple[str, ...] = ()
+    condition: str = ""  # what every price of the table is ('fast mode', from its section)
 
 
 @dataclass
@@ -128,7 +129,7 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
                 return _read_columns(rows[index:], page, grid)
             return _read_rows(rows[index:], model_cols[0], page, grid)
     header = [_header_text(c) for c in rows[0]]
-    if grid.named_models and all(tier_of(c) for c in header):
+    if grid.named_models and (all(tier_of(c) for c in header) or any(kind_of(c) for c in header)):
         # '| ≤ 200K input tokens | > 200K input tokens |' under 'When using Claude Sonnet 4 or Sonnet 4.5 …'
         named = [
             [Cell("Model" if i == 0 else model), *row]
@@ -280,6 +281,9 @@ def _read_row(
             row_stated = row_stated.merged(context_of(label))
     # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
     row_tier = next((t for t in (tiers_of(x, table.label_units) for x in labels) if t), "")
+    if not row_tier and table.grid.named_models:
+        # a table read for the models a sentence names: its rows may be tiers ('≤ 200K input tokens')
+        row_tier = next((t for t in map(tier_of, labels) if t), "")
     row_says_free = any(FREE_PROMO.search(x) for x in labels)
     for j, cell in enumerate(row):
         column = columns[j]
@@ -297,7 +301,7 @@ def _read_row(
             model,
             kind,
             column.tier or row_tier,
-            " ".join(x for x in (condition, column.condition) if x),
+            " ".join(x for x in (condition, column.condition, table.grid.condition) if x),
             f"{model} / {column.label or f'column {j + 1}'}",
             table.grid.section,
             row_says_free,
