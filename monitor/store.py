@@ -738,7 +738,8 @@ def _since(
     if found is None:
         renamed = latest.get(_relaxed(row))
         found = renamed if renamed and renamed[2] not in listed else None
-    return found[0] if found and found[1] == row["per_million"] else started
+    # compared as numbers: a row stored before amounts were written in plain notation may read '9.38E-7'
+    return found[0] if found and Decimal(found[1]) == Decimal(row["per_million"]) else started
 
 
 def _exact(row: dict[str, Any]) -> tuple[Any, ...]:

@@ -112,7 +112,8 @@ def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, 
         problems.extend(result.problems)
     known = list(dict.fromkeys(price.model for price, _section in found))
     for at, grid in reversed(unnamed):
-        # a table of tiers with no model column reads for the models the sentence above it names
+        # a table with no model column (tier or Input / Output columns) is read for the page's models
+        # that the sentence above it names
         grid.named_models = models_named_in(grid.preamble, known)
         if grid.named_models:
             # 'Fast mode pricing' says what these prices are; 'Long context pricing' says no more

@@ -240,15 +240,13 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
             continue  # a group heading row (one cell spanning the table) holds no price
         # An HTML row shorter than the header is read as drawn: its cells from the left.
         model, status = clean_model(row[model_col].text)
-        if not model and grid.collapsed_spans and named:
-            # '|  | Output: $25 / MTok |' below '| Claude Opus 4.6 | Input: $5 / MTok |': a Markdown
-            # converter left the rowspan's cell empty
-            model, status = named[-1]
-        elif not model or _MODEL_HEADER.match(model):
+        if model and not _MODEL_HEADER.match(model):
+            named = [(name, status) for name in model_names(model)]  # 'Claude Sonnet 4.5 / 4': two
+        elif model or not grid.collapsed_spans:
             named = []
-            continue  # a repeated header row, or a row of no model
-        else:
-            named = [(name, status) for name in model_names(model)]
+            continue  # a repeated header row, or an HTML row of no model
+        # else '|  | Output: $25 / MTok |' below '| Claude Opus 4.6 | Input: $5 / MTok |': a Markdown
+        # converter left the rowspan's cell empty, and the row prices the models above
         for name, name_status in named:
             for line in _split_lines(out, row[:width], columns, model_col, name):
                 first = len(out.prices)
