@@ -43,6 +43,7 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (r"(?:/|\bper\b)\s*30\s*(?:sec|second)s?\b", 30, "second"),  # '$0.06 per 30 seconds'
         (r"(?:/|\bper\b)\s*(?:per\s+)?(?:1\s*)?frame\b", 1, "frame"),  # '($/per frame)'
         (r"(?:/|\bper\b)\s*(?:1\s*)?page\b", 1, "page"),  # OCR: '$0.0003/page'
+        (r"(?:/|\bper\b)\s*(?:full\s+)?song\b", 1, "song"),  # music: '$0.08 per full song up to 3 mins'
     )
 )
 # every unit phrase at once: find_amounts takes them all out of a text in one pass
@@ -61,7 +62,10 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = (
 # An amount: digits with optional thousands separators and decimals, not part of a word or a
 # size such as 128K, and not a percentage. 厘 (1/1000 元) and 分 (1/100 元) scale it.
 _AMOUNT = re.compile(
-    r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\s*[kKmMbB%]\b)(?!\d)(?!\s*%)\s*(厘|分)?"
+    r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\s*[kKmMbB%]\b)(?!\d)(?!\.\d)(?!\s*%)"
+    # a duration is no amount: 'per full song up to 3 mins', '3分钟'
+    r"(?!\s*(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?)\b)(?!\s*(?:分钟|小时|秒|天))"
+    r"\s*(厘|分)?"
 )
 _SCALE = {"厘": Decimal("0.001"), "分": Decimal("0.01")}
 
@@ -125,7 +129,7 @@ def clean_text(text: str) -> str:
 
 # Units that are a price's only where the text names money: 'Requests per second', 'QPS 每秒请求数'
 # and 'pages per minute' are limits, '$0.40/second' and 'Input video ($/sec)' are prices.
-_PRICED_ONLY = ("second", "frame", "page")
+_PRICED_ONLY = ("second", "frame", "page", "song")
 
 
 def find_unit(text: str) -> tuple[int, str] | None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from monitor.errors import PriceParseError
 from monitor.extract import peak_hours
-from monitor.normalize import PriceContext, context_of, find_unit, parse_price
+from monitor.normalize import PriceContext, context_of, find_amounts, find_unit, parse_price
 
 NONE = PriceContext()
 CNY = PriceContext(currency="CNY")
@@ -48,6 +48,7 @@ READS = [
     ("$0.0020 per second of video", NONE, ("0.002", "USD", 1, "second", "2000")),
     ("$0.06 per 30 seconds", NONE, ("0.06", "USD", 30, "second", "2000")),
     ("$0.0003/page", NONE, ("0.0003", "USD", 1, "page", "300")),
+    ("$0.08 per full song up to 3 mins", NONE, ("0.08", "USD", 1, "song", "80000")),
     ("$0.0002 / 1k characters input", NONE, ("0.0002", "USD", 1000, "characters", "0.2")),
 ]
 
@@ -186,3 +187,10 @@ def test_bare_zero_is_zero_but_not_said_free() -> None:
 )
 def test_peak_hours_are_read_from_the_page(prose: str, hours: str) -> None:
     assert peak_hours(prose) == hours
+
+
+def test_a_duration_is_no_amount() -> None:
+    """'up to 3 mins', '3分钟', '1.5 hours' limit what a price buys; they are never read as its amount."""
+    assert find_amounts("$0.08 per full song up to 3 mins") == [Decimal("0.08")]
+    assert find_amounts("限时 3分钟 内 2元") == [Decimal(2)]
+    assert find_amounts("stored for 1.5 hours") == []

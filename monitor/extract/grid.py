@@ -522,6 +522,7 @@ def _kind_from_unit(text: str, context: PriceContext) -> str | None:
         "second": "per_second",
         "frame": "per_frame",
         "page": "per_page",
+        "song": "per_song",
     }.get(unit or "")
 
 
