@@ -26,14 +26,24 @@ def format_pct(pct: Decimal | None) -> str:
     return f"{'+' if pct > 0 else ''}{pct}%"
 
 
+def shown_amount(value: Decimal) -> str:
+    """A normalized amount as written: exact, or to 6 significant digits marked '~' where it does not end
+    ('$0.04 per 30 seconds' is ~0.00133333 per second; the stored value stays exact)."""
+    value = normalize_decimal(value)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -12:
+        return f"~{format(normalize_decimal(Decimal(f'{value:.6g}')), 'f')}"
+    return format(value, "f")
+
+
 def format_per_million(amount: Decimal | None, currency: str, unit: str, free: bool = False) -> str:
     if amount is None:
         return "-"
     if free and amount == 0:
         return "free"
     if unit in PER_UNIT:
-        return f"{format(normalize_decimal(amount / MILLION), 'f')} {currency} / {unit}"
-    return f"{format(normalize_decimal(amount), 'f')} {currency} / 1M {unit}"
+        return f"{shown_amount(amount / MILLION)} {currency} / {unit}"
+    return f"{shown_amount(amount)} {currency} / 1M {unit}"
 
 
 def _label(change: Change) -> str:

@@ -11,8 +11,8 @@ from typing import Any
 from monitor.compare import COLUMNS, Row
 from monitor.fx import Rates
 from monitor.history import Series, pct
-from monitor.messages import PER_UNIT, format_pct, format_per_million
-from monitor.models import MILLION, Price, normalize_decimal
+from monitor.messages import PER_UNIT, format_pct, format_per_million, shown_amount
+from monitor.models import MILLION, Price
 
 
 def number(value: str | Decimal | None) -> float | None:
@@ -207,8 +207,8 @@ def _cell(value: Decimal | None, currency: str, unit: str, free: bool) -> str:
     if free and value == 0:
         return "free"
     if unit in PER_UNIT:
-        return f"{format(normalize_decimal(value / MILLION), 'f')} {currency}/{unit}"
-    text = f"{format(normalize_decimal(value), 'f')} {currency}"
+        return f"{shown_amount(value / MILLION)} {currency}/{unit}"
+    text = f"{shown_amount(value)} {currency}"
     return text if unit == "tokens" else f"{text}/1M {unit}"
 
 

@@ -8,8 +8,8 @@ import apprise
 
 from monitor.diff import diff_prices
 from monitor.extract import extract_prices
-from monitor.messages import change_message
-from monitor.models import Price
+from monitor.messages import change_message, format_per_million
+from monitor.models import MILLION, Price
 from monitor.notify import for_channel
 from monitor.store import Delivery
 
@@ -74,3 +74,12 @@ def test_logs_never_show_a_notification_urls_secrets(caplog: object) -> None:
     )
     assert RedactSecrets([secret]).filter(record)
     assert record.getMessage() == "posting to slack://… failed"
+
+
+def test_a_per_unit_price_reads_per_one_unit_and_a_repeating_one_is_marked_rounded() -> None:
+    """'$0.04 per 30 seconds' normalizes to a repeating per-second value: shown to 6 digits with '~';
+    an exact one is shown exactly, however small."""
+    per_second = Decimal("0.04") * MILLION / 30  # per million seconds, as stored
+    assert format_per_million(per_second, "USD", "second") == "~0.00133333 USD / second"
+    assert format_per_million(Decimal("300"), "USD", "page") == "0.0003 USD / page"
+    assert format_per_million(Decimal("0.938"), "USD", "tokens") == "0.938 USD / 1M tokens"
