@@ -26,7 +26,7 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
     for pattern, per, unit in (
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:mtok\b|m\b|million\b|百万)", MILLION, "tokens"),
         # '1M input tokens', '1M Input audio tokens', 'Tuning for 1M training tokens'
-        (r"\b1\s*m\s+(?:[\w/]+\s+){0,2}tokens?\b", MILLION, "tokens"),
+        (r"\b1\s*m\s*(?:[\w/]+\s+){0,2}tokens?\b", MILLION, "tokens"),
         (r"\bmtok\b|百万\s*tokens?", MILLION, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:10\s*k\b|万)", 10_000, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:k\b|千|thousand\b)", 1_000, "tokens"),

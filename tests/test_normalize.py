@@ -48,6 +48,7 @@ READS = [
     ("$0.0020 per second of video", NONE, ("0.002", "USD", 1, "second", "2000")),
     ("$0.06 per 30 seconds", NONE, ("0.06", "USD", 30, "second", "2000")),
     ("$0.0003/page", NONE, ("0.0003", "USD", 1, "page", "300")),
+    ("$2/1Mtokens", NONE, ("2", "USD", 1_000_000, "tokens", "2")),
     ("$0.08 per full song up to 3 mins", NONE, ("0.08", "USD", 1, "song", "80000")),
     ("$0.0002 / 1k characters input", NONE, ("0.0002", "USD", 1000, "characters", "0.2")),
 ]
