@@ -36,14 +36,21 @@ def shown_amount(value: Decimal) -> str:
     return format(value, "f")
 
 
+def amount_per(per_million: Decimal, unit: str) -> tuple[str, str]:
+    """A normalized price as shown, and what it is for: ('0.0003', 'page') for an image, a second or a
+    page (priced one at a time), ('0.5', '1M tokens') for anything counted by the million."""
+    if unit in PER_UNIT:
+        return shown_amount(per_million / MILLION), unit
+    return shown_amount(per_million), f"1M {unit}"
+
+
 def format_per_million(amount: Decimal | None, currency: str, unit: str, free: bool = False) -> str:
     if amount is None:
         return "-"
     if free and amount == 0:
         return "free"
-    if unit in PER_UNIT:
-        return f"{shown_amount(amount / MILLION)} {currency} / {unit}"
-    return f"{shown_amount(amount)} {currency} / 1M {unit}"
+    shown, per = amount_per(amount, unit)
+    return f"{shown} {currency} / {per}"
 
 
 def _label(change: Change) -> str:

@@ -11,8 +11,8 @@ from typing import Any
 from monitor.compare import COLUMNS, Row
 from monitor.fx import Rates
 from monitor.history import Series, pct
-from monitor.messages import PER_UNIT, format_pct, format_per_million, shown_amount
-from monitor.models import MILLION, Price
+from monitor.messages import amount_per, format_pct, format_per_million
+from monitor.models import Price
 
 
 def number(value: str | Decimal | None) -> float | None:
@@ -206,10 +206,8 @@ def _cell(value: Decimal | None, currency: str, unit: str, free: bool) -> str:
         return ""
     if free and value == 0:
         return "free"
-    if unit in PER_UNIT:
-        return f"{shown_amount(value / MILLION)} {currency}/{unit}"
-    text = f"{shown_amount(value)} {currency}"
-    return text if unit == "tokens" else f"{text}/1M {unit}"
+    shown, per = amount_per(value, unit)
+    return f"{shown} {currency}" if unit == "tokens" else f"{shown} {currency}/{per}"
 
 
 def compare_table(rows: Sequence[Row], target: str | None) -> tuple[list[str], list[list[str]]]:

@@ -474,7 +474,7 @@ def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) 
                 out, Cell(body), replace(slot, condition=variant, where=f"{slot.where} [{name}]"), context
             )
         return
-    requests = _online_batch(text) if "equests" in text else None
+    requests = _online_batch(text)
     if requests:
         # 'Online requests: $0.00015 <br> Batch requests: $0.00012' under an Input row
         for batch, body in requests:
@@ -544,6 +544,8 @@ def _split_variants(text: str) -> list[tuple[str, str]] | None:
 
 def _online_batch(text: str) -> list[tuple[bool, str]] | None:
     """Lines 'Online requests: $x' / 'Batch requests: $y' -> [(False, '$x'), (True, '$y')]."""
+    if "request" not in text.lower():
+        return None  # most cells: no line to look at
     lines = [clean_text(line) for line in text.splitlines() if clean_text(line)]
     found = [_ONLINE_BATCH.match(line) for line in lines]
     if not lines or not all(found):
