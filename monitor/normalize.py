@@ -25,6 +25,8 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
     (re.compile(pattern, re.I), per, unit)
     for pattern, per, unit in (
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:mtok\b|m\b|million\b|百万)", MILLION, "tokens"),
+        # 'based on 1 million tokens', 'million input tokens'
+        (r"\b(?:1\s*|one\s+)?million\s+(?:(?:input|output)\s+)?tokens?\b", MILLION, "tokens"),
         # '1M input tokens', '1M Input audio tokens', 'Tuning for 1M training tokens'
         (r"\b1\s*m\s*(?:[\w/]+\s+){0,2}tokens?\b", MILLION, "tokens"),
         (r"\bmtok\b|百万\s*tokens?", MILLION, "tokens"),
@@ -120,10 +122,14 @@ class ParsedPrice:
         )
 
 
+# zero-width spaces and joiners, word joiner, BOM: editors pad cells with them; they are no text
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
 @lru_cache(maxsize=8192)
 def clean_text(text: str) -> str:
     """Full-width to half-width (NFKC), one space between words, no markup leftovers."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).replace("\u00a0", " "))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from monitor import __version__
 from monitor.extract.flat import card_prices, flattened_grids, text_lines
 from monitor.extract.grid import Grid, prices_from_grid
-from monitor.extract.html import html_grids, page_text, parse_html
+from monitor.extract.html import page_blocks, page_text, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
 from monitor.extract.labels import models_named_in
 from monitor.extract.markdown import markdown_grids, markdown_page_model
@@ -43,6 +43,38 @@ def page_context(prose: str, currency: str, per: int | None = None) -> PriceCont
         stated = context_of(match.group(0))
         context = context.merged(PriceContext(per=stated.per, unit=stated.unit))
     return context
+
+
+# an amount with its currency: a line holding one states a price, not a unit for others
+_PRICED_AMOUNT = re.compile(r"[$¥￥€]\s*\d|\d\s*(?:元|美元|円|usd|cny|rmb)", re.I)
+
+
+def stated_context(lines: list[str]) -> PriceContext:
+    """The unit and currency that short lines around a table state for its prices: 'Prices per 1M
+    tokens.', 'The prices are based on 1 million tokens.', '此处 1M = 1,000,000，表格中的价格代表每消耗
+    1M tokens 的价格', 'All prices are in USD.' The first line that states one wins (pass the nearest
+    first); a line that itself prices something ('$5 / MTok') states nothing for the others."""
+    context = PriceContext()
+    for line in lines:
+        if len(line) > 200 or _PRICED_AMOUNT.search(line):
+            continue
+        stated = context_of(line)
+        if stated.unit == "tokens" and context.per is None:
+            context = PriceContext(context.currency, stated.per, stated.unit)
+        if stated.currency and context.currency is None and _CURRENCY_SENTENCE.search(line):
+            context = PriceContext(stated.currency, context.per, context.unit)
+    return context
+
+
+# 'All prices are in USD', '单位：元', 'Prices in US dollars': a sentence that names the currency
+_CURRENCY_SENTENCE = re.compile(r"\bin\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单位|货币|币种|currency", re.I)
+
+
+def table_context(grid: Grid, page: PriceContext) -> PriceContext:
+    """What the page and the lines around a table say its prices are in: the nearest statement
+    wins (the lines after it, its caption, the lines before it), then the page's."""
+    near = [grid.caption, *reversed(grid.lead), *grid.trail]
+    return page.merged(stated_context([x for x in near if x]))
 
 
 # A line's indent is '[^\S\n]*' (spaces, no-break spaces), not '\s*': '\s' spans newlines, and on a page's
@@ -98,13 +130,17 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
 
 
 def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, as_of: str) -> Found:
-    context = page_context(prose, currency, per)
+    page = page_context(prose, currency, per)
+    page = page.merged(stated_context([line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)]))
     notes = page_footnotes(prose)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []
     unnamed: list[tuple[int, Grid]] = []  # tables that named no model, and where their prices go
     for grid in grids:
         grid.footnotes = notes
+        if grid.tab:
+            grid.condition = " ".join(x for x in (grid.condition, grid.tab.lower()) if x)
+        context = table_context(grid, page)
         result = prices_from_grid(grid, context, as_of)
         if not result.prices and not result.problems and grid.preamble:
             unnamed.append((len(found), grid))
@@ -120,7 +156,7 @@ def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, 
             # than the tiers do
             topic = _PRICING_WORD.sub("", grid.section).strip(" :：").lower()
             grid.condition = "" if _CONTEXT_TOPIC.search(topic) else topic
-            result = prices_from_grid(grid, context, as_of)
+            result = prices_from_grid(grid, table_context(grid, page), as_of)
             found[at:at] = result.prices
             problems.extend(result.problems)
     return _with_hours(found, prose), problems
@@ -129,7 +165,8 @@ def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, 
 def _html(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
     tree = parse_html(text)
     prose = page_text(tree)
-    found = _from_tables(html_grids(tree), prose, currency, per, as_of)
+    grids, _lines = page_blocks(tree)
+    found = _from_tables(grids, prose, currency, per, as_of)
     return found if found[0] else _without_tables(prose, currency, per, as_of, found[1], "")
 
 

@@ -54,6 +54,11 @@ class Grid:
     # of a table that has tier columns and no model column (Anthropic's long-context table)
     named_models: tuple[str, ...] = ()
     condition: str = ""  # what every price of the table is ('fast mode', from its section)
+    headings: list[str] = field(default_factory=list)  # the headings above it, outermost first
+    tab: str = ""  # the tab or pane it is shown in (广州, Standard): a condition of its prices
+    caption: str = ""
+    lead: list[str] = field(default_factory=list)  # the text lines just before it
+    trail: list[str] = field(default_factory=list)  # the text lines just after it
 
 
 @dataclass
@@ -86,7 +91,12 @@ _SEGMENT_LABEL = re.compile(
 
 
 def _header_text(cell: Cell) -> str:
-    return clean_text(cell.text.replace("\n", " ")).strip("* ")
+    """A header cell's words: 'model_name' and 'inputPrice' (field names shown as headers) are
+    'model name' and 'input Price'."""
+    text = clean_text(cell.text.replace("\n", " ")).strip("* ")
+    if "_" in text or re.search(r"[a-z][A-Z]", text):
+        text = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", text).strip()
+    return text
 
 
 def prices_from_grid(grid: Grid, page: PriceContext, as_of: str) -> GridPrices:
@@ -279,9 +289,10 @@ def _read_row(
             row_stated = row_stated.merged(context_of(label))
     # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
     row_tier = next((t for t in (tiers_of(x, table.label_units) for x in labels) if t), "")
-    if not row_tier and table.grid.named_models:
-        # a table read for the models a sentence names: its rows may be tiers ('≤ 200K input tokens')
-        row_tier = next((t for t in map(tier_of, labels) if t), "")
+    if not row_tier:
+        # a label cell that states a length range is the row's tier ('≤ 200K input tokens',
+        # '输入长度 (0, 16k)', '32k+'), never a price
+        row_tier = next((t for t in map(tier_of, labels) if t and not _names_money(t)), "")
     row_says_free = any(FREE_PROMO.search(x) for x in labels)
     for j, cell in enumerate(row):
         column = columns[j]
@@ -312,7 +323,7 @@ def _read_row(
     shown = [
         (j, clean_text(c.text))
         for j, c in enumerate(row)
-        if j != model_col and not columns[j].price_header and not _names_money(c.text)
+        if j != model_col and not columns[j].priced and not _names_money(c.text)
     ]
     return [
         (j, x.lower())

@@ -1,15 +1,28 @@
-"""HTML pages -> grids, with rowspan and colspan expanded, footnote marks and scripts left out."""
+"""HTML pages -> blocks in document order: headings, tab names, text lines and tables (grids with
+rowspan and colspan expanded, footnote marks apart). Each table carries its context: the headings
+above it, the tab it sits in, and the text lines just before and after it."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.grid import Cell, Grid
+from monitor.normalize import clean_text
 
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _MAX_SPAN = 50  # a colspan="1000" in a broken page must not build a huge grid
+_SKIPPED = {"script", "style", "noscript", "template", "svg", "head"}
+# elements that end a line of text (a text node inside <span> or <b> continues the line)
+_BLOCKS = {
+    "p", "div", "li", "ul", "ol", "section", "article", "header", "footer", "br", "tr", "dt", "dd",
+    "button", "label", "nav", "aside", "main", "figure", "figcaption", "blockquote", "pre", "hr",
+}  # fmt: skip
+_CONTEXT_LINES = 4  # text lines kept before and after a table as its context
+# a tab's name: a short label (广州, Standard, 标准, Global), not a sentence
+_TAB_LABEL = re.compile(r"^[^\d.。:：,，]{1,16}$")
 
 
 def parse_html(text: str) -> LexborHTMLParser:
@@ -19,19 +32,140 @@ def parse_html(text: str) -> LexborHTMLParser:
     return tree
 
 
+@dataclass
+class _Walk:
+    """What the walk has seen so far."""
+
+    headings: list[tuple[int, str]]
+    lines: list[str]  # every text line, in order
+    line: list[str]  # the line being built from inline text
+    grids: list[Grid]
+    grid_lines: list[int]  # for each grid, how many text lines came before it
+    tabs: list[tuple[int, list[str]]]  # (text lines before, names) of each ARIA tab list
+
+
 def html_grids(tree: LexborHTMLParser) -> list[Grid]:
-    """Every table of the page as a grid (a nested table is read on its own)."""
-    grids = []
-    for table in tree.css("table"):
-        rows = [tr for tr in table.css("tr") if _owning_table(tr) == table]
-        grids.append(Grid(rows=_expand(rows), section=_section_of(table), preamble=_preamble_of(table)))
-    return grids
+    """Every table of the page as a grid (a nested table is read on its own), with its context."""
+    return page_blocks(tree)[0]
+
+
+def page_blocks(tree: LexborHTMLParser) -> tuple[list[Grid], list[str]]:
+    """The page's tables with their context, and its text lines outside them."""
+    walk = _Walk([], [], [], [], [], [])
+    root = tree.body or tree.root
+    if root is not None:
+        _visit(root, walk)
+    _end_line(walk)
+    for index, grid in enumerate(walk.grids):
+        at = walk.grid_lines[index]
+        end = walk.grid_lines[index + 1] if index + 1 < len(walk.grids) else len(walk.lines)
+        grid.lead = [x for x in walk.lines[max(0, at - _CONTEXT_LINES) : at]]
+        grid.trail = walk.lines[at : min(end, at + _CONTEXT_LINES)]
+    _name_tabs(walk)
+    return walk.grids, walk.lines
 
 
 def page_text(tree: LexborHTMLParser) -> str:
     """The page's text, one text node per line (so a flattened table keeps its cells apart)."""
     body = tree.body or tree.root
     return body.text(separator="\n") if body is not None else ""
+
+
+def _visit(node: LexborNode, walk: _Walk) -> None:
+    child = node.child
+    while child is not None:
+        tag = child.tag
+        if tag == "-text":
+            text = child.text_content
+            if text and text.strip():
+                walk.line.append(text)
+        elif tag in _SKIPPED or tag == "-comment":
+            pass
+        elif tag in _HEADINGS:
+            _end_line(walk)
+            level = _HEADINGS[tag]
+            text = clean_text(child.text(separator=" "))
+            if text:
+                walk.headings = [h for h in walk.headings if h[0] < level] + [(level, text)]
+                walk.lines.append(text)
+        elif tag == "table":
+            _end_line(walk)
+            _table(child, walk)
+        elif (child.attributes.get("role") or "") == "tablist":
+            _end_line(walk)
+            names = [clean_text(n.text(separator=" ")) for n in child.css('[role="tab"]')]
+            walk.tabs.append((len(walk.lines), [n for n in names if n]))
+            _visit(child, walk)
+        else:
+            block = tag in _BLOCKS
+            if block:
+                _end_line(walk)
+            _visit(child, walk)
+            if block:
+                _end_line(walk)
+        child = child.next
+
+
+def _end_line(walk: _Walk) -> None:
+    if walk.line:
+        text = clean_text(" ".join(walk.line))
+        if text:
+            walk.lines.append(text)
+        walk.line = []
+
+
+def _table(table: LexborNode, walk: _Walk) -> None:
+    rows = [tr for tr in table.css("tr") if _owning_table(tr) == table]
+    caption = table.css_first("caption")
+    path = [text for _level, text in walk.headings]
+    grid = Grid(
+        rows=_expand(rows),
+        section=path[-1] if path else "",
+        preamble=walk.lines[-1] if walk.lines and walk.lines[-1] not in path[-1:] else "",
+        headings=path,
+        caption=clean_text(caption.text(separator=" ")) if caption is not None else "",
+    )
+    walk.grids.append(grid)
+    walk.grid_lines.append(len(walk.lines))
+    for nested in table.css("table"):
+        if nested is not table and _owning_table(nested) == table:
+            _table(nested, walk)
+
+
+def _name_tabs(walk: _Walk) -> None:
+    """Tables shown in tabs or panes (广州 / 新加坡, Standard / Batch) are whole copies of one table:
+    each takes its tab's name as a condition. A tab list is an ARIA tablist, or a run of short labels
+    right before as many tables with the same header, with no text between the tables."""
+    taken: set[int] = set()
+    for at, names in walk.tabs:
+        _assign_tabs(walk, at, names, taken)
+    for index, grid in enumerate(walk.grids):
+        if index in taken or not grid.lead:
+            continue
+        labels = []
+        for line in reversed(grid.lead):
+            if not _TAB_LABEL.match(line) or line in grid.headings:
+                break
+            labels.insert(0, line)
+        if len(labels) >= 2:
+            _assign_tabs(walk, walk.grid_lines[index] - len(labels), labels, taken)
+
+
+def _assign_tabs(walk: _Walk, at: int, names: list[str], taken: set[int]) -> None:
+    if len(names) < 2:
+        return
+    following = [i for i, before in enumerate(walk.grid_lines) if before >= at and i not in taken]
+    group = following[: len(names)]
+    if len(group) != len(names):
+        return
+    headers = {tuple(clean_text(c.text) for c in walk.grids[i].rows[0]) for i in group if walk.grids[i].rows}
+    # the panes follow one another: nothing but the tab names (and each pane's own short lines)
+    # between them, and they share one header
+    if len(headers) != 1:
+        return
+    for name, i in zip(names, group, strict=True):
+        walk.grids[i].tab = name
+        taken.add(i)
 
 
 def _owning_table(node: LexborNode) -> LexborNode | None:
@@ -60,7 +194,10 @@ def _cell(node: LexborNode) -> Cell:
 
 
 def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
-    """Lay rowspan/colspan cells out on a rectangle: a spanned cell repeats in every place it covers."""
+    """Lay rowspan/colspan cells out on a rectangle: a spanned cell repeats in every place it covers.
+
+    A cell that holds only invisible characters (U+FEFF, zero-width spaces) in a row wider than the
+    header is an editor's placeholder, not a column: it is left out, so the row lines up."""
     grid: list[list[Cell]] = []
     pending: dict[tuple[int, int], Cell] = {}  # (row, col) -> cell carried down by a rowspan
     for r, tr in enumerate(rows):
@@ -81,26 +218,18 @@ def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
             out.append(pending.pop((r, col)))
             col += 1
         grid.append(out)
-    return grid
+    width = len(grid[0]) if grid else 0
+    return [_placeholders_out(row, width) for row in grid]
 
 
-def _preamble_of(table: LexborNode) -> str:
-    """The text of the element just before the table (a sentence introducing it), if any."""
-    sibling = table.prev
-    while sibling is not None and (sibling.tag == "-text" and not (sibling.text() or "").strip()):
-        sibling = sibling.prev
-    if sibling is None or sibling.tag in _HEADINGS or sibling.tag == "table":
-        return ""
-    return (sibling.text(separator=" ") or "").strip()[-300:]
-
-
-def _section_of(table: LexborNode) -> str:
-    node: LexborNode | None = table
-    while node is not None:
-        sibling = node.prev
-        while sibling is not None:
-            if sibling.tag in _HEADINGS:
-                return sibling.text(separator=" ").strip()
-            sibling = sibling.prev
-        node = node.parent
-    return ""
+def _placeholders_out(row: list[Cell], width: int) -> list[Cell]:
+    if len(row) <= width:
+        return row
+    extra = len(row) - width
+    out = []
+    for cell in row:
+        if extra and cell.text.strip() and not clean_text(cell.text):
+            extra -= 1  # only invisible characters: U+FEFF, zero-width spaces
+            continue
+        out.append(cell)
+    return out

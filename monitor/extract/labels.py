@@ -62,7 +62,17 @@ _BOUND_WORDS = re.compile(
 _BOUND_CJK = re.compile(
     rf"{_N}\s*(?:tokens?)?\s*(以内|以下|以上|及以上)|(超过|大于|小于|不超过)\s*{_N}", re.I
 )
-_TIER_FORMS = (_RANGE_COMPARED, _RANGE_BRACKETED, _RANGE_DASHED, _BOUND, _BOUND_WORDS, _BOUND_CJK)
+# 32k+, [32k+), 长度 512K+: from a bound up, with no upper one
+_RANGE_OPEN = re.compile(r"(?<![\w.])[\[(（]?\s*(\d+(?:\.\d+)?)\s*([KkMm万千])\s*\+\s*[)\]）]?")
+_TIER_FORMS = (
+    _RANGE_COMPARED,
+    _RANGE_BRACKETED,
+    _RANGE_DASHED,
+    _BOUND,
+    _BOUND_WORDS,
+    _BOUND_CJK,
+    _RANGE_OPEN,
+)
 
 # -- conditions and names ------------------------------------------------------------------------
 
@@ -134,6 +144,9 @@ def tier_of(label: str) -> str:
     if match:
         op = ">" if match.group(1).lower() in ("above", "over", "more than") else "<="
         return f"{op}{_size(match.group(2), match.group(3))}"
+    match = _RANGE_OPEN.search(text)
+    if match:
+        return f">={_size(match.group(1), match.group(2))}"
     match = _BOUND_CJK.search(text)
     if match:
         if match.group(1):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from monitor.extract.grid import Cell, Grid
 from monitor.extract.html import html_grids, parse_html
+from monitor.normalize import clean_text
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -35,6 +37,8 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
     text = _HTML_TABLE.sub("\n", text)
     prose: list[str] = []
     section = chapter = ""
+    headings: list[tuple[int, str]] = []
+    placed: list[tuple[Grid, int]] = []  # each grid, and how many prose lines came before it
     page_model = markdown_page_model(text)
     lines = text.splitlines()
     i = 0
@@ -43,6 +47,8 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
         heading = _HEADING.match(line)
         if heading:
             section = chapter = heading.group(1).strip("* ")
+            level = len(line.lstrip()) - len(line.lstrip().lstrip("#"))
+            headings = [h for h in headings if h[0] < level] + [(level, section)]
         elif bold := _BOLD_LEAD.match(line):
             # '**openrouter**平台价格：' names the table below it within the chapter
             section = f"{chapter} > {bold.group(1).strip()}" if chapter else bold.group(1).strip()
@@ -55,11 +61,16 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
                 i += 1
             # the last sentence above the table; a bare tag ('</Note>') closing a note says nothing
             preamble = next((p for p in reversed(prose[-6:]) if p.strip() and not _BARE_TAG.match(p)), "")
-            grids.append(
-                Grid(
-                    rows=rows, section=section, preamble=preamble, collapsed_spans=True, page_model=page_model
-                )
+            grid = Grid(
+                rows=rows,
+                section=section,
+                preamble=preamble,
+                collapsed_spans=True,
+                page_model=page_model,
+                headings=[h for _level, h in headings],
             )
+            grids.append(grid)
+            placed.append((grid, len(prose)))
             continue
         items = _list_table(lines, i)
         if items:
@@ -68,7 +79,23 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
             continue
         prose.append(line)
         i += 1
+    for grid, at in placed:
+        # the sentences around a table (where a page says 'The prices are based on 1 million tokens.')
+        grid.lead = _context_lines(reversed(prose[:at]))[::-1]
+        grid.trail = _context_lines(prose[at:])
     return grids, "\n".join(prose)
+
+
+def _context_lines(lines: Iterable[str], count: int = 4) -> list[str]:
+    """Up to `count` text lines, nearest first, stopping at a heading."""
+    out: list[str] = []
+    for line in lines:
+        if _HEADING.match(line) or len(out) >= count:
+            break
+        text = clean_text(_TAG.sub(" ", _LINK.sub(r"\1", line))).strip("*>- ")
+        if text and not _BARE_TAG.match(line):
+            out.append(text)
+    return out
 
 
 def markdown_page_model(text: str) -> str:
