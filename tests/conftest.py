@@ -10,16 +10,16 @@ import pytest
 
 from tests.servers import PageServer, SmtpSink, WebhookReceiver
 
-FIXTURES = Path(
-    os.environ.get("MONITOR_FIXTURES", Path(__file__).resolve().parents[2] / "shared" / "fixtures")
-)
+# tests/fixtures holds copies of the shared captures the tests read, so a clone tests on its own;
+# MONITOR_FIXTURES points them at another copy, such as the team's full ../shared/fixtures.
+FIXTURES = Path(os.environ.get("MONITOR_FIXTURES", Path(__file__).resolve().parent / "fixtures"))
 GOLDENS = Path(__file__).parent / "goldens"
 
 
 def fixture(relative: str) -> Path:
-    """A real captured page from ../shared/fixtures (the team's read-only folder)."""
+    """A real captured page from tests/fixtures (copies from the team's shared/fixtures)."""
     path = FIXTURES / relative
-    assert path.exists(), f"missing fixture {path}: is ../shared beside the project?"
+    assert path.exists(), f"missing fixture {path}: copy it from shared/fixtures (tests/fixtures/README.md)"
     return path
 
 
