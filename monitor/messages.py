@@ -16,7 +16,18 @@ from monitor.models import MILLION, Change, normalize_decimal
 from monitor.news import Claim
 
 # Units priced one at a time, not per million: an image, a request, a second of video ...
-PER_UNIT = ("image", "request", "second", "frame", "page", "song", "image-hours", "second-hours")
+PER_UNIT = (
+    "image",
+    "request",
+    "second",
+    "minute",
+    "frame",
+    "page",
+    "song",
+    "video",
+    "image-hours",
+    "second-hours",
+)
 _KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3, "flap": 4}
 
 

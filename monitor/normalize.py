@@ -38,8 +38,11 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (r"(?:/|\bper\b)\s*1,?000\s+(?=(?:input\s+|output\s+)?(?:tokens?|characters?)\b)", 1_000, "tokens"),
         (r"\bm\s*tok-?hours?\b", MILLION, "token-hours"),  # 'Storage (M tok-hour)'
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?tokens?\b", 1, "tokens"),
-        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:request|call|次)", 1, "request"),
-        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:image|张)", 1, "image"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:request|call|use|query|search|次)", 1, "request"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:image|picture|张|幅)", 1, "image"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?秒", 1, "second"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:min|minute|分钟)s?\b", 1, "minute"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:video|视频|个视频)\b", 1, "video"),
         # video and audio by the second: '$0.40/second', '($/sec)', 'per second of video'
         (r"(?:/|\bper\b)\s*(?:1\s*)?(?:sec|second)s?\b", 1, "second"),
         (r"(?:/|\bper\b)\s*30\s*(?:sec|second)s?\b", 30, "second"),  # '$0.06 per 30 seconds'
@@ -70,6 +73,10 @@ _AMOUNT = re.compile(
     r"\s*(厘|分)?"
 )
 _SCALE = {"厘": Decimal("0.001"), "分": Decimal("0.01")}
+# 'per <word>' or '/ <word>' right after an amount, where the word is no unit the grammar reads
+_UNKNOWN_UNIT = re.compile(
+    r"\d\s*(?:元|美元)?\s*(?:/|\bper\s)\s*([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff]*)", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ def clean_text(text: str) -> str:
 
 # Units that are a price's only where the text names money: 'Requests per second', 'QPS 每秒请求数'
 # and 'pages per minute' are limits, '$0.40/second' and 'Input video ($/sec)' are prices.
-_PRICED_ONLY = ("second", "frame", "page", "song")
+_PRICED_ONLY = ("second", "minute", "frame", "page", "song", "video")
 
 
 def find_unit(text: str) -> tuple[int, str] | None:
@@ -271,6 +278,11 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
         return None
     if len(amounts) > 1:
         raise PriceParseError(f"more than one amount in {raw!r}; not guessing which is the price")
+    unknown = _UNKNOWN_UNIT.search(_ANY_UNIT.sub(" ", raw)) if find_unit(raw) is None else None
+    if unknown:
+        # '$0.20 / GB / day', '$4.98/Hour': a unit the grammar does not know is never taken for the
+        # table's per-token unit
+        raise PriceParseError(f"unit {unknown.group(1)!r} of {raw!r} is not one monitor reads")
     if context.per is None or context.unit is None:
         raise PriceParseError(f"no unit (per 1K, per 1M ...) for {raw!r} in the cell, header or page")
     if context.currency is None:

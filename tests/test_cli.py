@@ -90,7 +90,9 @@ def test_check_log_and_prices(tmp_path: Path, pages: PageServer, webhook: Webhoo
     assert json.loads(future.output) == []
 
     prices = json.loads(runner.invoke(cli, ["--config", str(path), "prices", "--json"]).output)
-    assert len(prices) == 74
+    # 74 token prices and 6 per-second video prices (价格（元/秒）); Wan2.2-T2V is listed twice at two
+    # prices at 720p and 480p: those two are reported, not kept
+    assert len(prices) == 80
     vl = [p for p in prices if p["model"] == "qwen2.5-vl-72b-instruct"]
     assert sorted((p["kind"], p["per_million"], p["currency"]) for p in vl) == [
         ("input", 4.5, "CNY"),

@@ -128,6 +128,8 @@ def test_prune_forgets_old_checks_but_never_changes(tmp_path: Path, pages: PageS
         assert kept == ["baseline", "changed", "unchanged"]
         assert db.execute("select count(*) from changes").fetchone()[0] == 2
         assert db.execute("select count(*) from snapshots").fetchone()[0] == 2
-        assert db.execute("select count(*) from prices").fetchone()[0] == 2 * 74
-        assert db.execute("select count(*) from latest_prices").fetchone()[0] == 74
+        assert (
+            db.execute("select count(*) from prices").fetchone()[0] == 2 * 80
+        )  # UCloud v30: 74 token and 6 per-second prices
+        assert db.execute("select count(*) from latest_prices").fetchone()[0] == 80
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -81,7 +81,7 @@ def test_baseline_change_and_quiet_rechecks(
     pages.put("/price.md", page(V29))
     first = monitor.check()
     assert (first.status, first.changes) == ("baseline", [])
-    assert monitor.rows("select count(*) from latest_prices") == [(74,)]
+    assert monitor.rows("select count(*) from latest_prices") == [(80,)]
 
     assert monitor.check().status == "unchanged"
     assert (smtp.messages, webhook.received) == ([], [])
@@ -140,7 +140,7 @@ def test_failures_and_broken_layout_are_source_problems(
     assert monitor.check().status == "unchanged"
 
     assert monitor.rows("select count(*) from changes") == [(0,)]
-    assert monitor.rows("select count(*) from latest_prices") == [(74,)]
+    assert monitor.rows("select count(*) from latest_prices") == [(80,)]
     assert [s for (s,) in monitor.rows("select status from checks order by id")] == [
         "baseline",
         "failed",
@@ -218,7 +218,7 @@ def test_oversized_page_keeps_what_is_stored(monitor: Monitor, pages: PageServer
     failed = monitor.check()
     assert failed.status == "failed"
     assert "over the 10485760-byte cap" in (failed.error or "")
-    assert monitor.rows("select count(*) from latest_prices") == [(74,)]
+    assert monitor.rows("select count(*) from latest_prices") == [(80,)]
 
 
 def test_unreachable_host(tmp_path: Path, pages: PageServer) -> None:
@@ -242,7 +242,7 @@ def test_a_shrink_that_holds_is_taken_as_real(
     accepted = monitor.check()
     assert accepted.status == "changed"
     kinds = [c.change for c in accepted.changes]
-    assert (kinds.count("removed"), kinds.count("added"), len(kinds)) == (74, 4, 78)
+    assert (kinds.count("removed"), kinds.count("added"), len(kinds)) == (80, 4, 84)
     assert monitor.rows("select count(*) from latest_prices") == [(4,)]
     assert len(webhook.received) == 1 and "removed" in webhook.received[0]["title"]
 

@@ -41,10 +41,16 @@ def page_context(prose: str, currency: str, per: int | None = None) -> PriceCont
     match = _UNIT_SENTENCE.search(prose)
     if match:
         stated = context_of(match.group(0))
-        context = context.merged(PriceContext(per=stated.per, unit=stated.unit))
-    return context
+        return context.merged(PriceContext(per=stated.per, unit=stated.unit))
+    # 'Prices per 1M tokens unless noted. All prices in USD.': a line about prices that states a unit
+    statements = [line for line in prose.splitlines() if _ABOUT_PRICES.search(line)]
+    return context.merged(stated_context(statements))
 
 
+_ABOUT_PRICES = re.compile(r"\bprice|\bpricing|\bcost|价格|计费|单价|定价|费用|収費|料金", re.I)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;!])\s+|(?<=[。；！])")
 # an amount with its currency: a line holding one states a price, not a unit for others
 _PRICED_AMOUNT = re.compile(r"[$¥￥€]\s*\d|\d\s*(?:元|美元|円|usd|cny|rmb)", re.I)
 
@@ -55,7 +61,8 @@ def stated_context(lines: list[str]) -> PriceContext:
     1M tokens 的价格', 'All prices are in USD.' The first line that states one wins (pass the nearest
     first); a line that itself prices something ('$5 / MTok') states nothing for the others."""
     context = PriceContext()
-    for line in lines:
+    sentences = (x for line in lines for x in _SENTENCE_END.split(line))
+    for line in sentences:
         if len(line) > 200 or _PRICED_AMOUNT.search(line):
             continue
         stated = context_of(line)
@@ -131,7 +138,8 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
 
 def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, as_of: str) -> Found:
     page = page_context(prose, currency, per)
-    page = page.merged(stated_context([line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)]))
+    currency_lines = [line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)]
+    page = page.merged(stated_context(currency_lines))
     notes = page_footnotes(prose)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []

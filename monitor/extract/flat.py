@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from monitor.errors import PriceParseError
-from monitor.extract.grid import Cell, Grid, GridPrices
-from monitor.extract.labels import HOURLY, STORAGE, clean_model, kind_of
-from monitor.normalize import PriceContext, clean_text, context_of, find_amounts, parse_price
+from monitor.extract.grid import Cell, Grid, GridPrices, Slot, add_price
+from monitor.extract.labels import HOURLY, STORAGE, clean_model, kind_of, split_model, tier_of
+from monitor.normalize import PriceContext, clean_text, context_of, find_amounts
 
 _MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
 _INLINE = re.compile(r"</?(?:code|b|strong|em|span)>|`|\*\*")
-_MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|>\s*)")
+# a quote's '>' is followed by a space; '>200K context' is a comparison
+_MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|>(?:\s+|$))")
 # '上下文 256K', 'Context window 200K': a line about a model, not its name
 _SPEC = re.compile(
     r"上下文|窗口|长度|最大|默认|上限|context|window|length|max|\s\d+(?:\.\d+)?\s*[KkMm]$", re.I
@@ -29,13 +29,20 @@ _NUMBER_ONLY = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _UNIT_ONLY = re.compile(r"^(?:/|per\b|每|元/)", re.I)
 # A model name: letters and a digit, at most four words, not a sentence ('Prices shown are per 1M.').
 _MODEL_LIKE = re.compile(
-    r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)(?!(?:\S+\s+){4})[\w .:/+()（）-]{2,40}(?<!\.)$"
+    r"^(?!/)(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)(?!(?:\S+\s+){4})[\w .:/+()（）-]{2,40}(?<!\.)$"
 )
+
+
+# 'GLM 5.1 Beta`zai-org-glm-5-1`': a display name, then the model's id as code; the id is the model
+_NAME_AND_ID = re.compile(r"^[^`]{1,60}?\s*`([\w./:@-]{2,60})`\s*$")
 
 
 def text_lines(text: str) -> list[str]:
     """Non-empty lines, price fragments glued back: '$', '0.27' -> '$0.27'; '5', '/ MTok' -> '5 / MTok'."""
-    raw = [_MARKUP.sub("", _INLINE.sub("", clean_text(line))).strip() for line in text.splitlines()]
+    raw = [
+        _MARKUP.sub("", _INLINE.sub("", _NAME_AND_ID.sub(r"\1", clean_text(line)))).strip()
+        for line in text.splitlines()
+    ]
     lines: list[str] = []
     for line in (x for x in raw if x):
         link = _LINK.match(line)
@@ -120,10 +127,49 @@ def _priced(line: str) -> bool:
 class _Card:
     model: str = ""
     status: str = ""
+    badge: str = ""
     labels: list[str] = field(default_factory=list)
     unit: PriceContext | None = (
         None  # a line such as '元/百万 token' that gives the bare numbers below a unit
     )
+
+
+# where a line holding several prices splits: separators, or a kind's label right before an amount
+# ('by phala|262K context|$0.30/M input|$2.40/M output', 'Input Price$1.75 Output Price$5.50 Cache Read$0.33')
+_SEPARATOR = re.compile(r"\s*[|·•]\s*")
+_LABEL_AHEAD = re.compile(
+    r"(?<=\S)\s*(?=(?:input|output|cache\s*(?:read|write|hit)s?|cached\s*input|prompt|completion)"
+    r"(?:\s*price)?\s*[:：]?\s*(?:US\$|[$¥￥€]|\d))",
+    re.I,
+)
+
+
+# 'Per month', '/seat/month', '每月', '/年': a subscription, which monitor does not read as a price of use
+_PLAN = re.compile(r"(?:per|/)\s*(?:seat\s*/?\s*)?(?:month|year|mo\b|yr\b)|每月|/月|每年|/年|包月|包年", re.I)
+
+
+def _segmented(lines: list[str]) -> list[tuple[str, str]]:
+    """Each line holding two or more prices as one line a price, with the tier that leads the whole
+    line ('>200K context: $2.83/M input · $5.67/M output' is two prices above 200K)."""
+    out: list[tuple[str, str]] = []
+    for line in lines:
+        if len(find_amounts(line)) < 2:
+            out.append((line, ""))
+            continue
+        head, colon, _rest = line.partition(":")
+        tier = tier_of(head) if colon and len(head) <= 40 else ""
+        for part in _SEPARATOR.split(line):
+            out.extend((x, tier) for x in _LABEL_AHEAD.split(part) if x.strip())
+    return out
+
+
+def publisher_model(name: str) -> str:
+    """'OpenAI / GPT-5.6-Terra' (a publisher, then its model, as aggregators show them) ->
+    'OpenAI/GPT-5.6-Terra', the form model ids take; any other name is itself."""
+    left, sep, right = name.partition(" / ")
+    if sep and not re.search(r"\d", left) and len(left.split()) <= 2 and re.search(r"\d", right):
+        return f"{left}/{right}"
+    return name
 
 
 def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> GridPrices:
@@ -137,7 +183,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
     out = GridPrices()
     model, status = clean_model(page_model) if page_model else ("", "")
     card = _Card(model=model, status=status)
-    for line in lines:
+    for line, line_tier in _segmented(lines):
         stated = context_of(line)
         if page_model and stated.per and not find_amounts(line) and len(line) <= 24:
             card.unit = stated  # '元/百万 token' above the page's bare figures
@@ -147,6 +193,8 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
             if lead.strip() and kind_of(lead):
                 card.labels.append(lead.strip())
+            elif len(line) <= 60 and kind_of(line):
+                card.labels.append(line)  # '¥ 3.00 / M 输入 tokens', '$0.30/M input': the kind follows
             if not card.model or not card.labels:
                 continue
             label = card.labels[-1]
@@ -154,21 +202,30 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             if kind is None and STORAGE.search(label):
                 kind = "cache_storage"  # '缓存存储[每小时]' then '0.017' under '元/百万 token'
             if kind is None:
+                if not bare:  # a bare number under a unit line may be a version ('250115')
+                    why = "a plan's price, not a price of use" if _PLAN.search(line) else "no kind named"
+                    out.problems.append(f"{card.model}: {why}: {line!r}")
                 continue
-            try:
-                parsed = parse_price(line, page.merged(card.unit) if card.unit else page)
-            except PriceParseError as exc:
-                out.problems.append(f"{card.model} / {label}: {exc}")
-                card.labels.pop()
-                continue
-            if parsed is not None and kind == "cache_storage" and parsed.unit in HOURLY:
-                parsed = replace(parsed, unit=HOURLY[parsed.unit])
-            if parsed is not None:
-                out.prices.append((parsed.to_price(card.model, kind, status=card.status), ""))
+            slot = Slot(
+                card.model,
+                kind,
+                line_tier or tier_of(lead),
+                "",
+                f"{card.model} / {label}",
+                "",
+                status=card.status,
+                badge=card.badge,
+            )
+            first = len(out.prices)
+            add_price(out, slot, line, page.merged(card.unit) if card.unit else page)
+            for k in range(first, len(out.prices)):
+                price, section = out.prices[k]
+                if kind == "cache_storage" and price.unit in HOURLY:
+                    out.prices[k] = (replace(price, unit=HOURLY[price.unit]), section)
             card.labels.pop()
         elif not page_model and _MODEL_LIKE.match(line) and not kind_of(line) and not _SPEC.search(line):
-            model, status = clean_model(line)
-            card = _Card(model=model, status=status)
+            model, status, badge = split_model(line)
+            card = _Card(model=publisher_model(model), status=status, badge=badge)
         elif len(line) <= 60 and not re.search(r"\d", line):
             card.labels.append(line)
     return out

@@ -19,17 +19,25 @@ from monitor.extract.labels import (
     FREE_PROMO,
     HOURLY,
     STORAGE,
-    clean_model,
     date_phrase,
     kind_of,
     model_names,
     row_kind,
+    split_model,
     split_tiers,
     tier_of,
     tiers_of,
 )
 from monitor.models import Price
-from monitor.normalize import ParsedPrice, PriceContext, clean_text, context_of, find_amounts, parse_price
+from monitor.normalize import (
+    ParsedPrice,
+    PriceContext,
+    clean_text,
+    context_of,
+    find_amounts,
+    find_currency,
+    parse_price,
+)
 
 
 @dataclass
@@ -78,6 +86,9 @@ _BATCH = re.compile(r"\bbatch\b|批量|批处理", re.I)
 _PRIORITY = re.compile(r"\bpriority\b", re.I)
 # 'Online requests: $0.00015 <br> Batch requests: $0.00012': the cell's kind, and its batch price
 _ONLINE_BATCH = re.compile(r"^(online|batch)\s+requests?\s*:\s*(.+)$", re.I)
+# '$ 2.50 (¥17.50) / M': one price in a second currency, in brackets after the first
+_MONEY = r"(?:US\$|[$¥￥€])\s*\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB)"
+_SECOND_CURRENCY = re.compile(rf"(?P<main>{_MONEY})\s*[(（]\s*(?P<other>{_MONEY})\s*[)）]")
 # '$0.30 / million tokens (or $0.0003/page)': the same price stated in a second unit
 _ALTERNATIVE = re.compile(r"[(（]\s*or\s+([^()（）]*\d[^()（）]*)[)）]", re.I)
 
@@ -162,7 +173,7 @@ def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
 
 
 @dataclass(frozen=True)
-class _Slot:
+class Slot:
     """Where a cell sits: whose price it is and under which kind, tier and condition."""
 
     model: str
@@ -174,6 +185,7 @@ class _Slot:
     row_says_free: bool = False  # another cell of the row says 免费 / free: a zero there is free
     status: str = ""  # the model's status note: deprecated, preview ...
     footnotes: dict[str, str] = field(default_factory=dict)  # the page's notes by mark
+    badge: str = ""  # a note beside the model's name about its price ('限时2.5折')
 
 
 @dataclass(frozen=True)
@@ -240,7 +252,7 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
     out = GridPrices()
     previous: list[Cell] = []
     read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
-    named: list[tuple[str, str]] = []  # the models (and status) the last row with a name named
+    named: list[tuple[str, str, str]] = []  # the models (status, badge) the last row with a name named
     for row in rows[1:]:
         if grid.collapsed_spans and 2 <= len(row) < width and previous:
             # A converter collapsed a rowspan: the missing leading cells are the row above's.
@@ -249,25 +261,25 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
         if len(row) <= model_col + 1 or (grid.collapsed_spans and len(row) < width):
             continue  # a group heading row (one cell spanning the table) holds no price
         # An HTML row shorter than the header is read as drawn: its cells from the left.
-        model, status = clean_model(row[model_col].text)
+        model, status, badge = split_model(row[model_col].text)
         if model and not _MODEL_HEADER.match(model):
-            named = [(name, status) for name in model_names(model)]  # 'Claude Sonnet 4.5 / 4': two
+            named = [(name, status, badge) for name in model_names(model)]  # 'Claude Sonnet 4.5 / 4': two
         elif model or not grid.collapsed_spans:
             named = []
             continue  # a repeated header row, or an HTML row of no model
         # else '|  | Output: $25 / MTok |' below '| Claude Opus 4.6 | Input: $5 / MTok |': a Markdown
         # converter left the rowspan's cell empty, and the row prices the models above
-        for name, name_status in named:
+        for name, name_status, badge in named:
             for line in _split_lines(out, row[:width], columns, model_col, name):
                 first = len(out.prices)
-                variants = _read_row(out, table, line, name, name_status)
+                variants = _read_row(out, table, line, name, name_status, badge)
                 read_rows.append((first, len(out.prices), variants))
     _name_variants(out, read_rows)
     return out
 
 
 def _read_row(
-    out: GridPrices, table: _Table, row: list[Cell], model: str, status: str
+    out: GridPrices, table: _Table, row: list[Cell], model: str, status: str, badge: str = ""
 ) -> list[tuple[int, str]]:
     """Read one row's prices into `out`; return its short labels that name no kind, tier or condition
     (Feature, Output Resolution ...), which tell apart two rows of one model that price one kind."""
@@ -306,7 +318,7 @@ def _read_row(
         context = table.page.merged(column.stated).merged(row_stated)
         if column.storage and context.unit in HOURLY:
             context = replace(context, unit=HOURLY[context.unit])
-        slot = _Slot(
+        slot = Slot(
             model,
             kind,
             column.tier or row_tier,
@@ -316,6 +328,7 @@ def _read_row(
             row_says_free,
             status,
             table.grid.footnotes,
+            badge,
         )
         _read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose
@@ -436,7 +449,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> Gri
     header = [_header_text(c) for c in rows[0]] + [""] * (width - len(rows[0]))
     last_label = max(j for j, c in enumerate(header) if _MODEL_HEADER.match(c))
     first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
-    models = {j: clean_model(rows[0][j].text) for j in range(first_model, len(rows[0]))}
+    models = {j: split_model(rows[0][j].text) for j in range(first_model, len(rows[0]))}
     out = GridPrices()
     previous: list[Cell] = []
     for row in rows[1:]:
@@ -451,10 +464,10 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> Gri
         if kind is None or not (_PRICE_HEADER.search(label) or context_of(label).per):
             continue  # MAX OUTPUT, CONTEXT LENGTH: rows about the model, not its price
         context = page.merged(context_of(label))
-        for j, (model, status) in models.items():
+        for j, (model, status, badge) in models.items():
             if model and j < len(row):
                 where = f"{model} / {label}"
-                slot = _Slot(
+                slot = Slot(
                     model,
                     kind,
                     tier_of(label),
@@ -463,12 +476,13 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> Gri
                     grid.section,
                     status=status,
                     footnotes=grid.footnotes,
+                    badge=badge,
                 )
                 _read_cell(out, row[j], slot, context)
     return out
 
 
-def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) -> None:
+def _read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) -> None:
     text = cell.text
     tiers = split_tiers(text) if (":" in text or "：" in text) else None
     if tiers:
@@ -493,14 +507,14 @@ def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) 
             if kind and batch and not kind.startswith("batch_"):
                 kind = f"batch_{kind}"
             if kind:
-                _add(out, replace(slot, kind=kind), body, context)
+                add_price(out, replace(slot, kind=kind), body, context)
         return
     segments = _split_labelled(text)
     if segments:
         prefix, labelled = segments
         promo_free = bool(FREE_PROMO.search(prefix))
         for seg_kind, seg_text in labelled:
-            _add(out, replace(slot, kind=seg_kind), seg_text, context, promo_free=promo_free)
+            add_price(out, replace(slot, kind=seg_kind), seg_text, context, promo_free=promo_free)
         return
     if slot.kind is None:
         # A generic price column: the unit says what is sold (per image, per request ...), or the
@@ -515,9 +529,9 @@ def _read_cell(out: GridPrices, cell: Cell, slot: _Slot, context: PriceContext) 
     if discount and cell.struck:
         # '$0.435 (75% off)' beside a struck '$1.74': the percentage is a note, not a second amount.
         text = re.sub(r"\(\s*\)", " ", DISCOUNT.sub(" ", text))
-    _add(out, slot, text, context, note=discount.group(1) if discount else "", dates=noted)
+    add_price(out, slot, text, context, note=discount.group(1) if discount else "", dates=noted)
     if cell.struck:
-        _add(out, replace(slot, condition=f"{slot.condition} list".strip()), cell.struck, context)
+        add_price(out, replace(slot, condition=f"{slot.condition} list".strip()), cell.struck, context)
 
 
 def _names_money(text: str) -> bool:
@@ -534,6 +548,8 @@ def _kind_from_unit(text: str, context: PriceContext) -> str | None:
         "frame": "per_frame",
         "page": "per_page",
         "song": "per_song",
+        "minute": "per_minute",
+        "video": "per_video",
     }.get(unit or "")
 
 
@@ -596,20 +612,26 @@ def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
     return (flat[: matches[0].start()], segments) if segments else None
 
 
-def _add(
+def add_price(
     out: GridPrices,
-    slot: _Slot,
+    slot: Slot,
     text: str,
     context: PriceContext,
     note: str = "",
     promo_free: bool = False,
     dates: str = "",
 ) -> None:
+    second = _SECOND_CURRENCY.search(text)
+    if second and find_currency(second.group("main")) != find_currency(second.group("other")):
+        # '$ 2.50 (¥17.50) / M 输入 tokens': the price in two currencies, a record in each
+        head, tail = text[: second.start()], text[second.end() :]
+        add_price(out, slot, f"{head}{second.group('other')}{tail}", context, note, dates=dates)
+        text = f"{head}{second.group('main')}{tail}"
     alternative = _ALTERNATIVE.search(text)
     if alternative:
         # '$0.30 / million tokens (or $0.0003/page)': two records, each in the unit it states
         text = f"{text[: alternative.start()]} {text[alternative.end() :]}"
-        _add(out, slot, alternative.group(1), PriceContext(currency=context.currency), note, dates=dates)
+        add_price(out, slot, alternative.group(1), PriceContext(currency=context.currency), note, dates=dates)
     dated = date_phrase(text) or dates
     if dated.startswith("from "):  # 'starting September 1, 2026': a price not in force yet
         slot = replace(slot, condition=f"{slot.condition} {dated}".strip())
@@ -632,6 +654,7 @@ def _add(
     out.prices.append((_price(slot, parsed, note), slot.section))
 
 
-def _price(slot: _Slot, parsed: ParsedPrice, note: str) -> Price:
+def _price(slot: Slot, parsed: ParsedPrice, note: str) -> Price:
     assert slot.kind is not None
+    note = "; ".join(x for x in (slot.badge, note) if x)
     return parsed.to_price(slot.model, slot.kind, slot.tier, slot.condition, note, slot.status)

@@ -142,7 +142,7 @@ def _name_tabs(walk: _Walk) -> None:
     for index, grid in enumerate(walk.grids):
         if index in taken or not grid.lead:
             continue
-        labels = []
+        labels: list[str] = []
         for line in reversed(grid.lead):
             if not _TAB_LABEL.match(line) or line in grid.headings:
                 break

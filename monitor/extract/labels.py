@@ -211,13 +211,53 @@ def _size(number: str, unit: str | None) -> str:
     return f"{value.normalize():f}{unit}"
 
 
-def clean_model(text: str) -> tuple[str, str]:
-    """A model's name without footnote marks or bold, and its status note ('deprecated') apart."""
+# a status, in any phrasing: '(deprecated)', '(retiring 2026-08-31)', '（2026-08-31 下线）', '即将下线'
+_STATUS_WORDS = re.compile(
+    r"deprecat|retir|legacy|sunset|end[- ]of[- ]life|\beol\b|discontinu|preview|\bbeta\b|\blatest\b|\bnew\b"
+    r"|availab|coming soon|下线|上线|停用|停止服务|废弃|弃用|退役|推荐|最新|新品|^新$|公测|内测",
+    re.I,
+)
+# a badge that says something about the price, not the model: '（限时2.5折）', '永久五折', '(50% off)'
+_BADGE_WORDS = re.compile(
+    r"折|%\s*off|\boff\b|限时|免费|\bfree\b|优惠|特惠|discount|promo|\bsale\b|热门|\bhot\b", re.I
+)
+_TRAILING_NOTE = re.compile(r"\s*(?:[(（\[【]\s*([^()（）\[\]【】]{1,40}?)\s*[)）\]】])\s*$")
+_TRAILING_WORD = re.compile(r"\s+(新品|新|推荐|热门|限时免费|永久五折|\S{0,4}折|new|hot)\s*$", re.I)
+_LEADING_TAG = re.compile(r"^\s*[\[【]\s*([A-Za-z][\w .-]{0,20})\s*[\]】]\s*(?=\S)")
+
+
+def split_model(text: str) -> tuple[str, str, str]:
+    """A model's name, its status and a badge's note, apart: 'Hy3 preview （2026-08-31 下线）' ->
+    ('Hy3 preview', '2026-08-31 下线', ''); 'DeepSeek-V4-Pro（限时2.5折）' -> ('DeepSeek-V4-Pro', '',
+    '限时2.5折'); '[OPENAI]GPT OSS 120B' -> ('GPT OSS 120B', '', 'OPENAI'). Footnote marks and bold go.
+    What a note beside the name says is never part of the name: a page that rewords it keeps the
+    model's identity."""
     name = _FOOTNOTE.sub("", clean_text(text.replace("\n", " ")))
-    status = _STATUS.search(name)
-    if status:
-        name = name[: status.start()]
-    return name.strip(" *:："), status.group(1).lower() if status else ""
+    status: list[str] = []
+    notes: list[str] = []
+    tag = _LEADING_TAG.match(name)
+    if tag:
+        notes.append(tag.group(1))
+        name = name[tag.end() :]
+    while True:
+        match = _TRAILING_NOTE.search(name) or _TRAILING_WORD.search(name)
+        if match is None or match.start() == 0:
+            break
+        said = match.group(1).strip()
+        if _STATUS_WORDS.search(said):
+            status.insert(0, said.lower())
+        elif _BADGE_WORDS.search(said):
+            notes.insert(0, said)
+        else:
+            break  # '(Global)', '(us-east5)', '(2024-08-06)': part of what is priced
+        name = name[: match.start()]
+    return name.strip(" *:："), "; ".join(status), "; ".join(notes)
+
+
+def clean_model(text: str) -> tuple[str, str]:
+    """A model's name without footnote marks, bold or badges, and its status note apart."""
+    name, status, _note = split_model(text)
+    return name, status
 
 
 _VERSION = re.compile(r"^\d+(?:\.\d+)*$")
