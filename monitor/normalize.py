@@ -39,6 +39,12 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (r"\bm\s*tok-?hours?\b", MILLION, "token-hours"),  # 'Storage (M tok-hour)'
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?tokens?\b", 1, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:request|call|use|query|search|次)", 1, "request"),
+        # '$2.5 per 1,000 requests', '$10 / 1K searches', '/千次'
+        (
+            r"(?:/|\bper\b|每)\s*(?:1,?000|1\s*k|千)\s*(?:[a-z]+\s+)?(?:requests?|calls?|queries|searches|次)",
+            1_000,
+            "request",
+        ),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:image|picture|张|幅)", 1, "image"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?秒", 1, "second"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:min|minute|分钟)s?\b", 1, "minute"),
@@ -251,6 +257,11 @@ def find_amounts(text: str) -> list[Decimal]:
     return amounts
 
 
+def _shown(raw: str, limit: int = 120) -> str:
+    """A text quoted in a message, a paragraph cut short."""
+    return repr(raw if len(raw) <= limit else f"{raw[:limit]}…")
+
+
 def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice | None:
     """Read one price from a cell's text.
 
@@ -274,19 +285,19 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
         )
     if not amounts:
         if re.search(r"\d", raw):
-            raise PriceParseError(f"cannot read a price in {raw!r}")
+            raise PriceParseError(f"cannot read a price in {_shown(raw)}")
         return None
     if len(amounts) > 1:
-        raise PriceParseError(f"more than one amount in {raw!r}; not guessing which is the price")
+        raise PriceParseError(f"more than one amount in {_shown(raw)}; not guessing which is the price")
     unknown = _UNKNOWN_UNIT.search(_ANY_UNIT.sub(" ", raw)) if find_unit(raw) is None else None
     if unknown:
         # '$0.20 / GB / day', '$4.98/Hour': a unit the grammar does not know is never taken for the
         # table's per-token unit
-        raise PriceParseError(f"unit {unknown.group(1)!r} of {raw!r} is not one monitor reads")
+        raise PriceParseError(f"unit {unknown.group(1)!r} of {_shown(raw)} is not one monitor reads")
     if context.per is None or context.unit is None:
-        raise PriceParseError(f"no unit (per 1K, per 1M ...) for {raw!r} in the cell, header or page")
+        raise PriceParseError(f"no unit (per 1K, per 1M ...) for {_shown(raw)} in the cell, header or page")
     if context.currency is None:
-        raise PriceParseError(f"no currency for {raw!r} in the cell, header, page or source")
+        raise PriceParseError(f"no currency for {_shown(raw)} in the cell, header, page or source")
     amount = normalize_decimal(amounts[0])
     return ParsedPrice(
         amount=amount,

@@ -89,6 +89,12 @@ _ONLINE_BATCH = re.compile(r"^(online|batch)\s+requests?\s*:\s*(.+)$", re.I)
 # '$ 2.50 (¥17.50) / M': one price in a second currency, in brackets after the first
 _MONEY = r"(?:US\$|[$¥￥€])\s*\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB)"
 _SECOND_CURRENCY = re.compile(rf"(?P<main>{_MONEY})\s*[(（]\s*(?P<other>{_MONEY})\s*[)）]")
+# '(约0.0002元/秒)', '(equivalent to approximately $0.0001/second)', '(≈ ¥7)': an approximate restatement
+_EQUIVALENT = re.compile(
+    r"[(（]\s*((?:约|大约|折合|相当于|approx\.?|approximately|about|≈|~|equivalent to)"
+    r"[^()（）]*\d[^()（）]*)[)）]",
+    re.I,
+)
 # '$0.30 / million tokens (or $0.0003/page)': the same price stated in a second unit
 _ALTERNATIVE = re.compile(r"[(（]\s*or\s+([^()（）]*\d[^()（）]*)[)）]", re.I)
 
@@ -186,6 +192,7 @@ class Slot:
     status: str = ""  # the model's status note: deprecated, preview ...
     footnotes: dict[str, str] = field(default_factory=dict)  # the page's notes by mark
     badge: str = ""  # a note beside the model's name about its price ('限时2.5折')
+    batch: bool = False  # the column prices batch use ('Batch API 定价')
 
 
 @dataclass(frozen=True)
@@ -262,6 +269,12 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
             continue  # a group heading row (one cell spanning the table) holds no price
         # An HTML row shorter than the header is read as drawn: its cells from the left.
         model, status, badge = split_model(row[model_col].text)
+        if _SENTENCE.match(model):
+            # 'The number of output characters per month': a sentence, not a model's name (a row
+            # whose cells slid out of place)
+            out.problems.append(f"{_quoted(model, 60)}: not a model's name; its row is not read")
+            named = []
+            continue
         if model and not _MODEL_HEADER.match(model):
             named = [(name, status, badge) for name in model_names(model)]  # 'Claude Sonnet 4.5 / 4': two
         elif model or not grid.collapsed_spans:
@@ -329,6 +342,7 @@ def _read_row(
             status,
             table.grid.footnotes,
             badge,
+            column.batch,
         )
         _read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose
@@ -519,10 +533,17 @@ def _read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) -
     if slot.kind is None:
         # A generic price column: the unit says what is sold (per image, per request ...), or the
         # cell names its kind ('$0.0002 / 1k characters input'; a paragraph only mentions kinds).
+        # A token price that names no kind anywhere ('单价 | 5 元 / 百万Tokens') is one price for
+        # input and output tokens alike.
         named = kind_of(text) if len(clean_text(text)) <= 60 else None
-        slot = replace(slot, kind=_kind_from_unit(text, context) or named)
-        if slot.kind is None:
+        kind = _kind_from_unit(text, context) or named
+        if kind is None and context.merged(context_of(text)).unit == "tokens":
+            kind = "tokens"
+        if kind is None:
+            if find_amounts(text) and _names_money(text):
+                out.problems.append(f"{slot.where}: no kind of price named for {_quoted(text)}")
             return
+        slot = replace(slot, kind=f"batch_{kind}" if slot.batch and not kind.startswith("batch_") else kind)
     # '$0.435 (75% off⁽³⁾)' with the page's note 3 '… extended until 2026/05/31': the note dates the price
     noted = date_phrase(" ".join(slot.footnotes.get(mark, "") for mark in cell.marks))
     discount = DISCOUNT.search(text)
@@ -532,6 +553,18 @@ def _read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) -
     add_price(out, slot, text, context, note=discount.group(1) if discount else "", dates=noted)
     if cell.struck:
         add_price(out, replace(slot, condition=f"{slot.condition} list".strip()), cell.struck, context)
+
+
+# a sentence, not a name: 'The number of output characters per month', or over a dozen words
+_SENTENCE = re.compile(
+    r"^(?:(?:the|an?|each|every|all)\s(?!.*\d)(?:\S+\s+){4,}\S+|(?:\S+\s+){12,}\S+)$", re.I
+)
+
+
+def _quoted(text: str, limit: int = 100) -> str:
+    """A cell's text for a problem's message, a long paragraph cut short."""
+    flat = clean_text(text)
+    return repr(flat if len(flat) <= limit else f"{flat[:limit]}…")
 
 
 def _names_money(text: str) -> bool:
@@ -621,6 +654,11 @@ def add_price(
     promo_free: bool = False,
     dates: str = "",
 ) -> None:
+    equivalent = _EQUIVALENT.search(text)
+    if equivalent:
+        # '16元/百万 tokens(约0.0002元/秒)': the same price restated approximately, a note
+        text = f"{text[: equivalent.start()]} {text[equivalent.end() :]}"
+        note = "; ".join(x for x in (note, clean_text(equivalent.group(1))) if x)
     second = _SECOND_CURRENCY.search(text)
     if second and find_currency(second.group("main")) != find_currency(second.group("other")):
         # '$ 2.50 (¥17.50) / M 输入 tokens': the price in two currencies, a record in each

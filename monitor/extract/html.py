@@ -56,6 +56,7 @@ def page_blocks(tree: LexborHTMLParser) -> tuple[list[Grid], list[str]]:
     if root is not None:
         _visit(root, walk)
     _end_line(walk)
+    _join_split_headers(walk)
     for index, grid in enumerate(walk.grids):
         at = walk.grid_lines[index]
         end = walk.grid_lines[index + 1] if index + 1 < len(walk.grids) else len(walk.lines)
@@ -130,6 +131,25 @@ def _table(table: LexborNode, walk: _Walk) -> None:
     for nested in table.css("table"):
         if nested is not table and _owning_table(nested) == table:
             _table(nested, walk)
+
+
+def _join_split_headers(walk: _Walk) -> None:
+    """A table drawn as two (a fixed header row in one <table>, the body in the next, as UI
+    libraries do) is one table: a one-row table of labels, then at once a table as wide."""
+    index = 0
+    while index + 1 < len(walk.grids):
+        head, body = walk.grids[index], walk.grids[index + 1]
+        if (
+            len(head.rows) == 1
+            and walk.grid_lines[index] == walk.grid_lines[index + 1]
+            and body.rows
+            and len(body.rows[0]) == len(head.rows[0])
+            and not any(re.search(r"\d", c.text) and "$" in c.text for c in head.rows[0])
+            and clean_text(body.rows[0][0].text) != clean_text(head.rows[0][0].text)
+        ):
+            head.rows.extend(body.rows)
+            del walk.grids[index + 1], walk.grid_lines[index + 1]
+        index += 1
 
 
 def _name_tabs(walk: _Walk) -> None:

@@ -158,7 +158,8 @@ def tier_of(label: str) -> str:
 
 
 _RANGE_SUBJECT = re.compile(
-    r"(输入长度|输出长度|输入|输出|input|output)?\s*[(\[（]\s*(\d+(?:\.\d+)?)\s*[,，]\s*(\d+(?:\.\d+)?|\+?∞|\+?inf)\s*[)\]）]",
+    r"(输入长度|输出长度|输入|输出|input|output)?\s*[(\[（]\s*(\d+(?:\.\d+)?)\s*(?:[,，]\s*(\d+(?:\.\d+)?|\+?∞|\+?inf)"
+    r"|(\+))\s*[)\]）]",
     re.I,
 )
 
@@ -167,9 +168,11 @@ def tiers_of(label: str, unit: str = "") -> str:
     """Length ranges with their subject, both dimensions: '输入长度 [0, 32] 且输出长度 (0.2,+∞)' with unit
     K -> '0-32K, output >0.2K'. '' where the label states no range."""
     parts = []
-    for subject, low, high in _RANGE_SUBJECT.findall(clean_text(label)):
+    for subject, low, high, plus in _RANGE_SUBJECT.findall(clean_text(label)):
         side = "output " if subject and subject.lower().startswith(("输出", "output")) else ""
-        if high.lstrip("+") in ("∞", "inf"):
+        if plus:  # '[32+)': from 32 up
+            parts.append(f"{side}>={_size(low, unit)}")
+        elif high.lstrip("+") in ("∞", "inf"):
             parts.append(f"{side}>{_size(low, unit)}")
         else:
             parts.append(f"{side}{_size(low, unit)}-{_size(high, unit)}")
