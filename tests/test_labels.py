@@ -143,7 +143,10 @@ def test_colon_labels_are_read_whole() -> None:
     [
         ("Claude Sonnet 4.5 / 4", ["Claude Sonnet 4.5", "Claude Sonnet 4"]),
         ("Claude Sonnet 4.6 / 4.5 / 4", ["Claude Sonnet 4.6", "Claude Sonnet 4.5", "Claude Sonnet 4"]),
-        ("DeepSeek-R1 / V3", ["DeepSeek-R1 / V3"]),  # not a list of versions of one model
+        # two models: a short form takes the first name's stem
+        ("DeepSeek-R1 / V3", ["DeepSeek-R1", "DeepSeek-V3"]),
+        ("deepseek-chat / deepseek-reasoner", ["deepseek-chat", "deepseek-reasoner"]),
+        ("qwen-max、qwen-plus", ["qwen-max", "qwen-plus"]),
         ("GPT / 4", ["GPT / 4"]),
         ("Claude Opus 4.6", ["Claude Opus 4.6"]),
     ],

@@ -168,7 +168,103 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
         # A model's own page (Volcengine: '# doubao-seed-1.8'): its table has no model column.
         named = [[Cell("模型" if i == 0 else grid.page_model), *row] for i, row in enumerate(rows)]
         return _read_rows(named, 0, page, grid)
+    return _read_unlabelled(rows, page, grid)
+
+
+def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> GridPrices:
+    """A price table whose header does not say 'Model': which layout it is, from what its cells say.
+
+    - models as columns: the first column labels prices ('最低输入价格（每百万 Token）', 'Input'), the
+      header row names the models;
+    - models as rows: the header names kinds ('Input', 'Output price'), the first column names;
+    - kinds as rows under a model's heading: the first column names kinds ('输入（缓存命中）'), the
+      header a price ('单价（每百万 tokens）'); the model is the heading above (or the page's title).
+    """
+    labels = [_header_text(r[0]) for r in rows if r]
+    priced_labels = [
+        x
+        for x in labels[1:]
+        if kind_of(x) and (_PRICE_HEADER.search(x) or context_of(x).per) and not find_amounts(x)
+    ]
+    for index, row in enumerate(rows[:3]):
+        header = [_header_text(c) for c in row]
+        rest = header[1:]
+        if (
+            len(priced_labels) >= 1
+            and rest
+            and all(rest)
+            and not any(kind_of(c) or _PRICE_HEADER.search(c) or find_amounts(c) or tier_of(c) for c in rest)
+        ):
+            return _read_columns(rows[index:], page, grid, first_model=1)
+        kinds = [c for c in rest if kind_of(c)]
+        body = [_header_text(r[0]) for r in rows[index + 1 :] if r]
+        names = [x for x in body if x and not kind_of(x) and not tier_of(x) and not find_amounts(x)]
+        if kinds and not kind_of(header[0]) and names and len(names) * 2 >= len(body):
+            return _read_rows(rows[index:], 0, page, grid)
+        priced = [c for c in rest if _PRICE_HEADER.search(c) or context_of(c).per]
+        kinds_down = [x for x in body if row_kind(x)]
+        if priced and not kinds and kinds_down and len(kinds_down) * 2 >= len(body):
+            model = _heading_model(grid)
+            if not model:
+                return GridPrices(
+                    problems=[
+                        f"{grid.section or 'a table'}: prices by kind ({', '.join(kinds_down[:3])}) with no "
+                        "model named above them; the source's model_from hint says where the model is"
+                    ]
+                )
+            named = [[Cell("Model" if i == 0 else model), *r] for i, r in enumerate(rows[index:])]
+            return _read_rows(named, 0, page, grid)
     return GridPrices()
+
+
+# a heading that is a model's name: letters and a digit, short, no sentence
+_HEADING_MODEL = re.compile(r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)[\w .:/+()（）-]{2,40}$")
+
+
+def _heading_model(grid: Grid) -> str:
+    """The model a table's nearest heading (or the page's title) names, or ''."""
+    for heading in [*reversed(grid.headings), grid.page_model]:
+        name = clean_text(heading)
+        if name and _HEADING_MODEL.match(name) and not tier_of(name):
+            return split_model(name)[0]
+    return ""
+
+
+def _is_sub_header(row: list[Cell], model_col: int) -> bool:
+    """A header's second row: labels and units only ('（Token数）', '（每百万Token）', 'Input', '≤ 200K'),
+    one of them a unit or a kind, no price and no model."""
+    texts = [clean_text(c.text) for c in row]
+    if not any(texts) or (model_col < len(texts) and _MODEL_ID_LIKE.match(texts[model_col])):
+        return False
+    if any(find_amounts(t) and (find_currency(t) or not context_of(t).per) for t in texts if not tier_of(t)):
+        return False
+    return any(context_of(t).per or kind_of(t) for t in texts)
+
+
+_MODEL_ID_LIKE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[\w.:/@ -]{2,60}$")
+
+
+def _with_sub_header(rows: list[list[Cell]], model_col: int) -> list[list[Cell]]:
+    """A header of two rows read as one: each column's label is its cells top to bottom ('Input' over
+    '≤ 200K' is 'Input ≤ 200K'). Where a converter collapsed the second row's spans (fewer cells than
+    the header), its price unit ('（每百万Token）') is stated for every column that names a kind."""
+    if len(rows) < 3 or not _is_sub_header(rows[1], model_col):
+        return rows
+    header, sub = rows[0], rows[1]
+    if len(sub) == len(header):
+        joined = [
+            Cell(f"{h.text} {b.text}" if clean_text(b.text) not in clean_text(h.text) else h.text)
+            for h, b in zip(header, sub, strict=True)
+        ]
+        return [joined, *rows[2:]]
+    units = [clean_text(c.text) for c in sub if context_of(c.text).per and not find_amounts(c.text)]
+    if len(units) != 1:
+        return rows
+    labels = [
+        Cell(f"{h.text} {units[0]}") if kind_of(_header_text(h)) and not context_of(h.text).per else h
+        for h in header
+    ]
+    return [labels, *rows[2:]]
 
 
 def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
@@ -246,6 +342,7 @@ class _Table:
 
 
 def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid) -> GridPrices:
+    rows = _with_sub_header(rows, model_col)
     columns = [_Column.of(_header_text(c)) for c in rows[0]]
     width = len(columns)
     table = _Table(
@@ -258,6 +355,7 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
     )
     out = GridPrices()
     previous: list[Cell] = []
+    when = ""
     read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
     named: list[tuple[str, str, str]] = []  # the models (status, badge) the last row with a name named
     for row in rows[1:]:
@@ -276,6 +374,12 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
             named = []
             continue
         if model and not _MODEL_HEADER.match(model):
+            # 'Claude Sonnet 5<br>through August 31, 2026' / '… starting September 1, 2026': the
+            # price's dates, beside the name
+            dated = date_phrase(row[model_col].text)
+            if dated.startswith("until"):
+                badge = "; ".join(x for x in (badge, dated) if x)
+            when = dated if dated.startswith("from") else ""
             named = [(name, status, badge) for name in model_names(model)]  # 'Claude Sonnet 4.5 / 4': two
         elif model or not grid.collapsed_spans:
             named = []
@@ -285,14 +389,20 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
         for name, name_status, badge in named:
             for line in _split_lines(out, row[:width], columns, model_col, name):
                 first = len(out.prices)
-                variants = _read_row(out, table, line, name, name_status, badge)
+                variants = _read_row(out, table, line, name, name_status, badge, when)
                 read_rows.append((first, len(out.prices), variants))
     _name_variants(out, read_rows)
     return out
 
 
 def _read_row(
-    out: GridPrices, table: _Table, row: list[Cell], model: str, status: str, badge: str = ""
+    out: GridPrices,
+    table: _Table,
+    row: list[Cell],
+    model: str,
+    status: str,
+    badge: str = "",
+    when: str = "",
 ) -> list[tuple[int, str]]:
     """Read one row's prices into `out`; return its short labels that name no kind, tier or condition
     (Feature, Output Resolution ...), which tell apart two rows of one model that price one kind."""
@@ -304,7 +414,7 @@ def _read_row(
         if j != model_col and not columns[j].kind and not columns[j].price_header
     ]
     labels = [x for _, x in labelled]
-    condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
+    condition = " ".join([*(x.lower() for x in labels if CONDITION.fullmatch(x)), when]).strip()
     # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',
     # 'Input image ($/image)'), and may state the unit.
     labelled_kind = next((k for k in map(row_kind, labels) if k), None)
@@ -458,11 +568,12 @@ def _name_variants(out: GridPrices, read_rows: list[tuple[int, int, list[tuple[i
                     out.prices[index] = (replace(price, condition=condition), section)
 
 
-def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> GridPrices:
+def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_model: int = 0) -> GridPrices:
     width = max(len(r) for r in rows)
     header = [_header_text(c) for c in rows[0]] + [""] * (width - len(rows[0]))
-    last_label = max(j for j, c in enumerate(header) if _MODEL_HEADER.match(c))
-    first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
+    if not first_model:
+        last_label = max(j for j, c in enumerate(header) if _MODEL_HEADER.match(c))
+        first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
     models = {j: split_model(rows[0][j].text) for j in range(first_model, len(rows[0]))}
     out = GridPrices()
     previous: list[Cell] = []

@@ -229,15 +229,45 @@ _TRAILING_WORD = re.compile(r"\s+(新品|新|推荐|热门|限时免费|永久�
 _LEADING_TAG = re.compile(r"^\s*[\[【]\s*([A-Za-z][\w .-]{0,20})\s*[\]】]\s*(?=\S)")
 
 
+# a line that can be a model's name: short, no sentence punctuation
+_NAME_LINE = re.compile(r"^[^\s，。,;；:：!?！？]+(?:\s[^\s，。,;；:：!?！？]+){0,5}$")
+# lines below a name that are about the model, not more of its name: a quote, a sentence, a date,
+# a status ('> 当前与qwen-max-2024-09-19能力相同', '适合复杂任务，能力最强', 'through August 31, 2026')
+_ABOUT_MODEL = re.compile(r"^>|[，。,;；:：!?！？]|\d{4}|\s\S+\s\S+\s|[\u4e00-\u9fff]{6}")
+# 'new千问Max', '新品 GLM-5': a badge glued before the name
+_LEADING_BADGE = re.compile(r"^(new|hot|新品|热门|推荐)(?=[\u4e00-\u9fff]|\s)\s*", re.I)
+# a status stated on a line below the name ('> 即将下线', 'Deprecated on 2026-01-01')
+_STATUS_LINE = re.compile(
+    r"[^>。.;；]*(?:deprecat|retir|legacy|sunset|discontinu|下线|停用|停止服务|废弃|弃用|退役)[^。.;；]*",
+    re.I,
+)
+
+
 def split_model(text: str) -> tuple[str, str, str]:
     """A model's name, its status and a badge's note, apart: 'Hy3 preview （2026-08-31 下线）' ->
     ('Hy3 preview', '2026-08-31 下线', ''); 'DeepSeek-V4-Pro（限时2.5折）' -> ('DeepSeek-V4-Pro', '',
     '限时2.5折'); '[OPENAI]GPT OSS 120B' -> ('GPT OSS 120B', '', 'OPENAI'). Footnote marks and bold go.
     What a note beside the name says is never part of the name: a page that rewords it keeps the
     model's identity."""
-    name = _FOOTNOTE.sub("", clean_text(text.replace("\n", " ")))
+    lines = [clean_text(line) for line in text.splitlines() if clean_text(line)]
+    rest = ""
+    if len(lines) > 1 and all(_MODEL_ID.match(line) for line in lines):
+        lines = [" / ".join(lines)]  # 'deepseek-chat<br>deepseek-reasoner': two models, one price
+    elif len(lines) > 1 and _NAME_LINE.match(lines[0]) and _ABOUT_MODEL.search(" ".join(lines[1:])):
+        # 'qwen-max<br>> 当前与qwen-max-2024-09-19能力相同<br>> Batch调用 半价', 'new千问Max<br>适合复杂任务':
+        # the name, then lines about the model
+        rest = " ".join(lines[1:])
+        lines = lines[:1]
+    name = _FOOTNOTE.sub("", clean_text(" ".join(lines)))
     status: list[str] = []
     notes: list[str] = []
+    lead = _LEADING_BADGE.match(name)
+    if lead:
+        status.append(lead.group(1).lower())
+        name = name[lead.end() :]
+    below = _STATUS_LINE.search(rest) if rest else None
+    if below:
+        status.append(below.group(0).strip(" >()（）").lower())
     tag = _LEADING_TAG.match(name)
     if tag:
         notes.append(tag.group(1))
@@ -267,8 +297,22 @@ _VERSION = re.compile(r"^\d+(?:\.\d+)*$")
 _TRAILING_VERSION = re.compile(r"\s\d+(?:\.\d+)*$")
 
 
+# a model's id: one word of letters with digits or hyphens ('deepseek-chat', 'qwen3-max', 'gpt-4o')
+_MODEL_ID = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*[\d-])[\w.:/@-]{2,60}$")
+
+
+_SHORT_ID = re.compile(r"^[A-Za-z]{1,3}\d+(?:\.\d+)?$")  # 'V3', 'R1', 'o3'
+
+
 def model_names(name: str) -> list[str]:
-    """'Claude Sonnet 4.6 / 4.5 / 4' -> the three models it lists; any other name is itself."""
+    """'Claude Sonnet 4.6 / 4.5 / 4' -> the three models it lists; 'deepseek-chat / deepseek-reasoner'
+    and 'qwen-max、qwen-plus' -> the two ids; any other name is itself."""
+    parts = [part.strip() for part in re.split(r" / |、", name)]
+    ids = len(parts) >= 2 and all(_MODEL_ID.match(p) or _SHORT_ID.match(p) for p in parts[1:])
+    if ids and _MODEL_ID.match(parts[0]):
+        # 'DeepSeek-R1 / V3': a short form takes the first name's stem ('DeepSeek-V3')
+        stem = parts[0].rsplit("-", 1)[0] + "-" if "-" in parts[0] else ""
+        return [parts[0], *(f"{stem}{p}" if _SHORT_ID.match(p) else p for p in parts[1:])]
     parts = [part.strip() for part in name.split(" / ")]
     if len(parts) < 2 or not all(_VERSION.match(p) for p in parts[1:]):
         return [name]
