@@ -25,7 +25,10 @@ def fixture(relative: str) -> Path:
 
 def series(folder: str, prefix: str) -> list[Path]:
     """Every version of one captured page, oldest first."""
-    return sorted((FIXTURES / folder).glob(f"{prefix}__v*"))
+    versions = sorted((FIXTURES / folder).glob(f"{prefix}__v*"))
+    # an empty series would let a replay pass on nothing
+    assert versions, f"no {prefix}__v* in {FIXTURES / folder}: copy the series from shared/fixtures"
+    return versions
 
 
 @pytest.fixture
