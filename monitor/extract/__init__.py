@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from monitor import __version__
+from monitor.extract.embedded import script_grids
 from monitor.extract.flat import card_prices, flattened_grids, text_lines
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.html import page_blocks, page_text, parse_html
@@ -175,6 +176,11 @@ def _html(text: str, currency: str, per: int | None, _options: JsonOptions | Non
     prose = page_text(tree)
     grids, _lines = page_blocks(tree)
     found = _from_tables(grids, prose, currency, per, as_of)
+    if not found[0]:
+        # no price in the page's HTML: the tables its scripts hold (a page drawn by JavaScript)
+        held = _from_tables(script_grids(text), prose, currency, per, as_of)
+        if held[0]:
+            return held[0], found[1] + held[1]
     return found if found[0] else _without_tables(prose, currency, per, as_of, found[1], "")
 
 
@@ -225,7 +231,7 @@ def extract_prices(
     UTC) is the day the page is read, which tells a price announced for later from today's."""
     day = as_of or datetime.now(UTC).date().isoformat()
     found, problems = EXTRACTORS[kind](text, currency, per, options, day)
-    prices, collisions = _resolve_collisions(found)
+    prices, collisions = _resolve_collisions(_superseded_out(found, day))
     return ExtractResult(prices=prices, problems=problems + collisions)
 
 
@@ -241,6 +247,24 @@ def content_digest(kind: str, text: str, currency: str, per: int | None, as_of: 
     node = tree.body or tree.root
     settings = f"{__version__}\0{currency}\0{per}\0{as_of}\0".encode()
     return hashlib.sha256(settings + ((node.html if node else "") or "").encode()).hexdigest()
+
+
+_UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
+
+
+def _superseded_out(found: list[tuple[Price, str]], day: str) -> list[tuple[Price, str]]:
+    """A price 'through August 31' beside its successor 'starting September 1': once the first has
+    ended, the second is the price, and the ended one is history, not a second price."""
+    keys: dict[tuple[str, ...], int] = defaultdict(int)
+    for price, _section in found:
+        keys[price.key] += 1
+    out = []
+    for price, section in found:
+        ended = _UNTIL.search(price.note)
+        if ended and ended.group(1) < day and keys[price.key] > 1:
+            continue
+        out.append((price, section))
+    return out
 
 
 def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], list[str]]:

@@ -62,6 +62,7 @@ class Grid:
     # of a table that has tier columns and no model column (Anthropic's long-context table)
     named_models: tuple[str, ...] = ()
     condition: str = ""  # what every price of the table is ('fast mode', from its section)
+    unread: str = ""  # why a table that holds amounts cannot be read (its problem, reported)
     headings: list[str] = field(default_factory=list)  # the headings above it, outermost first
     tab: str = ""  # the tab or pane it is shown in (广州, Standard): a condition of its prices
     caption: str = ""
@@ -143,9 +144,15 @@ def _future_only(condition: str, as_of: str) -> str:
     return condition
 
 
+# a heading over a worked example: its table computes a bill from prices, it does not list them
+_EXAMPLE = re.compile(r"\bexamples?\b|示例|举例|计费示例|例子|計算例", re.I)
+
+
 def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
+    if grid.unread:
+        return GridPrices(problems=[grid.unread])
     rows = [row for row in grid.rows if any(c.text.strip() for c in row)]
-    if len(rows) < 2:
+    if len(rows) < 2 or (grid.headings and _EXAMPLE.search(grid.headings[-1])):
         return GridPrices()
     for index, row in enumerate(rows[:3]):
         columns = [_header_text(c) for c in row]
@@ -645,11 +652,12 @@ def _read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) -
         # A generic price column: the unit says what is sold (per image, per request ...), or the
         # cell names its kind ('$0.0002 / 1k characters input'; a paragraph only mentions kinds).
         # A token price that names no kind anywhere ('单价 | 5 元 / 百万Tokens') is one price for
-        # input and output tokens alike.
+        # input and output tokens alike (kind 'tokens'; 'characters' for a price per character).
         named = kind_of(text) if len(clean_text(text)) <= 60 else None
         kind = _kind_from_unit(text, context) or named
-        if kind is None and context.merged(context_of(text)).unit == "tokens":
-            kind = "tokens"
+        unit = context.merged(context_of(text)).unit
+        if kind is None and unit in ("tokens", "characters"):
+            kind = unit
         if kind is None:
             if find_amounts(text) and _names_money(text):
                 out.problems.append(f"{slot.where}: no kind of price named for {_quoted(text)}")

@@ -29,9 +29,27 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|~<>])")
 _BARE_TAG = re.compile(r"^\s*</?[A-Za-z][^>]*>\s*$")
 
 
+# a component's rows as a prop: <PricingTable rows={[["gpt-5.4-mini", 0.375, 0.0375, "-", 2.25], ...]}>
+_ROWS_PROP = re.compile(r"\brows=\{\s*\[(.*?)\]\s*\}", re.S)
+_ROW_ARRAY = re.compile(r"^\s*\[", re.M)
+
+
 def markdown_grids(text: str) -> tuple[list[Grid], str]:
     """The page's tables, and its text outside them (where a page states its units)."""
     grids: list[Grid] = []
+    for match in _ROWS_PROP.finditer(text):
+        # the component draws the header: which value is which is not in the page, so its rows are
+        # reported, never read by position
+        count = len(_ROW_ARRAY.findall(match.group(1)))
+        if count:
+            grids.append(
+                Grid(
+                    rows=[],
+                    unread=f"a component's table of {count} rows with no column labels in the page "
+                    f"(rows={{[...]}}); not read by position",
+                )
+            )
+    text = _ROWS_PROP.sub("\n", text)
     for match in _HTML_TABLE.finditer(text):
         grids.extend(html_grids(parse_html(match.group(0))))
     text = _HTML_TABLE.sub("\n", text)
