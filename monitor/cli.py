@@ -517,22 +517,63 @@ def _show(
     "--preset", type=click.Choice(sorted(PRESETS)), help="With --kind json: which JSON price list it is."
 )
 @click.option("--currency", default="USD", show_default=True, help="Assumed where the page is silent.")
+@click.option("--unit", type=click.Choice(["token", "1k", "10k", "1m"]), help="Tokens a bare price is for.")
+@click.option("--select", default="", help="Hint: a CSS selector, or a heading's words, to read under.")
+@click.option(
+    "--label",
+    "labels",
+    multiple=True,
+    metavar="WORDS=MEANING",
+    help="Hint: what the page's words mean, a kind or a tier ('缓存读取=cached_input'); repeatable.",
+)
+@click.option("--model-from", type=click.Choice(["heading", "title"]), help="Hint: where the model is named.")
+@click.option("--model", default="", help="Hint: the model every table of the page prices.")
+@click.option("--explain", is_flag=True, help="Say where each price was read, and why any amount was not.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
-def extract(file: Path, kind: str, preset: str | None, currency: str, as_json: bool) -> None:
-    """Extract the prices of a saved page (no configuration needed): how a source is written."""
+def extract(
+    file: Path,
+    kind: str,
+    preset: str | None,
+    currency: str,
+    unit: str | None,
+    select: str,
+    labels: tuple[str, ...],
+    model_from: str | None,
+    model: str,
+    explain: bool,
+    as_json: bool,
+) -> None:
+    """Extract the prices of a saved page (no configuration needed): how a source is written.
+
+    The hint options are the source keys of the same names (select, labels, model_from, model,
+    unit): find the ones a page needs here, then write them into sources.toml."""
+    from monitor.config import parse_hints
     from monitor.fetch import decode_body
 
+    pairs = [label.partition("=") for label in labels]
+    if any(not sep or not word.strip() for word, sep, _meaning in pairs):
+        _fail("--label: expected WORDS=MEANING, such as '缓存读取=cached_input'", 2)
+    raw: dict[str, Any] = {"select": select, "model_from": model_from or "", "model": model}
+    raw["labels"] = {word.strip(): meaning.strip() for word, _sep, meaning in pairs}
+    try:
+        hints = parse_hints(raw, "extract")
+    except ConfigError as error:
+        _fail(str(error).replace("extract: ", "--", 1).replace("_from", "-from"), 2)
+    per = {"token": 1, "1k": 1_000, "10k": 10_000, "1m": 1_000_000}[unit] if unit else None
     text, _encoding = decode_body(file.read_bytes(), "")
     options = JsonOptions(preset=preset) if preset else None
-    result = extract_prices(kind, text, currency.upper(), options)
+    result = extract_prices(kind, text, currency.upper(), options, per=per, hints=hints)
     records = [views.price_record(p) for p in result.prices]
     if as_json:
         click.echo(views.dumps(records))
+    elif explain:
+        for price in result.prices:
+            click.echo(views.explained(price))
     else:
         rows = [views.price_row({**r, "source": ""})[1:] for r in records]
         click.echo(views.table(views.PRICE_HEADER[1:], rows))
     for problem in result.problems:
-        click.echo(f"unreadable: {problem}", err=True)
+        click.echo(f"{'not read' if explain else 'unreadable'}: {problem}", err=True)
     if not result.prices:
         _fail(f"{file}: no prices found", 1)
 

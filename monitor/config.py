@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.digest import DIGEST_MODES, DigestPolicy, parse_window
 from monitor.errors import ConfigError
+from monitor.extract.hints import KIND_WORDS, MODEL_FROM, Hints, label_meaning
 from monitor.extract.json_prices import PRESETS, JsonOptions
 from monitor.fx import Rates
 
@@ -50,6 +51,8 @@ class Source:
     notify: tuple[str, ...] | None = None  # this source's channels (URLs); None: [monitor] notify
     links: str | None = None  # kind = "feed" only: a CSS selector for article links on an HTML listing page
     allow_private: bool = False  # fetch an item's link even where it resolves to a private address
+    # what no reader can infer about the page: select, labels, model_from, model (html and markdown)
+    hints: Hints = field(default_factory=Hints)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ class Config:
 
 # The keys a user may write: a source's `unit` is stored as `per` (tokens a price is for).
 MONITOR_KEYS = frozenset(Settings.__dataclass_fields__) - {"digest"} | {"digest", "quiet_hours", "timezone"}
-SOURCE_KEYS = frozenset(Source.__dataclass_fields__) - {"per"} | {"unit"}
+HINT_KEYS = ("select", "labels", "model_from", "model")  # a source's hints, kept together as `hints`
+SOURCE_KEYS = frozenset(Source.__dataclass_fields__) - {"per", "hints"} | {"unit", *HINT_KEYS}
 
 
 def parse_duration(value: object, where: str) -> float:
@@ -252,6 +256,11 @@ def _parse_source(
     allow_private = raw.get("allow_private", False)
     if not isinstance(allow_private, bool):
         raise ConfigError(f"{where}: allow_private: expected true or false, got {allow_private!r}")
+    hints = parse_hints(raw, where)
+    if hints != Hints() and kind not in ("html", "markdown"):
+        raise ConfigError(
+            f'{where}: {", ".join(k for k in HINT_KEYS if k in raw)}: only for kind = "html" or "markdown"'
+        )
     return Source(
         name=name,
         provider=_string(raw, "provider", where, default=name),
@@ -269,6 +278,38 @@ def _parse_source(
         notify=_route(raw["notify"], settings, f"{where}: notify", environ) if "notify" in raw else None,
         links=links,
         allow_private=allow_private,
+        hints=hints,
+    )
+
+
+def parse_hints(raw: Mapping[str, Any], where: str) -> Hints:
+    """select = "CSS or heading words", labels = { "缓存读取" = "cached_input" }, model_from = "heading",
+    model = "step-3.7-flash": what a source says about its page."""
+    select = raw.get("select", "")
+    if not isinstance(select, str):
+        raise ConfigError(f"{where}: select: expected a CSS selector or a heading's words, got {select!r}")
+    labels = raw.get("labels", {})
+    if not isinstance(labels, Mapping) or not all(isinstance(k, str) and k.strip() for k in labels):
+        raise ConfigError(f'{where}: labels: expected a table such as {{ "缓存读取" = "cached_input" }}')
+    for word, meaning in labels.items():
+        if not isinstance(meaning, str) or label_meaning(meaning) is None:
+            raise ConfigError(
+                f"{where}: labels: {word!r} = {meaning!r}: expected a kind ({', '.join(KIND_WORDS)}) "
+                "or a tier such as '<=32K' or '32K-128K'"
+            )
+    model_from = raw.get("model_from", "")
+    if model_from not in ("", *MODEL_FROM):
+        raise ConfigError(f"{where}: model_from: expected one of {', '.join(MODEL_FROM)}, got {model_from!r}")
+    model = raw.get("model", "")
+    if not isinstance(model, str):
+        raise ConfigError(f"{where}: model: expected a model's name, got {model!r}")
+    if model and model_from:
+        raise ConfigError(f"{where}: model and model_from: give one of them")
+    return Hints(
+        select=select.strip(),
+        labels=tuple((k, str(v)) for k, v in labels.items()),
+        model_from=str(model_from),
+        model=model.strip(),
     )
 
 

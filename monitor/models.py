@@ -38,6 +38,9 @@ class Price:
     raw: str = ""
     note: str = ""
     status: str = ""  # the model's status as the page notes it (deprecated, preview ...); not in the key
+    # where on the page it was read ('Pricing > Text models > tab 广州 › GLM-5 / Input'): for
+    # `monitor extract --explain`; not stored, not compared
+    where: str = field(default="", compare=False)
 
     @property
     def per_million(self) -> Decimal:

@@ -124,14 +124,21 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         return await _read_feed(source, deps, row, started, fetched, digest)
     day = started[:10]
     content = await asyncio.to_thread(
-        content_digest, source.kind, fetched.text, source.currency, source.per, day
+        content_digest, source.kind, fetched.text, source.currency, source.per, day, source.hints
     )
     if content is not None and content == state.content_sha256 and not holding:
         # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
         return CheckOutcome(source.name, "unchanged")
     result = await asyncio.to_thread(
-        extract_prices, source.kind, fetched.text, source.currency, source.json, source.per, day
+        extract_prices,
+        source.kind,
+        fetched.text,
+        source.currency,
+        source.json,
+        source.per,
+        day,
+        source.hints,
     )
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices, fetched.text)

@@ -36,7 +36,16 @@ def price_record(price: Price) -> dict[str, Any]:
         "raw": price.raw,
         "note": price.note,
         "status": price.status,
+        "where": price.where,
     }
+
+
+def explained(price: Price) -> str:
+    """A price and the path it was read from: `monitor extract --explain`."""
+    said = " ".join(x for x in (price.tier, price.condition) if x)
+    head = f"{price.model} · {price.kind}{f' [{said}]' if said else ''}"
+    value = f"{number(price.amount)} {price.currency} / {price.per} {price.unit}"
+    return f"{head}: {value}\n    from {price.where or 'the page'}: {price.raw!r}"
 
 
 def change_record(row: dict[str, Any]) -> dict[str, Any]:

@@ -6,21 +6,22 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from monitor import __version__
 from monitor.extract.embedded import script_grids
 from monitor.extract.flat import card_prices, flattened_grids, text_lines
 from monitor.extract.grid import Grid, prices_from_grid
-from monitor.extract.html import page_blocks, page_text, parse_html
+from monitor.extract.hints import Hints, is_css, relabel_text, relabelled, scoped
+from monitor.extract.html import page_blocks, page_text, page_title, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
-from monitor.extract.labels import models_named_in
-from monitor.extract.markdown import markdown_grids, markdown_page_model
+from monitor.extract.labels import models_named_in, split_model
+from monitor.extract.markdown import markdown_grids, markdown_page_model, markdown_title
 from monitor.models import ExtractResult, Price, model_id
 from monitor.normalize import PriceContext, context_of
 
-__all__ = ["EXTRACTORS", "PRESETS", "JsonOptions", "extract_prices"]
+__all__ = ["EXTRACTORS", "PRESETS", "Hints", "JsonOptions", "extract_prices"]
 
 # A sentence where a page states the unit of all its prices.
 _UNIT_SENTENCE = re.compile(
@@ -137,8 +138,9 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
     return out
 
 
-def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, as_of: str) -> Found:
-    page = page_context(prose, currency, per)
+def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
+    page = page_context(prose, reading.currency, reading.per)
+    as_of = reading.as_of
     currency_lines = [line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)]
     page = page.merged(stated_context(currency_lines))
     notes = page_footnotes(prose)
@@ -171,47 +173,94 @@ def _from_tables(grids: list[Grid], prose: str, currency: str, per: int | None, 
     return _with_hours(found, prose), problems
 
 
-def _html(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
+@dataclass(frozen=True)
+class Reading:
+    """How a page is read: the source's currency, unit, JSON mapping and hints, and the day."""
+
+    currency: str
+    per: int | None = None
+    json: JsonOptions | None = None
+    as_of: str = ""
+    hints: Hints = field(default_factory=Hints)
+
+
+def _hinted(grids: list[Grid], hints: Hints, title: str) -> tuple[list[Grid], list[str]]:
+    """The tables as a source's hints say to read them: scoped by a heading, the page's words
+    relabelled, the model named where model_from says."""
+    problems: list[str] = []
+    if hints.select and not is_css(hints.select):
+        grids = scoped(grids, hints.select)
+        if not grids:
+            problems.append(f"select {hints.select!r}: no heading on the page holds these words")
+    grids = relabelled(grids, hints.labels)
+    for grid in grids:
+        if hints.model:
+            grid.hint_model = hints.model
+        elif hints.model_from == "title":
+            grid.hint_model = split_model(title)[0]
+        elif hints.model_from == "heading" and grid.headings:
+            grid.hint_model = split_model(grid.headings[-1])[0]
+    return grids, problems
+
+
+def _html(text: str, reading: Reading) -> Found:
     tree = parse_html(text)
-    prose = page_text(tree)
-    grids, _lines = page_blocks(tree)
-    found = _from_tables(grids, prose, currency, per, as_of)
-    if not found[0]:
+    hints = reading.hints
+    roots = None
+    if hints.select and is_css(hints.select):
+        try:
+            roots = tree.css(hints.select)
+        except Exception as exc:  # selectolax raises its own errors for a selector it cannot parse
+            return [], [f"select {hints.select!r}: not a CSS selector monitor can use ({exc})"]
+        if not roots:
+            return [], [f"select {hints.select!r}: matches nothing on the page"]
+    grids, lines = page_blocks(tree, roots)
+    prose = "\n".join(lines) if roots is not None else page_text(tree)
+    grids, problems = _hinted(grids, hints, page_title(tree))
+    found = _from_tables(grids, prose, reading)
+    if not found[0] and roots is None:
         # no price in the page's HTML: the tables its scripts hold (a page drawn by JavaScript)
-        held = _from_tables(script_grids(text), prose, currency, per, as_of)
+        held_grids, _more = _hinted(script_grids(text), hints, page_title(tree))
+        held = _from_tables(held_grids, prose, reading)
         if held[0]:
-            return held[0], found[1] + held[1]
-    return found if found[0] else _without_tables(prose, currency, per, as_of, found[1], "")
+            return held[0], problems + found[1] + held[1]
+    if found[0]:
+        return found[0], problems + found[1]
+    return _without_tables(relabel_text(prose, hints.labels), reading, problems + found[1], "")
 
 
-def _without_tables(
-    prose: str, currency: str, per: int | None, as_of: str, problems: list[str], page_model: str
-) -> Found:
+def _without_tables(prose: str, reading: Reading, problems: list[str], page_model: str) -> Found:
     """A page with no price table: flattened tables, then model cards."""
     lines = text_lines(prose)
     grids, flat_problems = flattened_grids(lines)
-    found, more = _from_tables(grids, prose, currency, per, as_of)
+    found, more = _from_tables(grids, prose, reading)
     if not found:
-        cards = card_prices(lines, page_context(prose, currency, per), page_model)
+        cards = card_prices(lines, page_context(prose, reading.currency, reading.per), page_model)
         found, more = cards.prices, cards.problems
     return found, problems + flat_problems + more
 
 
-def _markdown(text: str, currency: str, per: int | None, _options: JsonOptions | None, as_of: str) -> Found:
+def _markdown(text: str, reading: Reading) -> Found:
     grids, prose = markdown_grids(text)
-    found = _from_tables(grids, prose, currency, per, as_of)
+    title = markdown_title(text)
+    grids, problems = _hinted(grids, reading.hints, title)
+    found = _from_tables(grids, prose, reading)
     if found[0]:
-        return found
-    return _without_tables(prose, currency, per, as_of, found[1], markdown_page_model(text))
+        return found[0], problems + found[1]
+    hints = reading.hints
+    page_model = hints.model or (title if hints.model_from == "title" else markdown_page_model(text))
+    return _without_tables(
+        relabel_text(prose, reading.hints.labels), reading, problems + found[1], page_model
+    )
 
 
-def _json(text: str, currency: str, _per: int | None, options: JsonOptions | None, as_of: str) -> Found:
-    result = extract_json(text, currency, options or JsonOptions(), as_of)
+def _json(text: str, reading: Reading) -> Found:
+    result = extract_json(text, reading.currency, reading.json or JsonOptions(), reading.as_of)
     return [(p, "") for p in result.prices], result.problems
 
 
 # source kind -> reader of a page's text
-EXTRACTORS: dict[str, Callable[[str, str, int | None, JsonOptions | None, str], Found]] = {
+EXTRACTORS: dict[str, Callable[[str, Reading], Found]] = {
     "html": _html,
     "markdown": _markdown,
     "json": _json,
@@ -225,17 +274,22 @@ def extract_prices(
     options: JsonOptions | None = None,
     per: int | None = None,
     as_of: str | None = None,
+    hints: Hints | None = None,
 ) -> ExtractResult:
     """Every price on a page of the given kind. `currency`, and `per` (tokens a price is for) where the
     source sets it, are assumed where the page does not say; `as_of` (YYYY-MM-DD, default today in
-    UTC) is the day the page is read, which tells a price announced for later from today's."""
+    UTC) is the day the page is read, which tells a price announced for later from today's; `hints`
+    are the source's select / labels / model_from keys."""
     day = as_of or datetime.now(UTC).date().isoformat()
-    found, problems = EXTRACTORS[kind](text, currency, per, options, day)
+    reading = Reading(currency, per, options, day, hints or Hints())
+    found, problems = EXTRACTORS[kind](text, reading)
     prices, collisions = _resolve_collisions(_superseded_out(found, day))
     return ExtractResult(prices=prices, problems=problems + collisions)
 
 
-def content_digest(kind: str, text: str, currency: str, per: int | None, as_of: str) -> str | None:
+def content_digest(
+    kind: str, text: str, currency: str, per: int | None, as_of: str, hints: Hints | None = None
+) -> str | None:
     """A digest of everything HTML extraction reads from a page: its <body> with scripts, styles,
     templates and SVG taken out (as `parse_html` leaves it; tables and text are read from the body
     only), and the settings and day it is read with. Two pages with the same digest give the same
@@ -245,7 +299,7 @@ def content_digest(kind: str, text: str, currency: str, per: int | None, as_of: 
         return None
     tree = parse_html(text)
     node = tree.body or tree.root
-    settings = f"{__version__}\0{currency}\0{per}\0{as_of}\0".encode()
+    settings = f"{__version__}\0{currency}\0{per}\0{as_of}\0{(hints or Hints()).fingerprint()}\0".encode()
     return hashlib.sha256(settings + ((node.html if node else "") or "").encode()).hexdigest()
 
 

@@ -215,6 +215,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 "",
                 status=card.status,
                 badge=card.badge,
+                table="card",
             )
             first = len(out.prices)
             add_price(out, slot, line, page.merged(card.unit) if card.unit else page)

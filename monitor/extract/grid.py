@@ -63,11 +63,19 @@ class Grid:
     named_models: tuple[str, ...] = ()
     condition: str = ""  # what every price of the table is ('fast mode', from its section)
     unread: str = ""  # why a table that holds amounts cannot be read (its problem, reported)
+    hint_model: str = ""  # the model the source's model_from hint names for this table
     headings: list[str] = field(default_factory=list)  # the headings above it, outermost first
     tab: str = ""  # the tab or pane it is shown in (广州, Standard): a condition of its prices
     caption: str = ""
     lead: list[str] = field(default_factory=list)  # the text lines just before it
     trail: list[str] = field(default_factory=list)  # the text lines just after it
+
+    def path(self) -> str:
+        """Where the table is, as a reader would say it: 'Pricing > Text models > tab 广州'."""
+        parts = [*self.headings, *([f"tab {self.tab}"] if self.tab else [])]
+        if self.caption:
+            parts.append(f"table {self.caption!r}")
+        return " > ".join(parts) or "table"
 
 
 @dataclass
@@ -171,6 +179,14 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
             for i, row in enumerate(rows)
         ]
         return _read_rows(named, 0, page, grid)
+    if (
+        grid.hint_model
+        and any(kind_of(c) for c in header)
+        and not any(_MODEL_HEADER.match(c) for c in header)
+    ):
+        # the source says where the model is named (model_from): the table prices it, kinds as columns
+        named = [[Cell("Model" if i == 0 else grid.hint_model), *row] for i, row in enumerate(rows)]
+        return _read_rows(named, 0, page, grid)
     if grid.page_model and sum(1 for c in header if kind_of(c) and context_of(c).per) >= 2:
         # A model's own page (Volcengine: '# doubao-seed-1.8'): its table has no model column.
         named = [[Cell("模型" if i == 0 else grid.page_model), *row] for i, row in enumerate(rows)]
@@ -211,7 +227,7 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
         priced = [c for c in rest if _PRICE_HEADER.search(c) or context_of(c).per]
         kinds_down = [x for x in body if row_kind(x)]
         if priced and not kinds and kinds_down and len(kinds_down) * 2 >= len(body):
-            model = _heading_model(grid)
+            model = grid.hint_model or _heading_model(grid)
             if not model:
                 return GridPrices(
                     problems=[
@@ -296,6 +312,7 @@ class Slot:
     footnotes: dict[str, str] = field(default_factory=dict)  # the page's notes by mark
     badge: str = ""  # a note beside the model's name about its price ('限时2.5折')
     batch: bool = False  # the column prices batch use ('Batch API 定价')
+    table: str = ""  # where the table is: its headings, tab and caption
 
 
 @dataclass(frozen=True)
@@ -460,6 +477,7 @@ def _read_row(
             table.grid.footnotes,
             badge,
             column.batch,
+            table.grid.path(),
         )
         _read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose
@@ -609,6 +627,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
                     status=status,
                     footnotes=grid.footnotes,
                     badge=badge,
+                    table=grid.path(),
                 )
                 _read_cell(out, row[j], slot, context)
     return out
@@ -814,4 +833,5 @@ def add_price(
 def _price(slot: Slot, parsed: ParsedPrice, note: str) -> Price:
     assert slot.kind is not None
     note = "; ".join(x for x in (slot.badge, note) if x)
-    return parsed.to_price(slot.model, slot.kind, slot.tier, slot.condition, note, slot.status)
+    price = parsed.to_price(slot.model, slot.kind, slot.tier, slot.condition, note, slot.status)
+    return replace(price, where=" › ".join(x for x in (slot.table, slot.where) if x))

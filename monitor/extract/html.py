@@ -49,12 +49,19 @@ def html_grids(tree: LexborHTMLParser) -> list[Grid]:
     return page_blocks(tree)[0]
 
 
-def page_blocks(tree: LexborHTMLParser) -> tuple[list[Grid], list[str]]:
-    """The page's tables with their context, and its text lines outside them."""
+def page_blocks(
+    tree: LexborHTMLParser, roots: list[LexborNode] | None = None
+) -> tuple[list[Grid], list[str]]:
+    """The page's tables with their context, and its text lines outside them; within `roots` only,
+    where given (the parts a source's `select` hint chose)."""
     walk = _Walk([], [], [], [], [], [])
-    root = tree.body or tree.root
-    if root is not None:
-        _visit(root, walk)
+    body = tree.body or tree.root
+    for root in roots if roots is not None else ([body] if body is not None else []):
+        if root.tag == "table":
+            _table(root, walk)
+        else:
+            _visit(root, walk)
+        _end_line(walk)
     _end_line(walk)
     _join_split_headers(walk)
     for index, grid in enumerate(walk.grids):
@@ -64,6 +71,15 @@ def page_blocks(tree: LexborHTMLParser) -> tuple[list[Grid], list[str]]:
         grid.trail = walk.lines[at : min(end, at + _CONTEXT_LINES)]
     _name_tabs(walk)
     return walk.grids, walk.lines
+
+
+def page_title(tree: LexborHTMLParser) -> str:
+    """The page's title: its first <h1>, else its <title>."""
+    for selector in ("h1", "title"):
+        node = tree.css_first(selector)
+        if node is not None and clean_text(node.text(separator=" ")):
+            return clean_text(node.text(separator=" "))
+    return ""
 
 
 def page_text(tree: LexborHTMLParser) -> str:

@@ -116,9 +116,14 @@ def _context_lines(lines: Iterable[str], count: int = 4) -> list[str]:
     return out
 
 
+def markdown_title(text: str) -> str:
+    """The page's title: its first '# ' heading."""
+    return next((m.group(1).strip("* ") for m in map(_TITLE.match, text.splitlines()) if m), "")
+
+
 def markdown_page_model(text: str) -> str:
     """The page's title where it names one model ('# doubao-seed-1.6'): a model's own pricing page."""
-    title = next((m.group(1).strip("* ") for m in map(_TITLE.match, text.splitlines()) if m), "")
+    title = markdown_title(text)
     return title if _MODEL_NAME.match(title) else ""
 
 

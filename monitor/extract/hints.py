@@ -1,0 +1,94 @@
+"""What a source tells extraction that no reader can infer: where on the page its prices are
+(`select`), what the page's own words mean (`labels`), and where a model is named (`model_from`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from monitor.extract.grid import Cell, Grid
+from monitor.extract.labels import tier_of
+
+# what a label may mean: a kind of price, written as words the kind grammar reads back to that kind
+KIND_WORDS = {
+    "input": "input",
+    "output": "output",
+    "cached_input": "cached input",
+    "cache_write": "cache write",
+    "cache_write_5m": "5m cache write",
+    "cache_write_1h": "1h cache write",
+    "batch_input": "batch input",
+    "batch_output": "batch output",
+    "batch_cached_input": "batch cache hit",
+    "training": "training",
+}
+MODEL_FROM = ("heading", "title")
+# what looks like a CSS selector rather than a heading's words
+_CSS = re.compile(r"^[#.\[]|^[a-z][a-z0-9]*(?:[#.\[:\s>+~,]|$)")
+
+
+@dataclass(frozen=True)
+class Hints:
+    """A source's hints (its `select`, `labels` and `model_from` keys); empty: none."""
+
+    select: str = ""  # a CSS selector, or a heading's text, that scopes the page to its prices
+    labels: tuple[tuple[str, str], ...] = ()  # (the page's words, a kind or a tier they mean)
+    model_from: str = ""  # "heading" or "title": where the page names the model of a table
+    model: str = ""  # the model every table of the page prices (a model's own page)
+
+    def fingerprint(self) -> str:
+        """The hints as text, for a digest: a changed hint re-reads a page whose bytes did not change."""
+        return f"{self.select}\0{sorted(self.labels)}\0{self.model_from}\0{self.model}"
+
+
+def label_meaning(value: str) -> str | None:
+    """The words a label is rewritten to ('cached_input' -> 'cached input', '<=32K' -> '<=32K'), or
+    None where `value` is neither a kind nor a tier."""
+    if value in KIND_WORDS:
+        return KIND_WORDS[value]
+    return value if tier_of(value) else None
+
+
+def is_css(select: str) -> bool:
+    """'#pricing table', '.price-card', 'main' are selectors; '模型价格' and 'Text models' are headings."""
+    return bool(_CSS.match(select.strip())) and not re.search(r"[\u4e00-\u9fff]", select)
+
+
+def scoped(grids: list[Grid], select: str) -> list[Grid]:
+    """The tables under a heading whose text holds `select` (any case)."""
+    wanted = select.casefold().strip()
+    return [g for g in grids if any(wanted in h.casefold() for h in g.headings)]
+
+
+def relabelled(grids: list[Grid], labels: tuple[tuple[str, str], ...]) -> list[Grid]:
+    """Every cell with the page's words replaced by what the source says they mean."""
+    if not labels:
+        return grids
+    words = [(word, label_meaning(meaning) or meaning) for word, meaning in labels]
+    return [replace(g, rows=[[_relabel(c, words) for c in row] for row in g.rows]) for g in grids]
+
+
+def relabel_text(text: str, labels: tuple[tuple[str, str], ...]) -> str:
+    for word, meaning in labels:
+        text = text.replace(word, label_meaning(meaning) or meaning)
+    return text
+
+
+def _relabel(cell: Cell, words: list[tuple[str, str]]) -> Cell:
+    text = cell.text
+    for word, meaning in words:
+        if word in text:
+            text = text.replace(word, meaning)
+    return cell if text == cell.text else replace(cell, text=text)
+
+
+__all__ = [
+    "KIND_WORDS",
+    "MODEL_FROM",
+    "Hints",
+    "is_css",
+    "label_meaning",
+    "relabel_text",
+    "relabelled",
+    "scoped",
+]
