@@ -151,9 +151,15 @@ def clean_text(text: str) -> str:
 _PRICED_ONLY = ("second", "minute", "frame", "page", "song", "video")
 
 
+# a rate, not a quantity: '元/每10K TPM/小时' buys throughput, not tokens
+_RATE = re.compile(r"\b(?:TPM|RPM|QPS|TPS)\b", re.I)
+
+
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
+    if _RATE.search(text):
+        return None
     for pattern, per, unit in _UNITS:
         match = pattern.search(text)
         if match and unit in _PRICED_ONLY and find_currency(text) is None:

@@ -368,6 +368,9 @@ class _Table:
 def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid) -> GridPrices:
     rows = _with_sub_header(rows, model_col)
     columns = [_Column.of(_header_text(c)) for c in rows[0]]
+    if grid.headings and _BATCH.search(grid.headings[-1]):
+        # a table under a batch heading ('批量推理', 'Batch API') prices batch use
+        columns = [replace(c, batch=True) for c in columns]
     width = len(columns)
     table = _Table(
         columns,

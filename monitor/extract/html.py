@@ -98,9 +98,9 @@ def _visit(node: LexborNode, walk: _Walk) -> None:
                 walk.line.append(text)
         elif tag in _SKIPPED or tag == "-comment":
             pass
-        elif tag in _HEADINGS:
+        elif tag in _HEADINGS or (tag in ("div", "p", "span") and _heading_level(child)):
             _end_line(walk)
-            level = _HEADINGS[tag]
+            level = _HEADINGS.get(tag) or _heading_level(child)
             text = clean_text(child.text(separator=" "))
             if text:
                 walk.headings = [h for h in walk.headings if h[0] < level] + [(level, text)]
@@ -121,6 +121,19 @@ def _visit(node: LexborNode, walk: _Walk) -> None:
             if block:
                 _end_line(walk)
         child = child.next
+
+
+# editors draw headings as <div class="heading-h2"> or with role="heading" aria-level="2"
+_HEADING_CLASS = re.compile(r"(?:^|\s)(?:heading|title)-?h?([1-6])(?:\s|$)")
+
+
+def _heading_level(node: LexborNode) -> int:
+    attributes = node.attributes
+    if attributes.get("role") == "heading":
+        level = attributes.get("aria-level") or "2"
+        return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
+    match = _HEADING_CLASS.search(attributes.get("class") or "")
+    return int(match.group(1)) if match else 0
 
 
 def _end_line(walk: _Walk) -> None:
