@@ -45,7 +45,7 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
             1_000,
             "request",
         ),
-        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:image|picture|张|幅)", 1, "image"),
+        (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:images?\b|pictures?\b|张|幅)", 1, "image"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?秒", 1, "second"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:min|minute|分钟)s?\b", 1, "minute"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:video|视频|个视频)\b", 1, "video"),

@@ -148,6 +148,11 @@ _LABEL_AHEAD = re.compile(
 _PLAN = re.compile(r"(?:per|/)\s*(?:seat\s*/?\s*)?(?:month|year|mo\b|yr\b)|每月|/月|每年|/年|包月|包年", re.I)
 
 
+_LINK_ONLY = re.compile(r"^\[?(?:https?://|/)\S+\]?$")
+# a card's title: a few words, no sentence, no figure ('HAIKU', 'Claude Sonnet', 'GLM-4.5')
+_TITLE_LINE = re.compile(r"^(?!.*[.:：,，;；。!?])(?=.*[A-Za-z\u4e00-\u9fff])\S+(?:\s\S+){0,3}$")
+
+
 def _segmented(lines: list[str]) -> list[tuple[str, str]]:
     """Each line holding two or more prices as one line a price, with the tier that leads the whole
     line ('>200K context: $2.83/M input · $5.67/M output' is two prices above 200K)."""
@@ -183,7 +188,13 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
     out = GridPrices()
     model, status = clean_model(page_model) if page_model else ("", "")
     card = _Card(model=model, status=status)
+    previous = ""
     for line, line_tier in _segmented(lines):
+        if _LINK_ONLY.match(line):
+            continue  # an image's or a link's address, nothing priced
+        before = previous
+        if not _SPEC.search(line):
+            previous = line  # '100,000 token context window' between a title and its prices says no more
         stated = context_of(line)
         if page_model and stated.per and not find_amounts(line) and len(line) <= 24:
             card.unit = stated  # '元/百万 token' above the page's bare figures
@@ -191,6 +202,12 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
         bare = card.unit is not None and bool(_NUMBER_ONLY.match(line))
         if _priced(line) or bare:
             lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
+            titled = _TITLE_LINE.match(before) and not kind_of(before) and before != card.model
+            if not page_model and titled and lead.strip() and kind_of(lead):
+                # 'HAIKU' right above 'Input: $0.25 / MTok' (a price with its own label): a card's title
+                # names its model even without a version number
+                model, status, badge = split_model(before)
+                card = _Card(model=publisher_model(model), status=status, badge=badge)
             if lead.strip() and kind_of(lead):
                 card.labels.append(lead.strip())
             elif len(line) <= 60 and kind_of(line):
