@@ -128,6 +128,7 @@ class _Card:
     model: str = ""
     status: str = ""
     badge: str = ""
+    priced: set[str] = field(default_factory=set)  # the kinds this card has priced
     labels: list[str] = field(default_factory=list)
     unit: PriceContext | None = (
         None  # a line such as '元/百万 token' that gives the bare numbers below a unit
@@ -148,6 +149,8 @@ _LABEL_AHEAD = re.compile(
 _PLAN = re.compile(r"(?:per|/)\s*(?:seat\s*/?\s*)?(?:month|year|mo\b|yr\b)|每月|/月|每年|/年|包月|包年", re.I)
 
 
+# 'CLAUDE 3 PRICING', '模型价格': a heading about prices, not a model's name
+_ABOUT_PRICES = re.compile(r"\bpric(?:e|es|ing)\b|价格|定价|计费", re.I)
 _LINK_ONLY = re.compile(r"^\[?(?:https?://|/)\S+\]?$")
 # a card's title: a few words, no sentence, no figure ('HAIKU', 'Claude Sonnet', 'GLM-4.5')
 _TITLE_LINE = re.compile(r"^(?!.*[.:：,，;；。!?])(?=.*[A-Za-z\u4e00-\u9fff])\S+(?:\s\S+){0,3}$")
@@ -203,9 +206,11 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
         if _priced(line) or bare:
             lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
             titled = _TITLE_LINE.match(before) and not kind_of(before) and before != card.model
-            if not page_model and titled and lead.strip() and kind_of(lead):
-                # 'HAIKU' right above 'Input: $0.25 / MTok' (a price with its own label): a card's title
-                # names its model even without a version number
+            own = kind_of(lead) if lead.strip() else None
+            if not page_model and titled and own and (not card.model or own in card.priced):
+                # 'HAIKU' right above 'Input: $0.25 / MTok' (a price with its own label), where no card
+                # is open or the open one has that price already: a new card's title names its model
+                # even without a version number ('Private' above a card's first prices is a badge)
                 model, status, badge = split_model(before)
                 card = _Card(model=publisher_model(model), status=status, badge=badge)
             if lead.strip() and kind_of(lead):
@@ -236,12 +241,19 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             )
             first = len(out.prices)
             add_price(out, slot, line, page.merged(card.unit) if card.unit else page)
+            card.priced.add(kind)
             for k in range(first, len(out.prices)):
                 price, section = out.prices[k]
                 if kind == "cache_storage" and price.unit in HOURLY:
                     out.prices[k] = (replace(price, unit=HOURLY[price.unit]), section)
             card.labels.pop()
-        elif not page_model and _MODEL_LIKE.match(line) and not kind_of(line) and not _SPEC.search(line):
+        elif (
+            not page_model
+            and _MODEL_LIKE.match(line)
+            and not kind_of(line)
+            and not _SPEC.search(line)
+            and not _ABOUT_PRICES.search(line)
+        ):
             model, status, badge = split_model(line)
             card = _Card(model=publisher_model(model), status=status, badge=badge)
         elif len(line) <= 60 and not re.search(r"\d", line):
