@@ -59,6 +59,13 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
 )
 # every unit phrase at once: find_amounts takes them all out of a text in one pass
 _ANY_UNIT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _per, _unit in _UNITS), re.I)
+
+
+def without_units(text: str) -> str:
+    """A text with every unit phrase the grammar reads taken out ('输入 (元/百万tokens)' -> '输入 ( )')."""
+    return _ANY_UNIT.sub(" ", text)
+
+
 # what follows a size names what is counted: '/M char', '/1M training characters', '/万字符'
 _CHARACTERS = re.compile(r"^\s*(?:(?:input|output|training)\s+)?(?:字符|chars?\b|characters?\b)", re.I)
 _PER_HOUR = re.compile(r"^\s*\w*\s*(?:[*/×]|per)\s*(?:hr|hour|小时)\b", re.I)

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from selectolax.lexbor import LexborHTMLParser
+
 from monitor import __version__
 from monitor.extract.embedded import script_grids
 from monitor.extract.flat import card_prices, flattened_grids, text_lines
 from monitor.extract.grid import Grid, prices_from_grid
-from monitor.extract.hints import Hints, is_css, relabel_text, relabelled, scoped
+from monitor.extract.hints import Hints, relabel_text, relabelled, scoped
 from monitor.extract.html import page_blocks, page_text, page_title, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
 from monitor.extract.labels import models_named_in, split_model
@@ -184,14 +186,8 @@ class Reading:
     hints: Hints = field(default_factory=Hints)
 
 
-def _hinted(grids: list[Grid], hints: Hints, title: str) -> tuple[list[Grid], list[str]]:
-    """The tables as a source's hints say to read them: scoped by a heading, the page's words
-    relabelled, the model named where model_from says."""
-    problems: list[str] = []
-    if hints.select and not is_css(hints.select):
-        grids = scoped(grids, hints.select)
-        if not grids:
-            problems.append(f"select {hints.select!r}: no heading on the page holds these words")
+def _hinted(grids: list[Grid], hints: Hints, title: str) -> list[Grid]:
+    """The tables with the page's words relabelled and the model named where the source says."""
     grids = relabelled(grids, hints.labels)
     for grid in grids:
         if hints.model:
@@ -200,33 +196,50 @@ def _hinted(grids: list[Grid], hints: Hints, title: str) -> tuple[list[Grid], li
             grid.hint_model = split_model(title)[0]
         elif hints.model_from == "heading" and grid.headings:
             grid.hint_model = split_model(grid.headings[-1])[0]
-    return grids, problems
+    return grids
+
+
+def _selected_html(
+    tree: LexborHTMLParser, grids: list[Grid], select: str
+) -> tuple[list[Grid], str | None, list[str]]:
+    """What a `select` hint leaves of an HTML page: the tables under a heading that holds its words,
+    else what it matches as a CSS selector (with that part's text); a problem where neither."""
+    under = scoped(grids, select)
+    if under:
+        return under, None, []
+    try:
+        roots = tree.css(select)
+    except Exception:  # selectolax raises its own errors for a selector it cannot parse
+        roots = []
+    if roots:
+        chosen, lines = page_blocks(tree, roots)
+        return chosen, "\n".join(lines), []
+    return (
+        [],
+        None,
+        [f"select {select!r}: no heading holds these words, and as a CSS selector it matches nothing"],
+    )
 
 
 def _html(text: str, reading: Reading) -> Found:
     tree = parse_html(text)
     hints = reading.hints
-    roots = None
-    if hints.select and is_css(hints.select):
-        try:
-            roots = tree.css(hints.select)
-        except Exception as exc:  # selectolax raises its own errors for a selector it cannot parse
-            return [], [f"select {hints.select!r}: not a CSS selector monitor can use ({exc})"]
-        if not roots:
-            return [], [f"select {hints.select!r}: matches nothing on the page"]
-    grids, lines = page_blocks(tree, roots)
-    prose = "\n".join(lines) if roots is not None else page_text(tree)
-    grids, problems = _hinted(grids, hints, page_title(tree))
+    grids, _lines = page_blocks(tree)
+    prose = page_text(tree)
+    problems: list[str] = []
+    if hints.select:
+        grids, scoped_prose, problems = _selected_html(tree, grids, hints.select)
+        prose = scoped_prose if scoped_prose is not None else prose
+    grids = _hinted(grids, hints, page_title(tree))
     found = _from_tables(grids, prose, reading)
-    if not found[0] and roots is None:
+    if not found[0] and not hints.select:
         # no price in the page's HTML: the tables its scripts hold (a page drawn by JavaScript)
-        held_grids, _more = _hinted(script_grids(text), hints, page_title(tree))
-        held = _from_tables(held_grids, prose, reading)
+        held = _from_tables(_hinted(script_grids(text), hints, page_title(tree)), prose, reading)
         if held[0]:
-            return held[0], problems + found[1] + held[1]
-    if found[0]:
+            return held[0], found[1] + held[1]
+    if found[0] or hints.select:
         return found[0], problems + found[1]
-    return _without_tables(relabel_text(prose, hints.labels), reading, problems + found[1], "")
+    return _without_tables(relabel_text(prose, hints.labels), reading, found[1], "")
 
 
 def _without_tables(prose: str, reading: Reading, problems: list[str], page_model: str) -> Found:
@@ -243,7 +256,12 @@ def _without_tables(prose: str, reading: Reading, problems: list[str], page_mode
 def _markdown(text: str, reading: Reading) -> Found:
     grids, prose = markdown_grids(text)
     title = markdown_title(text)
-    grids, problems = _hinted(grids, reading.hints, title)
+    problems: list[str] = []
+    if reading.hints.select:
+        grids = scoped(grids, reading.hints.select)
+        if not grids:
+            problems.append(f"select {reading.hints.select!r}: no heading on the page holds these words")
+    grids = _hinted(grids, reading.hints, title)
     found = _from_tables(grids, prose, reading)
     if found[0]:
         return found[0], problems + found[1]

@@ -37,6 +37,7 @@ from monitor.normalize import (
     find_amounts,
     find_currency,
     parse_price,
+    without_units,
 )
 
 
@@ -236,7 +237,7 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
                     ]
                 )
             named = [[Cell("Model" if i == 0 else model), *r] for i, r in enumerate(rows[index:])]
-            return _read_rows(named, 0, page, grid)
+            return _read_rows(named, 0, page, grid, kinds_in_rows=True)
     return GridPrices()
 
 
@@ -313,6 +314,16 @@ class Slot:
     badge: str = ""  # a note beside the model's name about its price ('限时2.5折')
     batch: bool = False  # the column prices batch use ('Batch API 定价')
     table: str = ""  # where the table is: its headings, tab and caption
+    generic: bool = (
+        False  # the column is a price and nothing else ('单价'): a token price there prices all tokens
+    )
+
+
+# what a generic price header may say besides its unit
+_GENERIC_WORDS = re.compile(
+    r"price|pricing|cost|per|unit|batch|api|with|tokens?|价格|单价|定价|费用|计费说明|批量|批处理|元|美元|usd|cny|rmb|[$¥￥€]",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -330,10 +341,14 @@ class _Column:
     batch: bool = False  # 'Price with Batch API', '… with Flex/Batch': the batch price of the row's kind
     condition: str = ""  # '… with Priority': a service tier, kept as the price's condition
     storage: bool = False  # 'Storage (M tok-hour)': what keeping cached tokens costs per hour
+    # '单价', 'Price (per 1M tokens)', 'Batch API 定价': a price and nothing else; a header with words
+    # the grammar does not know ('缓存读取（元/百万tokens）') is not generic
+    generic: bool = False
 
     @classmethod
     def of(cls, label: str) -> _Column:
         storage = bool(STORAGE.search(label))
+        rest = _GENERIC_WORDS.sub(" ", without_units(label))
         return cls(
             label,
             "cache_storage" if storage else kind_of(label),
@@ -344,6 +359,7 @@ class _Column:
             batch=bool(_BATCH.search(label)),
             condition="priority" if _PRIORITY.search(label) else "",
             storage=storage,
+            generic=bool(_PRICE_HEADER.search(label)) and not re.search(r"[^\W\d_]", rest),
         )
 
     @property
@@ -363,9 +379,12 @@ class _Table:
     # a table that prices storage and has no cached-input column is a context cache's table (Gemini:
     # Storage | Price): its other prices are for cached tokens
     cache_table: bool
+    kinds_in_rows: bool = False  # each row's label is its kind ('输入', '输出'): a row naming none is unread
 
 
-def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid) -> GridPrices:
+def _read_rows(
+    rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid, kinds_in_rows: bool = False
+) -> GridPrices:
     rows = _with_sub_header(rows, model_col)
     columns = [_Column.of(_header_text(c)) for c in rows[0]]
     if grid.headings and _BATCH.search(grid.headings[-1]):
@@ -379,6 +398,7 @@ def _read_rows(rows: list[list[Cell]], model_col: int, page: PriceContext, grid:
         grid,
         label_units="K" if any(re.search(r"千\s*token|\(K\)|（K）", c.label, re.I) for c in columns) else "",
         cache_table=any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns),
+        kinds_in_rows=kinds_in_rows,
     )
     out = GridPrices()
     previous: list[Cell] = []
@@ -481,6 +501,7 @@ def _read_row(
             badge,
             column.batch,
             table.grid.path(),
+            column.generic and not (table.kinds_in_rows and labelled_kind is None),
         )
         _read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose
@@ -678,7 +699,7 @@ def _read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) -
         named = kind_of(text) if len(clean_text(text)) <= 60 else None
         kind = _kind_from_unit(text, context) or named
         unit = context.merged(context_of(text)).unit
-        if kind is None and unit in ("tokens", "characters"):
+        if kind is None and slot.generic and unit in ("tokens", "characters"):
             kind = unit
         if kind is None:
             if find_amounts(text) and _names_money(text):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from monitor.extract.grid import Cell, Grid
@@ -23,15 +22,13 @@ KIND_WORDS = {
     "training": "training",
 }
 MODEL_FROM = ("heading", "title")
-# what looks like a CSS selector rather than a heading's words
-_CSS = re.compile(r"^[#.\[]|^[a-z][a-z0-9]*(?:[#.\[:\s>+~,]|$)")
 
 
 @dataclass(frozen=True)
 class Hints:
     """A source's hints (its `select`, `labels` and `model_from` keys); empty: none."""
 
-    select: str = ""  # a CSS selector, or a heading's text, that scopes the page to its prices
+    select: str = ""  # a heading's words, or a CSS selector, that scope the page to its prices
     labels: tuple[tuple[str, str], ...] = ()  # (the page's words, a kind or a tier they mean)
     model_from: str = ""  # "heading" or "title": where the page names the model of a table
     model: str = ""  # the model every table of the page prices (a model's own page)
@@ -47,11 +44,6 @@ def label_meaning(value: str) -> str | None:
     if value in KIND_WORDS:
         return KIND_WORDS[value]
     return value if tier_of(value) else None
-
-
-def is_css(select: str) -> bool:
-    """'#pricing table', '.price-card', 'main' are selectors; '模型价格' and 'Text models' are headings."""
-    return bool(_CSS.match(select.strip())) and not re.search(r"[\u4e00-\u9fff]", select)
 
 
 def scoped(grids: list[Grid], select: str) -> list[Grid]:
@@ -86,7 +78,6 @@ __all__ = [
     "KIND_WORDS",
     "MODEL_FROM",
     "Hints",
-    "is_css",
     "label_meaning",
     "relabel_text",
     "relabelled",

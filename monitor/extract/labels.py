@@ -233,7 +233,7 @@ _LEADING_TAG = re.compile(r"^\s*[\[【]\s*([A-Za-z][\w .-]{0,20})\s*[\]】]\s*(?
 _NAME_LINE = re.compile(r"^[^\s，。,;；:：!?！？]+(?:\s[^\s，。,;；:：!?！？]+){0,5}$")
 # lines below a name that are about the model, not more of its name: a quote, a sentence, a date,
 # a status ('> 当前与qwen-max-2024-09-19能力相同', '适合复杂任务，能力最强', 'through August 31, 2026')
-_ABOUT_MODEL = re.compile(r"^>|[，。,;；:：!?！？]|\d{4}|\s\S+\s\S+\s|[\u4e00-\u9fff]{6}")
+_ABOUT_MODEL = re.compile(r"^>|[，。,;；:：!?！？、]|\d{4}|\s\S+\s\S+\s|[\u4e00-\u9fff]{6}")
 # 'new千问Max', '新品 GLM-5': a badge glued before the name
 _LEADING_BADGE = re.compile(r"^(new|hot|新品|热门|推荐)(?=[\u4e00-\u9fff]|\s)\s*", re.I)
 # a status stated on a line below the name ('> 即将下线', 'Deprecated on 2026-01-01')

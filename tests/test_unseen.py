@@ -1,0 +1,620 @@
+"""Pages the readers were not built on: each rule is stated for what pricing pages do in general, and
+tested here on at least two pages' own forms (cut down from real captures, or written in their style)."""
+
+# ruff: noqa: E501  (a page's own lines are kept whole: cutting them would change what is read)
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from monitor.config import load_config
+from monitor.errors import ConfigError
+from monitor.extract import Hints, content_digest, extract_prices
+
+
+def prices(kind: str, page: str, currency: str = "USD", **options: object) -> set[tuple[str, ...]]:
+    """(model, kind, tier, condition, amount per 1M, currency) of every price read."""
+    result = extract_prices(kind, page, currency, **options)  # type: ignore[arg-type]
+    return {
+        (p.model, p.kind, p.tier, p.condition, format(p.per_million, "f"), p.currency) for p in result.prices
+    }
+
+
+def problems(kind: str, page: str, currency: str = "USD", **options: object) -> list[str]:
+    return extract_prices(kind, page, currency, **options).problems  # type: ignore[arg-type]
+
+
+# -- where the unit is stated --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        # GMI Cloud's Markdown: the unit in a sentence above the table, field names as headers
+        (
+            "markdown",
+            "## Serverless Pricing\nThe prices are based on 1 million tokens.\n\n"
+            "| model_name | input_price | output_price |\n|---|---|---|\n"
+            "| deepseek-ai/DeepSeek-R1 | $0.50 | $2.18 |\n",
+        ),
+        # Z.ai's HTML: 'Prices per 1M tokens.' in a block of its own before the table
+        (
+            "html",
+            "<h2>Text Models</h2><div><p>Prices per 1M tokens.</p></div><div><table>"
+            "<tr><th>Model</th><th>Input</th><th>Output</th></tr>"
+            "<tr><td>deepseek-ai/DeepSeek-R1</td><td>$0.50</td><td>$2.18</td></tr></table></div>",
+        ),
+        # Kimi's: the definition after the table ('此处 1M = 1,000,000 ...')
+        (
+            "html",
+            "<table><tr><th>模型</th><th>输入价格</th><th>输出价格</th></tr>"
+            "<tr><td>deepseek-ai/DeepSeek-R1</td><td>$0.50</td><td>$2.18</td></tr></table>"
+            "<span>此处 1M = 1,000,000，表格中的价格代表每消耗 1M tokens 的价格。</span>",
+        ),
+    ],
+)
+def test_a_unit_stated_in_a_line_beside_the_table_is_its_figures_unit(kind: str, page: str) -> None:
+    """A sentence before or after a table that states a unit (and prices nothing itself) gives the
+    table's bare figures that unit."""
+    assert prices(kind, page) == {
+        ("deepseek-ai/DeepSeek-R1", "input", "", "", "0.5", "USD"),
+        ("deepseek-ai/DeepSeek-R1", "output", "", "", "2.18", "USD"),
+    }
+
+
+def test_a_line_that_prices_something_states_no_unit_for_the_table() -> None:
+    """'1 Diem = $1/day' beside the table is a price of its own, not the table's unit: the bare
+    figures stay unread and are reported."""
+    page = (
+        "<p>1 Diem = $1/day of compute.</p><table><tr><th>Model</th><th>Input</th></tr>"
+        "<tr><td>glm-5</td><td>$1.00</td></tr></table>"
+    )
+    assert prices("html", page) == set()
+    assert any("no unit" in p for p in problems("html", page))
+
+
+# -- tabs and panes --------------------------------------------------------------------------------
+
+_TABLE = (
+    "<table><tr><td>模型名称</td><td>推理输入 （元/百万 tokens）</td><td>推理输出 （元/百万 tokens）</td></tr>"
+    "<tr><td>GLM-5.1</td><td>{a}</td><td>{b}</td></tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Tencent Cloud's editor: a bar of tab labels, then each pane's whole table
+        '<h2>语言模型</h2><div class="tse-tabs"><div class="tse-tabs__bar"><div>广州</div><div>新加坡</div></div>'
+        f"<div>{_TABLE.format(a=4, b=18)}</div><div>{_TABLE.format(a='0.6', b='2.2')}</div></div>",
+        # an ARIA tab list
+        '<h2>语言模型</h2><div role="tablist"><button role="tab">广州</button><button role="tab">新加坡</button>'
+        f'</div><div role="tabpanel">{_TABLE.format(a=4, b=18)}</div>'
+        f'<div role="tabpanel" hidden>{_TABLE.format(a="0.6", b="2.2")}</div>',
+    ],
+)
+def test_a_table_shown_in_tabs_gives_a_price_per_tab(page: str) -> None:
+    """Region tabs are whole copies of one table: each copy's prices take the tab's name as their
+    condition, so the two regions' prices are both kept, never a refused collision."""
+    assert prices("html", page, "CNY") == {
+        ("GLM-5.1", "input", "", "广州", "4", "CNY"),
+        ("GLM-5.1", "output", "", "广州", "18", "CNY"),
+        ("GLM-5.1", "input", "", "新加坡", "0.6", "CNY"),
+        ("GLM-5.1", "output", "", "新加坡", "2.2", "CNY"),
+    }
+
+
+# -- table shapes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Tencent's editor: a rowspan continuation row carries a cell of U+FEFF only
+        "<table><tr><td>模型名称</td><td>条件</td><td>推理输入 （元/百万 tokens）</td><td>推理输出 （元/百万 tokens）</td></tr>"
+        '<tr><td rowspan="2">Hy3 preview</td><td>输入长度（0, 16k）</td><td>1.2</td><td>4</td></tr>'
+        "<tr><td>\ufeff\n</td><td>输入长度 [16k, 32k）</td><td>1.6</td><td>6.4</td></tr></table>",
+        # Volcengine's Lark editor: every cell padded with zero-width spaces
+        "<table><tr><td>模型名称\u200b</td><td>条件\u200b</td><td>推理输入\u200b （元/百万 tokens）\u200b</td>"
+        "<td>推理输出 （元/百万 tokens）\u200b</td></tr>"
+        "<tr><td>Hy3 preview\u200b</td><td>输入长度（0, 16k）\u200b</td><td>1.2\u200b</td><td>4\u200b</td></tr>"
+        "<tr><td>Hy3 preview\u200b</td><td>输入长度 [16k, 32k）\u200b</td><td>1.6\u200b</td><td>6.4</td></tr></table>",
+    ],
+)
+def test_invisible_padding_is_no_text_and_no_column(page: str) -> None:
+    """Zero-width spaces and U+FEFF are dropped from text, and a cell of nothing else in a row wider
+    than its header is an editor's placeholder: the row lines up under its header; a length range in
+    a label cell is the row's tier, never a price."""
+    assert prices("html", page, "CNY") == {
+        ("Hy3 preview", "input", "0-16K", "", "1.2", "CNY"),
+        ("Hy3 preview", "output", "0-16K", "", "4", "CNY"),
+        ("Hy3 preview", "input", "16K-32K", "", "1.6", "CNY"),
+        ("Hy3 preview", "output", "16K-32K", "", "6.4", "CNY"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("label", "tier"),
+    [("输入长度 [32+)", ">=32K"), ("长度 32k+", ">=32K"), ("长度 ≥ 32k", ">=32K"), ("[0, 32)", "0-32K")],
+)
+def test_a_range_in_a_label_cell_is_a_tier_never_a_price(label: str, tier: str) -> None:
+    """Zhipu's '输入长度 [32+)' under a '上下文 (千tokens)' header and Tencent's '32k+': the tier, not
+    an amount of 32."""
+    page = (
+        "<table><tr><th>模型名称</th><th>上下文 (千tokens)</th><th>输入单价 (百万tokens)</th></tr>"
+        f"<tr><td>GLM-5.1</td><td>{label}</td><td>8元</td></tr></table>"
+    )
+    assert prices("html", page, "CNY") == {("GLM-5.1", "input", tier, "", "8", "CNY")}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Zhipu's rendered page (Element UI): the header row is a table of its own before the body's
+        "<div><table><thead><tr><th>模型名称</th><th>输入单价 (百万tokens)</th><th>输出单价 (百万tokens)</th>"
+        "</tr></thead></table></div><div><table><tbody><tr><td>GLM-4.6V</td><td>1元</td><td>3元</td></tr>"
+        "</tbody></table></div>",
+        # Ant Design's fixed header: the same in <colgroup>ed tables
+        '<div class="ant-table-header"><table><colgroup><col></colgroup><tr><th>Model</th>'
+        "<th>Input (/1M tokens)</th><th>Output (/1M tokens)</th></tr></table></div>"
+        '<div class="ant-table-body"><table><colgroup><col></colgroup><tr><td>GLM-4.6V</td><td>¥1</td>'
+        "<td>¥3</td></tr></table></div>",
+    ],
+)
+def test_a_header_drawn_as_its_own_table_joins_its_body(page: str) -> None:
+    """UI libraries draw a fixed header as a one-row table before the body's table: one table."""
+    assert prices("html", page, "CNY") == {
+        ("GLM-4.6V", "input", "", "", "1", "CNY"),
+        ("GLM-4.6V", "output", "", "", "3", "CNY"),
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Bailian's Firecrawl Markdown: the units row collapsed to the cells that held text
+        "| **模型名称** | **上下文长度** | **输入成本** | **输出成本** |\n| --- | --- | --- | --- |\n"
+        "| **（Token数）** | **（每百万Token）** |\n| qwen-max | 32,768 | 2.4元 | 9.6元 |\n",
+        # an HTML header of two rows: labels over units
+        "<table><tr><th>模型名称</th><th>上下文长度</th><th>输入成本</th><th>输出成本</th></tr>"
+        "<tr><th>（Token数）</th><th>（Token数）</th><th>（每百万Token）</th><th>（每百万Token）</th></tr>"
+        "<tr><td>qwen-max</td><td>32,768</td><td>2.4元</td><td>9.6元</td></tr></table>",
+    ],
+)
+def test_a_header_of_two_rows_is_read_as_one(page: str) -> None:
+    """A header's second row (units) belongs to the columns above it; a converter's collapsed units
+    row states the unit of the columns that name a kind. 32,768 tokens of context is no price."""
+    kind = "markdown" if page.startswith("|") else "html"
+    assert prices(kind, page, "CNY") == {
+        ("qwen-max", "input", "", "", "2.4", "CNY"),
+        ("qwen-max", "output", "", "", "9.6", "CNY"),
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Bailian's overview: models as columns under a category label, descriptions below the names
+        "| 旗舰模型 | new千问Max<br>适合复杂任务，能力最强 | 千问Plus<br>效果、速度、成本均衡 |\n| --- | --- | --- |\n"
+        "| 最大上下文长度<br>（Token数） | 262,144 | 1,000,000 |\n"
+        "| 最低输入价格<br>（每百万 Token） | 2.5元 | 0.8元 |\n| 最低输出价格<br>（每百万 Token） | 10元 | 2元 |\n",
+        # the same layout in English HTML, no 'Model' cell anywhere
+        "<table><tr><th></th><th>千问Max</th><th>千问Plus</th></tr>"
+        "<tr><td>Context window</td><td>262,144</td><td>1,000,000</td></tr>"
+        "<tr><td>Input price (per 1M tokens)</td><td>2.5元</td><td>0.8元</td></tr>"
+        "<tr><td>Output price (per 1M tokens)</td><td>10元</td><td>2元</td></tr></table>",
+    ],
+)
+def test_models_as_columns_without_a_model_label(page: str) -> None:
+    """A first column of price labels (kind and unit) under a header row of names: models as
+    columns. A context window is no price; 'new' before a name is its status."""
+    kind = "markdown" if page.startswith("|") else "html"
+    assert prices(kind, page, "CNY") == {
+        ("千问Max", "input", "", "", "2.5", "CNY"),
+        ("千问Max", "output", "", "", "10", "CNY"),
+        ("千问Plus", "input", "", "", "0.8", "CNY"),
+        ("千问Plus", "output", "", "", "2", "CNY"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        (
+            "markdown",
+            "## GLM-4.5\n\n| 计费项 | 单价（每百万 tokens） |\n|---|---|\n| 输入 | 2 元 |\n| 输出 | 8 元 |\n",
+        ),
+        (
+            "html",
+            "<h3>GLM-4.5</h3><table><tr><th>Item</th><th>Price (per 1M tokens)</th></tr>"
+            "<tr><td>Input</td><td>2 元</td></tr><tr><td>Output</td><td>8 元</td></tr></table>",
+        ),
+    ],
+)
+def test_kinds_as_rows_under_a_heading_that_names_the_model(kind: str, page: str) -> None:
+    """A table of kinds (rows) and one price column takes its model from the heading above it."""
+    assert prices(kind, page, "CNY") == {
+        ("GLM-4.5", "input", "", "", "2", "CNY"),
+        ("GLM-4.5", "output", "", "", "8", "CNY"),
+    }
+
+
+def test_kinds_as_rows_with_no_model_anywhere_are_reported_and_the_model_hint_names_it() -> None:
+    """StepFun's model page names its model only in its URL: the table is reported with what to do,
+    and `model` (or model_from) reads it."""
+    page = (
+        "# 概览\n\n## 定价\n\n| 计费项 | 单价（每百万 tokens） |\n|---|---|\n"
+        "| 输入（缓存命中） | 0.27 元 |\n| 输入（缓存未命中） | 1.35 元 |\n| 输出 | 8.1 元 |\n"
+    )
+    assert prices("markdown", page, "CNY") == set()
+    assert any("no model named" in p and "model_from" in p for p in problems("markdown", page, "CNY"))
+    assert prices("markdown", page, "CNY", hints=Hints(model="step-3.7-flash")) == {
+        ("step-3.7-flash", "cached_input", "", "", "0.27", "CNY"),
+        ("step-3.7-flash", "input", "", "", "1.35", "CNY"),
+        ("step-3.7-flash", "output", "", "", "8.1", "CNY"),
+    }
+
+
+# -- the model's name and what is written beside it ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "model", "status", "note"),
+    [
+        ("Hy3 preview （2026-08-31 下线）", "Hy3 preview", "2026-08-31 下线", ""),
+        (
+            "Claude Opus 4 (retired, except on Google Cloud)",
+            "Claude Opus 4",
+            "retired, except on google cloud",
+            "",
+        ),
+        ("DeepSeek-V4-Pro（限时2.5折）", "DeepSeek-V4-Pro", "", "限时2.5折"),
+        ("[OPENAI]GPT OSS 120B**", "GPT OSS 120B", "", "OPENAI"),
+        ("GLM-5.2 新品", "GLM-5.2", "新品", ""),
+        ("qwen-max<br>> 当前与qwen-max-2024-09-19能力相同<br>> 即将下线", "qwen-max", "即将下线", ""),
+    ],
+)
+def test_status_and_badges_beside_a_name_leave_the_name(
+    cell: str, model: str, status: str, note: str
+) -> None:
+    """A status in any phrasing goes to `status`, a badge about the price to `note`, footnote marks
+    go: a page that rewords them keeps the model's identity."""
+    page = f"| Model | Input ($/1M tokens) |\n|---|---|\n| {cell} | $1 |\n"
+    [price] = extract_prices("markdown", page, "USD").prices
+    assert (price.model, price.status, price.note) == (model, status, note)
+
+
+@pytest.mark.parametrize(
+    ("cell", "models"),
+    [
+        ("deepseek-chat<br>deepseek-reasoner", ["deepseek-chat", "deepseek-reasoner"]),
+        ("DeepSeek-R1 / V3", ["DeepSeek-R1", "DeepSeek-V3"]),
+        ("qwen-max、qwen-plus", ["qwen-max", "qwen-plus"]),
+    ],
+)
+def test_a_cell_naming_several_models_prices_each(cell: str, models: list[str]) -> None:
+    page = f"| Model | Input ($/1M tokens) |\n|---|---|\n| {cell} | $1 |\n"
+    assert sorted(p.model for p in extract_prices("markdown", page, "USD").prices) == sorted(models)
+
+
+# -- cells with more than one figure -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["$ 2.50 (¥17.50) / M 输入 tokens", "US$2.50（17.50元）/ 1M tokens input"],
+)
+def test_a_price_in_two_currencies_is_a_record_in_each(cell: str) -> None:
+    """Modelmesh's '$ 2.50 (¥17.50) / M 输入 tokens': both currencies, each with the cell's unit."""
+    page = (
+        f"<table><tr><th>Model</th><th>Price</th></tr><tr><td>GPT-5.6-Terra</td><td>{cell}</td></tr></table>"
+    )
+    assert prices("html", page) == {
+        ("GPT-5.6-Terra", "input", "", "", "2.5", "USD"),
+        ("GPT-5.6-Terra", "input", "", "", "17.5", "CNY"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("cell", "note"),
+    [
+        ("16元/百万 tokens(约0.0002元/秒)", "约0.0002元/秒"),
+        ("$0.03 / MTok (equivalent to approximately $0.0001 per second)", "equivalent to approximately"),
+    ],
+)
+def test_an_approximate_restatement_is_a_note_not_a_second_price(cell: str, note: str) -> None:
+    page = f"<table><tr><th>模型</th><th>输入价格</th></tr><tr><td>GLM-ASR</td><td>{cell}</td></tr></table>"
+    [price] = extract_prices("html", page, "CNY").prices
+    assert price.kind == "input" and note in price.note
+
+
+@pytest.mark.parametrize(
+    ("cell", "unit"),
+    [("$0.20 / GB / day", "GB"), ("1.920 元/每10K TPM/小时", "TPM"), ("$4.98/Hour", "Hour")],
+)
+def test_an_amount_in_a_unit_the_grammar_does_not_know_is_reported(cell: str, unit: str) -> None:
+    """Never given the table's per-token unit: '/GB/day' storage, a TPM package, a GPU hour."""
+    page = (
+        "<p>Prices per 1M tokens.</p><table><tr><th>Model</th><th>Input</th></tr>"
+        f"<tr><td>m-1</td><td>{cell}</td></tr></table>"
+    )
+    assert prices("html", page) == set()
+    assert any(repr(unit) in p for p in problems("html", page))
+
+
+def test_a_token_price_that_names_no_kind_is_one_price_for_all_tokens() -> None:
+    """Zhipu's '单价 | 5 元 / 百万Tokens' and its 'Batch API 定价' column."""
+    page = (
+        "<table><tr><th>模型</th><th>上下文</th><th>单价</th><th>Batch API 定价</th></tr>"
+        "<tr><td>GLM-4-Plus</td><td>128K</td><td>5 元 / 百万Tokens</td><td>2.5 元 / 百万Tokens</td></tr></table>"
+    )
+    assert prices("html", page, "CNY") == {
+        ("GLM-4-Plus", "tokens", "", "", "5", "CNY"),
+        ("GLM-4-Plus", "batch_tokens", "", "", "2.5", "CNY"),
+    }
+
+
+# -- prices kept in scripts ----------------------------------------------------------------------
+
+
+def _flight(payload: object) -> str:
+    line = "7:" + json.dumps(payload)
+    return f"<script>self.__next_f.push({json.dumps([1, line])})</script>"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # Cerebras: a CMS table in Next.js's flight payload, '$' escaped as '$$'
+        _flight(
+            [
+                {"style": "h2", "children": [{"text": "Developer tier Pricing"}]},
+                {
+                    "_type": "table",
+                    "rows": [
+                        {"cells": ["Model", "Speed", "Input", "Output"]},
+                        {
+                            "cells": [
+                                "[OPENAI]GPT OSS 120B",
+                                "~3000 tokens/s",
+                                "$$0.35/M tokens",
+                                "$$0.75/M tokens",
+                            ]
+                        },
+                    ],
+                },
+            ]
+        ),
+        # a state object assigned to window, rows as arrays
+        "<script>window.__PAGE_STATE__ = "
+        + json.dumps(
+            {
+                "pricing": {
+                    "rows": [
+                        ["Model", "Input", "Output"],
+                        ["GPT OSS 120B", "$0.35/M tokens", "$0.75/M tokens"],
+                    ]
+                }
+            }
+        )
+        + ";</script>",
+    ],
+)
+def test_a_page_whose_html_has_no_price_is_read_from_its_scripts(script: str) -> None:
+    page = f"<html><body><h1>Pricing</h1><p>Plans from $50/month</p>{script}</body></html>"
+    assert prices("html", page) == {
+        ("GPT OSS 120B", "input", "", "", "0.35", "USD"),
+        ("GPT OSS 120B", "output", "", "", "0.75", "USD"),
+    }
+
+
+def test_script_state_is_not_read_beside_the_html_tables() -> None:
+    """The same document served twice (HTML and state) is read once: from the HTML."""
+    table = (
+        "<table><tr><th>Model</th><th>Input ($/1M tokens)</th></tr><tr><td>m-1</td><td>$1</td></tr></table>"
+    )
+    state = json.dumps({"rows": [["Model", "Input ($/1M tokens)"], ["m-1", "$2"]]})
+    page = f"<body>{table}<script>window.__STATE__ = {state}</script></body>"
+    assert prices("html", page) == {("m-1", "input", "", "", "1", "USD")}
+
+
+def test_a_components_rows_without_labels_are_reported_not_read_by_position() -> None:
+    """OpenAI's MDX: the component draws the header, the page holds only the values."""
+    page = '<TextTokenPricingTables tier="standard" rows={[\n  ["gpt-5.4-mini", 0.75, 0.075, "-", 4.5],\n  ["gpt-5", 1.25, 0.125, 10],\n]} />\n'
+    assert prices("markdown", page) == set()
+    assert any("2 rows with no column labels" in p for p in problems("markdown", page))
+
+
+# -- cards and lines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Modelmesh: 'Publisher / Model', a description, then the kind after the unit
+        "<div><div>DeepSeek / DeepSeek-V4-Pro（限时2.5折）</div><div>一段介绍。</div><div>1000K 上下文</div>"
+        "<div>¥ 3.00 / M 输入 tokens</div><div>¥ 6.00 / M 输出 tokens</div></div>",
+        # RedPill: the prices in one line, separated by pipes
+        "<div><div>DeepSeek / DeepSeek-V4-Pro</div><div>by deepseek|1000K context|¥3.00/M input|¥6.00/M output</div></div>",
+    ],
+)
+def test_a_card_line_that_names_its_kind_after_the_unit(page: str) -> None:
+    assert prices("html", page, "CNY") == {
+        ("DeepSeek/DeepSeek-V4-Pro", "input", "", "", "3", "CNY"),
+        ("DeepSeek/DeepSeek-V4-Pro", "output", "", "", "6", "CNY"),
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Venice (Jina Markdown): name and id, a badge, glued labels and values, a tier line
+        "Prices per 1M tokens unless noted.\n\nGrok 4.3`grok-4-3`\n\nPrivate\n\n"
+        "Input Price$1.42 Output Price$2.83 Cache Read$0.23 Context 1000K\n\n"
+        ">200K context: $2.83/M input · $5.67/M output\n",
+        # the same card as separate lines
+        "Prices per 1M tokens unless noted.\n\ngrok-4-3\n\nPrivate\n\nInput Price: $1.42\n\nOutput Price: $2.83\n\n"
+        "Cache Read: $0.23\n\n>200K context: $2.83/M input · $5.67/M output\n",
+    ],
+)
+def test_card_prices_on_one_line_with_a_leading_tier(page: str) -> None:
+    assert prices("markdown", page) == {
+        ("grok-4-3", "input", "", "", "1.42", "USD"),
+        ("grok-4-3", "output", "", "", "2.83", "USD"),
+        ("grok-4-3", "cached_input", "", "", "0.23", "USD"),
+        ("grok-4-3", "input", ">200K", "", "2.83", "USD"),
+        ("grok-4-3", "output", ">200K", "", "5.67", "USD"),
+    }
+
+
+def test_a_title_above_labelled_prices_names_the_card() -> None:
+    """Anthropic's 2024 page as html-to-text left it: model titles without version numbers."""
+    page = (
+        "CLAUDE 3 PRICING\n\nMTok = million tokens.\n\nHAIKU\n\n * Input: $0.25 / MTok\n * Output: $1.25 / MTok\n\n"
+        "SONNET\n\n * Input: $3 / MTok\n * Output: $15 / MTok\n\n * CLAUDE INSTANT\n\n   100,000 token context window\n"
+        "\n    * Input: $0.80 / MTok\n    * Output: $2.40 / MTok\n"
+    )
+    assert {(m, k, a) for m, k, _t, _c, a, _cur in prices("markdown", page)} == {
+        ("HAIKU", "input", "0.25"),
+        ("HAIKU", "output", "1.25"),
+        ("SONNET", "input", "3"),
+        ("SONNET", "output", "15"),
+        ("CLAUDE INSTANT", "input", "0.8"),
+        ("CLAUDE INSTANT", "output", "2.4"),
+    }
+
+
+# -- hints ---------------------------------------------------------------------------------------
+
+_TWO_SECTIONS = (
+    "<h2>API pricing</h2><div id='api'><table><tr><th>Model</th><th>Input (/1M tokens)</th></tr>"
+    "<tr><td>m-1</td><td>$1</td></tr></table></div>"
+    "<h2>Worked numbers</h2><div id='other'><table><tr><th>Model</th><th>Input (/1M tokens)</th></tr>"
+    "<tr><td>m-1</td><td>$7</td></tr></table></div>"
+)
+
+
+@pytest.mark.parametrize("select", ["#api", "API pricing", "api PRICING"])
+def test_select_scopes_the_page_by_css_or_by_a_headings_words(select: str) -> None:
+    assert prices("html", _TWO_SECTIONS, hints=Hints(select=select)) == {("m-1", "input", "", "", "1", "USD")}
+
+
+@pytest.mark.parametrize(
+    ("select", "said"), [("#nowhere", "matches nothing"), ("不存在的标题", "no heading")]
+)
+def test_a_select_that_matches_nothing_says_so(select: str, said: str) -> None:
+    assert any(said in p for p in problems("html", _TWO_SECTIONS, hints=Hints(select=select)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        (
+            "markdown",
+            "| 模型 | 缓存读取（元/百万tokens） | 短上下文输入（元/百万tokens） |\n|---|---|---|\n| m-1 | 0.2 | 2 |\n",
+        ),
+        (
+            "html",
+            "<table><tr><th>模型</th><th>缓存读取（元/百万tokens）</th><th>短上下文输入（元/百万tokens）</th></tr>"
+            "<tr><td>m-1</td><td>0.2</td><td>2</td></tr></table>",
+        ),
+    ],
+)
+def test_labels_say_what_the_pages_own_words_mean(kind: str, page: str) -> None:
+    """'缓存读取' is not in the grammar: without the hint its column is skipped; with it, read."""
+    assert prices(kind, page, "CNY") == {("m-1", "input", "", "", "2", "CNY")}
+    hints = Hints(labels=(("缓存读取", "cached_input"), ("短上下文", "<=32K")))
+    assert prices(kind, page, "CNY", hints=hints) == {
+        ("m-1", "cached_input", "", "", "0.2", "CNY"),
+        ("m-1", "input", "<=32K", "", "2", "CNY"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("hints", "model"),
+    [(Hints(model_from="heading"), "Hunyuan Turbo"), (Hints(model_from="title"), "混元大模型")],
+)
+def test_model_from_names_the_model_of_a_table_with_no_model_column(hints: Hints, model: str) -> None:
+    page = (
+        "<html><head><title>x</title></head><body><h1>混元大模型</h1><h2>Hunyuan Turbo</h2><table>"
+        "<tr><th>条件</th><th>输入（元/百万tokens）</th><th>输出（元/百万tokens）</th></tr>"
+        "<tr><td>≤ 32K</td><td>2.4</td><td>9.6</td></tr></table></body></html>"
+    )
+    assert prices("html", page, "CNY") == set()
+    assert prices("html", page, "CNY", hints=hints) == {
+        (model, "input", "<=32K", "", "2.4", "CNY"),
+        (model, "output", "<=32K", "", "9.6", "CNY"),
+    }
+
+
+def test_a_changed_hint_changes_the_content_digest() -> None:
+    """So a page whose bytes did not change is read again with the new hint."""
+    page = "<html><body><table><tr><td>m</td></tr></table></body></html>"
+    plain = content_digest("html", page, "USD", None, "2026-12-01")
+    hinted = content_digest("html", page, "USD", None, "2026-12-01", Hints(model="m-1"))
+    assert plain != hinted
+    assert hinted == content_digest("html", page, "USD", None, "2026-12-01", Hints(model="m-1"))
+
+
+@pytest.mark.parametrize(
+    ("keys", "said"),
+    [
+        ('labels = { "缓存读取" = "cached" }', "expected a kind (input"),
+        ('model_from = "footer"', "model_from: expected one of heading, title"),
+        ("select = 3", "select: expected a CSS selector"),
+        ('model = "m"\nmodel_from = "title"', "give one of them"),
+    ],
+)
+def test_a_wrong_hint_is_a_config_error_naming_its_place(tmp_path: Path, keys: str, said: str) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f'[[source]]\nname = "s"\nkind = "html"\nurl = "https://example.com/"\n{keys}\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"source\[1\] \(s\)") as error:
+        load_config(path)
+    assert said in str(error.value)
+
+
+def test_hints_are_read_from_sources_toml(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[[source]]\nname = "s"\nkind = "markdown"\nurl = "https://example.com/"\nselect = "定价"\n'
+        'labels = { "缓存读取" = "cached_input" }\nmodel = "step-3.7-flash"\n',
+        encoding="utf-8",
+    )
+    [source] = load_config(path).sources
+    assert source.hints == Hints(
+        select="定价", labels=(("缓存读取", "cached_input"),), model="step-3.7-flash"
+    )
+
+
+def test_extract_explain_and_hint_options(tmp_path: Path) -> None:
+    """`monitor extract --explain` says where each price was read and why an amount was not; the hint
+    options are the source keys."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "## 定价\n\n| 计费项 | 单价（每百万 tokens） |\n|---|---|\n| 输入 | 1.35 元 |\n| 输出 | 8.1 元 |\n| 缓存读取 | 0.27 元 |\n"
+        "| 存储 | 0.5 元/GB/天 |\n",
+        encoding="utf-8",
+    )
+    args = ["extract", str(page), "--kind", "markdown", "--currency", "CNY", "--model", "step-3.7-flash"]
+    result = CliRunner().invoke(cli, [*args, "--explain", "--label", "缓存读取=cached_input"])
+    assert result.exit_code == 0, result.output
+    assert "step-3.7-flash · input: 1.35 CNY / 1000000 tokens" in result.output
+    assert "from 定价 › step-3.7-flash / 单价(每百万 tokens): '1.35 元'" in result.output
+    assert "step-3.7-flash · cached_input: 0.27 CNY" in result.output
+    assert "not read: " in result.output and "'0.5 元/GB/天'" in result.output
+    records = json.loads(CliRunner().invoke(cli, [*args, "--json"]).stdout)
+    assert {r["kind"]: Decimal(str(r["amount"])) for r in records} == {
+        "input": Decimal("1.35"),
+        "output": Decimal("8.1"),
+    }
+    assert records[0]["where"].startswith("定价")
+    wrong = CliRunner().invoke(cli, [*args, "--label", "缓存读取"])
+    assert wrong.exit_code == 2 and "WORDS=MEANING" in wrong.output
