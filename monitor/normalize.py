@@ -18,7 +18,7 @@ from monitor.models import MILLION, Price, normalize_decimal
 # Texts that say "no price here" rather than a price we failed to read.
 _NOT_A_PRICE = re.compile(r"^(?:n/?a|-+|—+|–+|/|none|not available|不支持|暂不支持|暂无|无|x|✗|✓)?$", re.I)
 
-_FREE = re.compile(r"限时免费|免费|\bfree\b|\bno charge\b|無料", re.I)
+_FREE = re.compile(r"限时免费|免费|限免|\bfree\b|\bno charge\b|無料", re.I)
 
 # (pattern, units per price, unit) in the order they are tried: 1M before 10K ("百万" ends in "万").
 _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
@@ -54,7 +54,11 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (r"(?:/|\bper\b)\s*30\s*(?:sec|second)s?\b", 30, "second"),  # '$0.06 per 30 seconds'
         (r"(?:/|\bper\b)\s*(?:per\s+)?(?:1\s*)?frame\b", 1, "frame"),  # '($/per frame)'
         (r"(?:/|\bper\b)\s*(?:1\s*)?page\b", 1, "page"),  # OCR: '$0.0003/page'
-        (r"(?:/|\bper\b)\s*(?:full\s+)?song\b", 1, "song"),  # music: '$0.08 per full song up to 3 mins'
+        (
+            r"(?:/|\bper\b|每)\s*(?:full\s+)?(?:song\b|首)",
+            1,
+            "song",
+        ),  # music: '$0.08 per full song up to 3 mins'
     )
 )
 # every unit phrase at once: find_amounts takes them all out of a text in one pass
@@ -74,7 +78,15 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"us\$|\$|\busd\b|美元|ドル", re.I), "USD"),
     (re.compile(r"€|\beur\b|欧元", re.I), "EUR"),
     (re.compile(r"円|\bjpy\b", re.I), "JPY"),
-    (re.compile(r"¥|元|\brmb\b|\bcny\b|人民币|厘|(?<=\d)分", re.I), "CNY"),
+    # 元 as money, not inside a name (混元 is Tencent's model family): after a figure, before a unit, or
+    # standing alone ('（元/百万 tokens）', '单位：元')
+    (
+        re.compile(
+            r"¥|(?<![\u4e00-\u9fff])元|元(?=\s*[/每)）])|(?<=\d)\s*元|\brmb\b|\bcny\b|人民币|厘|(?<=\d)分",
+            re.I,
+        ),
+        "CNY",
+    ),
 )
 
 # An amount: digits with optional thousands separators and decimals, not part of a word or a
@@ -156,6 +168,7 @@ def clean_text(text: str) -> str:
 # Units that are a price's only where the text names money: 'Requests per second', 'QPS 每秒请求数'
 # and 'pages per minute' are limits, '$0.40/second' and 'Input video ($/sec)' are prices.
 _PRICED_ONLY = ("second", "minute", "frame", "page", "song", "video")
+_PRICE_WORD = re.compile(r"单价|价格|\bprice\b|\bcost\b", re.I)  # '单价 / 视频': a price per video
 
 
 # a rate, not a quantity: '元/每10K TPM/小时' buys throughput, not tokens
@@ -169,7 +182,7 @@ def find_unit(text: str) -> tuple[int, str] | None:
         return None
     for pattern, per, unit in _UNITS:
         match = pattern.search(text)
-        if match and unit in _PRICED_ONLY and find_currency(text) is None:
+        if match and unit in _PRICED_ONLY and find_currency(text) is None and not _PRICE_WORD.search(text):
             continue
         if match:
             if unit == "tokens" and _CHARACTERS.match(text[match.end() :]):

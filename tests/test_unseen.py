@@ -517,19 +517,19 @@ def test_a_select_that_matches_nothing_says_so(select: str, said: str) -> None:
     [
         (
             "markdown",
-            "| 模型 | 缓存读取（元/百万tokens） | 短上下文输入（元/百万tokens） |\n|---|---|---|\n| m-1 | 0.2 | 2 |\n",
+            "| 模型 | 缓存复用（元/百万tokens） | 短上下文输入（元/百万tokens） |\n|---|---|---|\n| m-1 | 0.2 | 2 |\n",
         ),
         (
             "html",
-            "<table><tr><th>模型</th><th>缓存读取（元/百万tokens）</th><th>短上下文输入（元/百万tokens）</th></tr>"
+            "<table><tr><th>模型</th><th>缓存复用（元/百万tokens）</th><th>短上下文输入（元/百万tokens）</th></tr>"
             "<tr><td>m-1</td><td>0.2</td><td>2</td></tr></table>",
         ),
     ],
 )
 def test_labels_say_what_the_pages_own_words_mean(kind: str, page: str) -> None:
-    """'缓存读取' is not in the grammar: without the hint its column is skipped; with it, read."""
+    """'缓存复用' is not in the grammar: without the hint its column is skipped; with it, read."""
     assert prices(kind, page, "CNY") == {("m-1", "input", "", "", "2", "CNY")}
-    hints = Hints(labels=(("缓存读取", "cached_input"), ("短上下文", "<=32K")))
+    hints = Hints(labels=(("缓存复用", "cached_input"), ("短上下文", "<=32K")))
     assert prices(kind, page, "CNY", hints=hints) == {
         ("m-1", "cached_input", "", "", "0.2", "CNY"),
         ("m-1", "input", "<=32K", "", "2", "CNY"),
@@ -565,7 +565,7 @@ def test_a_changed_hint_changes_the_content_digest() -> None:
 @pytest.mark.parametrize(
     ("keys", "said"),
     [
-        ('labels = { "缓存读取" = "cached" }', "expected a kind (input"),
+        ('labels = { "缓存复用" = "cached" }', "expected a kind (input"),
         ('model_from = "footer"', "model_from: expected one of heading, title"),
         ("select = 3", "select: expected a CSS selector"),
         ('model = "m"\nmodel_from = "title"', "give one of them"),
@@ -585,12 +585,12 @@ def test_hints_are_read_from_sources_toml(tmp_path: Path) -> None:
     path = tmp_path / "sources.toml"
     path.write_text(
         '[[source]]\nname = "s"\nkind = "markdown"\nurl = "https://example.com/"\nselect = "定价"\n'
-        'labels = { "缓存读取" = "cached_input" }\nmodel = "step-3.7-flash"\n',
+        'labels = { "缓存复用" = "cached_input" }\nmodel = "step-3.7-flash"\n',
         encoding="utf-8",
     )
     [source] = load_config(path).sources
     assert source.hints == Hints(
-        select="定价", labels=(("缓存读取", "cached_input"),), model="step-3.7-flash"
+        select="定价", labels=(("缓存复用", "cached_input"),), model="step-3.7-flash"
     )
 
 
@@ -599,12 +599,12 @@ def test_extract_explain_and_hint_options(tmp_path: Path) -> None:
     options are the source keys."""
     page = tmp_path / "page.md"
     page.write_text(
-        "## 定价\n\n| 计费项 | 单价（每百万 tokens） |\n|---|---|\n| 输入 | 1.35 元 |\n| 输出 | 8.1 元 |\n| 缓存读取 | 0.27 元 |\n"
+        "## 定价\n\n| 计费项 | 单价（每百万 tokens） |\n|---|---|\n| 输入 | 1.35 元 |\n| 输出 | 8.1 元 |\n| 缓存复用 | 0.27 元 |\n"
         "| 存储 | 0.5 元/GB/天 |\n",
         encoding="utf-8",
     )
     args = ["extract", str(page), "--kind", "markdown", "--currency", "CNY", "--model", "step-3.7-flash"]
-    result = CliRunner().invoke(cli, [*args, "--explain", "--label", "缓存读取=cached_input"])
+    result = CliRunner().invoke(cli, [*args, "--explain", "--label", "缓存复用=cached_input"])
     assert result.exit_code == 0, result.output
     assert "step-3.7-flash · input: 1.35 CNY / 1000000 tokens" in result.output
     assert "from 定价 › step-3.7-flash / 单价(每百万 tokens): '1.35 元'" in result.output
@@ -616,5 +616,5 @@ def test_extract_explain_and_hint_options(tmp_path: Path) -> None:
         "output": Decimal("8.1"),
     }
     assert records[0]["where"].startswith("定价")
-    wrong = CliRunner().invoke(cli, [*args, "--label", "缓存读取"])
+    wrong = CliRunner().invoke(cli, [*args, "--label", "缓存复用"])
     assert wrong.exit_code == 2 and "WORDS=MEANING" in wrong.output

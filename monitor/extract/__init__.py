@@ -224,7 +224,7 @@ def _selected_html(
 def _html(text: str, reading: Reading) -> Found:
     tree = parse_html(text)
     hints = reading.hints
-    grids, _lines = page_blocks(tree)
+    grids, lines = page_blocks(tree)
     prose = page_text(tree)
     problems: list[str] = []
     if hints.select:
@@ -238,17 +238,38 @@ def _html(text: str, reading: Reading) -> Found:
         if held[0]:
             return held[0], found[1] + held[1]
     if found[0] or hints.select:
-        return found[0], problems + found[1]
+        return _with_cards(found, lines, prose, reading, problems)
     return _without_tables(relabel_text(prose, hints.labels), reading, found[1], "")
 
 
-def _without_tables(prose: str, reading: Reading, problems: list[str], page_model: str) -> Found:
-    """A page with no price table: flattened tables, then model cards."""
+def _with_cards(found: Found, lines: list[str], prose: str, reading: Reading, problems: list[str]) -> Found:
+    """A page with price tables may show other models as cards outside them (text models as cards,
+    media models in tables): their prices too, for models no table priced."""
+    priced = {model_id(price.model) for price, _section in found[0]}
+    outside = relabel_text("\n".join(lines), reading.hints.labels)
+    held, held_problems = _without_tables(outside, replace(reading, per=reading.per), [], "", prose)
+    more = [(p, s) for p, s in held if model_id(p.model) not in priced]
+    # a paragraph that mentions a price beside the tables is prose, not a card ('A 1024x1024 image
+    # consumes 1290 tokens ... $0.039'): its problems are not the page's
+    said = [
+        x
+        for x in held_problems
+        if model_id(re.split(r" / |: ", x)[0]) not in priced and len(x.rpartition(": ")[2]) <= 90
+    ]
+    return found[0] + more, problems + found[1] + said
+
+
+def _without_tables(
+    prose: str, reading: Reading, problems: list[str], page_model: str, page: str | None = None
+) -> Found:
+    """Text with no price table: flattened tables, then model cards. `page` is the whole page's
+    text where `prose` is a part of it (the page states its unit and currency there)."""
     lines = text_lines(prose)
     grids, flat_problems = flattened_grids(lines)
-    found, more = _from_tables(grids, prose, reading)
+    found, more = _from_tables(grids, page if page is not None else prose, reading)
     if not found:
-        cards = card_prices(lines, page_context(prose, reading.currency, reading.per), page_model)
+        whole = page if page is not None else prose
+        cards = card_prices(lines, page_context(whole, reading.currency, reading.per), page_model)
         found, more = cards.prices, cards.problems
     return found, problems + flat_problems + more
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from monitor.extract.grid import Cell, Grid, GridPrices, Slot, add_price
-from monitor.extract.labels import HOURLY, STORAGE, clean_model, kind_of, split_model, tier_of
+from monitor.extract.labels import DISCOUNT, HOURLY, STORAGE, clean_model, kind_of, split_model, tier_of
 from monitor.normalize import PriceContext, clean_text, context_of, find_amounts
 
 _MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
@@ -86,7 +86,7 @@ def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
             if len(row) == len(header) or (
                 has_actions and not ended_with_action and len(row) == len(header) - 1
             ):
-                rows.append([Cell(x) for x in row])
+                rows.append([_cell(x) for x in row])
             else:
                 problems.append(
                     f"{row[0]}: {len(row) - 1} values under {len(header) - 1} columns "
@@ -102,6 +102,9 @@ def _take_row(lines: list[str], start: int, width: int, has_actions: bool) -> tu
     """One row: up to the Actions link where the table has one, else `width` lines."""
     row = [lines[start]]
     j = start + 1
+    while j < len(lines) and _about_the_model(lines[j]):
+        row[0] = f"{row[0]}\n{lines[j]}"  # 'MiniMax-M3', then '上下文 ≤ 512K 永久五折': its tier and badge
+        j += 1
     while j < len(lines) and len(row) < width:
         if has_actions and _ACTIONS.match(lines[j]):
             return [*row, lines[j]], j + 1
@@ -118,9 +121,36 @@ def _take_row(lines: list[str], start: int, width: int, has_actions: bool) -> tu
     return row, j
 
 
+def _about_the_model(line: str) -> bool:
+    """A line under a model's name in a flattened row that says the row's tier or a badge, not a price."""
+    return not _priced(line) and bool(tier_of(line) or DISCOUNT.search(line)) and len(line) <= 40
+
+
+def _cell(text: str) -> Cell:
+    """'~~¥4.2~~ ¥2.1': the struck list price apart, as a table's cell keeps it."""
+    struck = " ".join(_STRUCK.findall(text))
+    return Cell(_STRUCK.sub(" ", text).strip(), struck=struck) if struck else Cell(text)
+
+
+_STRUCK = re.compile(r"~~(.+?)~~")
+
+
 def _priced(line: str) -> bool:
+    """A line that states a price: an amount with a currency or unit, and not a definition or a sum
+    ('此处 1M = 1,000,000', '1.5 积分/次 × 1.0 元/积分 = 1.5 元')."""
     stated = context_of(line)
-    return bool(find_amounts(line)) and bool(stated.currency or stated.per)
+    if _WORKED.search(line) or _PROSE.search(line):
+        return False
+    # a figure with a unit and no currency is a price only in a short line ('0.27 / 1M tokens'); in a
+    # longer one the unit is the sentence's ('每次请求的输入及输出长度')
+    return bool(find_amounts(line)) and bool(stated.currency or (stated.per and len(line) <= 24))
+
+
+_PROSE = re.compile(r"[，。；！？]|[.;!?]\s+\S+\s+\S+")  # a sentence's punctuation between words
+
+
+_CARD_LINE = 80  # a card's price line is short: 'Input Price$1.75', '¥ 3.00 / M 输入 tokens'
+_WORKED = re.compile(r"[=×]|\d\s*\*\s*\d")
 
 
 @dataclass
@@ -203,6 +233,11 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             card.unit = stated  # '元/百万 token' above the page's bare figures
             continue
         bare = card.unit is not None and bool(_NUMBER_ONLY.match(line))
+        if _priced(line) and len(line) > _CARD_LINE:
+            # a sentence that mentions a price is prose, not a card's price: said, never read
+            if card.model:
+                out.problems.append(f"{card.model}: a sentence, not a price list: {line[:100]!r}")
+            continue
         if _priced(line) or bare:
             lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
             titled = _TITLE_LINE.match(before) and not kind_of(before) and before != card.model

@@ -85,7 +85,11 @@ class GridPrices:
     problems: list[str] = field(default_factory=list)
 
 
-_MODEL_HEADER = re.compile(r"^(?:models?|model names?|model ids?|模型|模型名称|模型名|名称)$", re.I)
+_MODEL_HEADER = re.compile(
+    r"^(?:(?:available |supported )?(?:models?|model names?|model ids?)"
+    r"|(?:可用|适用|支持)?模型(?:名称|名|ID)?|名称)$",
+    re.I,
+)
 # A generic price column: its cells say which kind each price is (输入 ..., 输出 ...).
 _PRICE_HEADER = re.compile(r"price|pricing|cost|价格|计费说明|定价|费用|单价", re.I)
 PROMO_FREE = "限时免费"  # the note on a price that is free for a limited time, beside its list price
@@ -153,6 +157,8 @@ def _future_only(condition: str, as_of: str) -> str:
     return condition
 
 
+# '永久五折', '五折': a discount in words (DISCOUNT reads '50% off' and '5折')
+_PERMANENT_DISCOUNT = re.compile(r"(?:永久|限时)?[一二三四五六七八九]折")
 # a heading over a worked example: its table computes a bill from prices, it does not list them
 _EXAMPLE = re.compile(r"\bexamples?\b|示例|举例|计费示例|例子|計算例", re.I)
 
@@ -321,7 +327,8 @@ class Slot:
 
 # what a generic price header may say besides its unit
 _GENERIC_WORDS = re.compile(
-    r"price|pricing|cost|per|unit|batch|api|with|tokens?|价格|单价|定价|费用|计费说明|批量|批处理|元|美元|usd|cny|rmb|[$¥￥€]",
+    r"price|pricing|cost|per|unit|batch|api|with|tokens?|characters?|chars?|价格|单价|定价|费用|计费说明|批量|批处理"
+    r"|字符|元|美元|usd|cny|rmb|[$¥￥€]",
     re.I,
 )
 
@@ -402,7 +409,7 @@ def _read_rows(
     )
     out = GridPrices()
     previous: list[Cell] = []
-    when = ""
+    when = name_tier = ""
     read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
     named: list[tuple[str, str, str]] = []  # the models (status, badge) the last row with a name named
     for row in rows[1:]:
@@ -427,6 +434,12 @@ def _read_rows(
             if dated.startswith("until"):
                 badge = "; ".join(x for x in (badge, dated) if x)
             when = dated if dated.startswith("from") else ""
+            # lines under the name: the row's tier ('上下文 ≤ 512K') and a badge ('永久五折')
+            below = " ".join(clean_text(x) for x in row[model_col].text.splitlines()[1:])
+            name_tier = tier_of(below) if below else ""
+            discount = DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)
+            if discount:
+                badge = "; ".join(x for x in (badge, discount.group(0)) if x)
             named = [(name, status, badge) for name in model_names(model)]  # 'Claude Sonnet 4.5 / 4': two
         elif model or not grid.collapsed_spans:
             named = []
@@ -436,7 +449,7 @@ def _read_rows(
         for name, name_status, badge in named:
             for line in _split_lines(out, row[:width], columns, model_col, name):
                 first = len(out.prices)
-                variants = _read_row(out, table, line, name, name_status, badge, when)
+                variants = _read_row(out, table, line, name, name_status, badge, when, name_tier)
                 read_rows.append((first, len(out.prices), variants))
     _name_variants(out, read_rows)
     return out
@@ -450,6 +463,7 @@ def _read_row(
     status: str,
     badge: str = "",
     when: str = "",
+    name_tier: str = "",
 ) -> list[tuple[int, str]]:
     """Read one row's prices into `out`; return its short labels that name no kind, tier or condition
     (Feature, Output Resolution ...), which tell apart two rows of one model that price one kind."""
@@ -474,7 +488,7 @@ def _read_row(
     if not row_tier:
         # a label cell that states a length range is the row's tier ('≤ 200K input tokens',
         # '输入长度 (0, 16k)', '32k+'), never a price
-        row_tier = next((t for t in map(tier_of, labels) if t and not _names_money(t)), "")
+        row_tier = next((t for t in map(tier_of, labels) if t and not _names_money(t)), "") or name_tier
     row_says_free = any(FREE_PROMO.search(x) for x in labels)
     for j, cell in enumerate(row):
         column = columns[j]

@@ -113,6 +113,11 @@ def _visit(node: LexborNode, walk: _Walk) -> None:
             names = [clean_text(n.text(separator=" ")) for n in child.css('[role="tab"]')]
             walk.tabs.append((len(walk.lines), [n for n in names if n]))
             _visit(child, walk)
+        elif _struck(child):
+            # a list price drawn struck through beside the price ('~~¥4.2~~ ¥2.1'), as Markdown writes it
+            text = clean_text(child.text(separator=" "))
+            if text:
+                walk.line.append(f"~~{text}~~")
         else:
             block = tag in _BLOCKS
             if block:
@@ -134,6 +139,21 @@ def _heading_level(node: LexborNode) -> int:
         return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
     match = _HEADING_CLASS.search(attributes.get("class") or "")
     return int(match.group(1)) if match else 0
+
+
+_STRUCK_TAGS = {"del", "s", "strike"}
+_LINE_THROUGH = re.compile(
+    r"(?:^|\s)(?:line-through|strikethrough|strike)(?:\s|$)|text-decoration[^;]*line-through"
+)
+
+
+def _struck(node: LexborNode) -> bool:
+    """Text drawn struck through: <del>, <s>, or a class or style that draws a line through it."""
+    if node.tag in _STRUCK_TAGS:
+        return True
+    attributes = node.attributes
+    said = f"{attributes.get('class') or ''} {attributes.get('style') or ''}"
+    return "line-through" in said and bool(_LINE_THROUGH.search(said))
 
 
 def _end_line(walk: _Walk) -> None:
@@ -234,8 +254,9 @@ def _cell(node: LexborNode) -> Cell:
     marks = tuple(m for m in (re.sub(r"\W", "", n.text()) for n in node.css("sup")) if m)
     for n in node.css("sup"):
         n.decompose()
-    struck = [n.text(separator=" ") for n in node.css("del, s, strike")]
-    for n in node.css("del, s, strike"):
+    crossed = [n for n in node.css("del, s, strike, [class*='line-through'], [style*='line-through']")]
+    struck = [n.text(separator=" ") for n in crossed]
+    for n in crossed:
         n.decompose()
     for br in node.css("br"):
         br.replace_with("\n")

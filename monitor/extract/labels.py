@@ -30,7 +30,7 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # 'Tuning for 1M training tokens', 'Price (/1M training tokens)', 'Supervised fine-tuning'
         (r"training|fine-?tuning|\btuning\b|训练|微调", "training"),
         (
-            r"cache\s*(?:hits?|reads?)|caching\W+read|cached\s*input|缓存命中|命中缓存|缓存输入",
+            r"cache\s*(?:hits?|reads?)|caching\W+read|cached\s*input|缓存命中|命中缓存|缓存输入|缓存读取?",
             "cached_input",
         ),
         (r"\binput\b|\bprompt\b|输入", "input"),
