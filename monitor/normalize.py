@@ -98,6 +98,7 @@ _AMOUNT = re.compile(
     r"\s*(厘|分)?"
 )
 _SCALE = {"厘": Decimal("0.001"), "分": Decimal("0.01")}
+_DIGIT = re.compile(r"[0-9０-９]")
 # 'per <word>' or '/ <word>' right after an amount, where the word is no unit the grammar reads
 _UNKNOWN_UNIT = re.compile(
     r"\d\s*(?:元|美元)?\s*(?:/|\bper\s)\s*([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff]*)", re.I
@@ -267,6 +268,8 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
 
 def find_amounts(text: str) -> list[Decimal]:
     """Every amount in a text, with dates, unit sizes (1M, 128K) and percentages left out."""
+    if not _DIGIT.search(text):
+        return []
     text = clean_text(text)
     for start, end, _when in reversed(find_dates(text)):
         text = text[:start] + " " + text[end:]

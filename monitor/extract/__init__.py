@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -38,6 +39,7 @@ _CONTEXT_TOPIC = re.compile(r"context|上下文", re.I)
 Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
 
 
+@lru_cache(maxsize=4)  # one page's readers ask for it several times
 def page_context(prose: str, currency: str, per: int | None = None) -> PriceContext:
     """The source's currency (and unit, where it sets one), refined by a sentence where the page
     states its unit."""
@@ -79,6 +81,12 @@ def stated_context(lines: list[str]) -> PriceContext:
 
 # 'All prices are in USD', '单位：元', 'Prices in US dollars': a sentence that names the currency
 _CURRENCY_SENTENCE = re.compile(r"\bin\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单位|货币|币种|currency", re.I)
+
+
+@lru_cache(maxsize=4)
+def _stated_currency(prose: str) -> PriceContext:
+    """The currency a page's own sentence names ('All prices are in USD.')."""
+    return stated_context([line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)])
 
 
 def table_context(grid: Grid, page: PriceContext) -> PriceContext:
@@ -143,8 +151,7 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
 def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
     page = page_context(prose, reading.currency, reading.per)
     as_of = reading.as_of
-    currency_lines = [line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)]
-    page = page.merged(stated_context(currency_lines))
+    page = page.merged(_stated_currency(prose))
     notes = page_footnotes(prose)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []

@@ -138,9 +138,9 @@ _STRUCK = re.compile(r"~~(.+?)~~")
 def _priced(line: str) -> bool:
     """A line that states a price: an amount with a currency or unit, and not a definition or a sum
     ('此处 1M = 1,000,000', '1.5 积分/次 × 1.0 元/积分 = 1.5 元')."""
+    if len(line) > 300 or _WORKED.search(line) or _PROSE.search(line):
+        return False  # a paragraph, a sentence, a sum
     stated = context_of(line)
-    if _WORKED.search(line) or _PROSE.search(line):
-        return False
     # a figure with a unit and no currency is a price only in a short line ('0.27 / 1M tokens'); in a
     # longer one the unit is the sentence's ('每次请求的输入及输出长度')
     return bool(find_amounts(line)) and bool(stated.currency or (stated.per and len(line) <= 24))
@@ -191,8 +191,8 @@ def _segmented(lines: list[str]) -> list[tuple[str, str]]:
     line ('>200K context: $2.83/M input · $5.67/M output' is two prices above 200K)."""
     out: list[tuple[str, str]] = []
     for line in lines:
-        if len(find_amounts(line)) < 2:
-            out.append((line, ""))
+        if len(line) > 300 or len(find_amounts(line)) < 2:
+            out.append((line, ""))  # one price, or a paragraph (no card line)
             continue
         head, colon, _rest = line.partition(":")
         tier = tier_of(head) if colon and len(head) <= 40 else ""
@@ -233,9 +233,9 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             card.unit = stated  # '元/百万 token' above the page's bare figures
             continue
         bare = card.unit is not None and bool(_NUMBER_ONLY.match(line))
-        if _priced(line) and len(line) > _CARD_LINE:
+        if len(line) > _CARD_LINE:
             # a sentence that mentions a price is prose, not a card's price: said, never read
-            if card.model:
+            if card.model and _priced(line):
                 out.problems.append(f"{card.model}: a sentence, not a price list: {line[:100]!r}")
             continue
         if _priced(line) or bare:
