@@ -92,16 +92,32 @@ _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = (
 # An amount: digits with optional thousands separators and decimals, not part of a word or a
 # size such as 128K, and not a percentage. 厘 (1/1000 元) and 分 (1/100 元) scale it.
 _AMOUNT = re.compile(
-    r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\s*[kKmMbB%]\b)(?!\d)(?!\.\d)(?!\s*%)"
+    # not part of a name ('qwen-max-0125', 'DeepSeek-V3-0324')
+    r"(?<![A-Za-z0-9_.])(?<![A-Za-z]-)(?<![A-Za-z]\d-)"
+    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\s*[kKmMbB%]\b)(?!\d)(?![.,]\d)(?!\s*%)"
     # a duration is no amount: 'per full song up to 3 mins', '3分钟'
     r"(?!\s*(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?)\b)(?!\s*(?:分钟|小时|秒|天))"
     r"\s*(厘|分)?"
 )
 _SCALE = {"厘": Decimal("0.001"), "分": Decimal("0.01")}
+# a count is no amount: '60,000 tokens/秒', '各100万Token', '1.5 积分/次', '236万像素' (but 'per 1,000
+# tokens' is a unit)
+_COUNT = re.compile(
+    r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?\s*万?\s*(?:tokens?\b|积分|credits?\b|像素|pixels?\b|字符|characters?\b)",
+    re.I,
+)
+_PER_BEFORE = re.compile(r"(?:/|\bper|每)\s*$", re.I)
+
+
+def _uncounted(match: re.Match[str]) -> str:
+    before = match.string[max(0, match.start() - 6) : match.start()]
+    return match.group(0) if _PER_BEFORE.search(before) else " "
+
+
 _DIGIT = re.compile(r"[0-9０-９]")
 # 'per <word>' or '/ <word>' right after an amount, where the word is no unit the grammar reads
 _UNKNOWN_UNIT = re.compile(
-    r"\d\s*(?:元|美元)?\s*(?:/|\bper\s)\s*([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff]*)", re.I
+    r"\d\s*(?:[万千百亿]?元|美元)?\s*(?:/|\bper\s)\s*([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff]*)", re.I
 )
 
 
@@ -273,6 +289,7 @@ def find_amounts(text: str) -> list[Decimal]:
     text = clean_text(text)
     for start, end, _when in reversed(find_dates(text)):
         text = text[:start] + " " + text[end:]
+    text = _COUNT.sub(_uncounted, text)
     text = _ANY_UNIT.sub(" ", text)
     amounts = []
     for match in _AMOUNT.finditer(text):

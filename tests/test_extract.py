@@ -440,19 +440,20 @@ def test_a_cache_table_prices_storage_and_cached_tokens() -> None:
     ]
 
 
-def test_a_model_told_apart_by_section_is_named_by_section_in_every_price() -> None:
+def test_a_model_told_apart_by_section_takes_the_section_as_condition_in_every_price() -> None:
     """Claude in Global and us-east5 tables at different prices: every us-east5 price carries the
-    region, also one that only the us-east5 table lists ('Cache Write')."""
+    region as its condition, also one that only the us-east5 table lists ('Cache Write'); the model's
+    name stays its name (issue 14: a section never becomes part of a model's name)."""
     global_ = _table("Model | Price (/1M tokens)", "haiku | Input: $1.00<br>Output: $5.00")
     regional = _table(
         "Model | Price (/1M tokens)", "haiku | Input: $1.10<br>Output: $5.50<br>Cache Write: $1.375"
     )
     assert _read(f"<h3>Global</h3>{global_}<h3>us-east5</h3>{regional}") == [
-        ("haiku (Global)", "input", "", "", "1", "tokens"),
-        ("haiku (Global)", "output", "", "", "5", "tokens"),
-        ("haiku (us-east5)", "input", "", "", "1.1", "tokens"),
-        ("haiku (us-east5)", "output", "", "", "5.5", "tokens"),
-        ("haiku (us-east5)", "cache_write", "", "", "1.375", "tokens"),
+        ("haiku", "input", "", "global", "1", "tokens"),
+        ("haiku", "output", "", "global", "5", "tokens"),
+        ("haiku", "input", "", "us-east5", "1.1", "tokens"),
+        ("haiku", "output", "", "us-east5", "5.5", "tokens"),
+        ("haiku", "cache_write", "", "us-east5", "1.375", "tokens"),
     ]
 
 

@@ -141,7 +141,8 @@ def test_invisible_padding_is_no_text_and_no_column(page: str) -> None:
 
 @pytest.mark.parametrize(
     ("label", "tier"),
-    [("输入长度 [32+)", ">=32K"), ("长度 32k+", ">=32K"), ("长度 ≥ 32k", ">=32K"), ("[0, 32)", "0-32K")],
+    # '[32+)' includes 32K; a bare '32k+' follows '(0, 32k]', which included it
+    [("输入长度 [32+)", ">=32K"), ("长度 32k+", ">32K"), ("长度 ≥ 32k", ">=32K"), ("[0, 32)", "0-32K")],
 )
 def test_a_range_in_a_label_cell_is_a_tier_never_a_price(label: str, tier: str) -> None:
     """Zhipu's '输入长度 [32+)' under a '上下文 (千tokens)' header and Tencent's '32k+': the tier, not

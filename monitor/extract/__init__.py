@@ -367,9 +367,18 @@ def _superseded_out(found: list[tuple[Price, str]], day: str) -> list[tuple[Pric
     return out
 
 
+def _with_section(condition: str, section: str) -> str:
+    """A price's condition with the section that tells it from the model's other prices ('Fast mode
+    pricing' -> 'fast mode'; 'Global' -> 'global'): never part of the model's name, so an edit of one
+    table does not rename the model's prices in the others."""
+    said = _PRICING_WORD.sub("", section).strip(" :：>").lower()
+    return " ".join(x for x in (condition, said or section.lower()) if x)
+
+
 def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], list[str]]:
     """One model listed twice: the same price is kept once; two prices are told apart by their
-    sections (two platforms' tables), and where nothing tells them apart neither is kept: reported."""
+    sections (two platforms' tables), as a condition, and where nothing tells them apart neither is
+    kept: reported."""
 
     def groups(items: list[tuple[Price, str]]) -> dict[tuple[str, ...], list[tuple[Price, str]]]:
         by_key: dict[tuple[str, ...], list[tuple[Price, str]]] = defaultdict(list)
@@ -385,7 +394,9 @@ def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], li
     # by section in all of them, also for a price that only one section lists
     told_apart = {(model_id(p.model), s) for p, s in found if s and differ(first[p.key])}
     named = [
-        (replace(p, model=f"{p.model} ({s})"), s) if (model_id(p.model), s) in told_apart else (p, s)
+        (replace(p, condition=_with_section(p.condition, s)), s)
+        if (model_id(p.model), s) in told_apart
+        else (p, s)
         for p, s in found
     ]
     final = groups(named)

@@ -19,9 +19,14 @@ _INLINE = re.compile(r"</?(?:code|b|strong|em|span)>|`|\*\*")
 # a quote's '>' is followed by a space; '>200K context' is a comparison
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|>(?:\s+|$))")
 # '上下文 256K', 'Context window 200K': a line about a model, not its name
+# a spec word with a size ('1000K 上下文', 'Max output 8K'); 'max' in a name ('Qwen3-Max') is no spec
 _SPEC = re.compile(
-    r"上下文|窗口|长度|最大|默认|上限|context|window|length|max|\s\d+(?:\.\d+)?\s*[KkMm]$", re.I
+    r"(?:上下文|窗口|长度|最大|默认|上限|context|window|length|(?<![\w-])max\b).*?\d+(?:[.,]\d+)*\s*(?:[KkMm万]|tokens?)"
+    r"|\d+(?:[.,]\d+)*\s*(?:[KkMm万]|tokens?)\s*(?:上下文|context|window)|\s\d+(?:\.\d+)?\s*[KkMm]$",
+    re.I,
 )
+# 'ByteDance / Doubao-Seed-Character': a publisher, then a model's name (with or without a version)
+_PUBLISHED = re.compile(r"^[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*)? / [A-Za-z][\w .()（）-]{1,40}$")
 _LINK = re.compile(r"^\[([^\]]*)\]\([^)]*\)$")
 _ACTIONS = re.compile(r"^(?:actions?|操作|details?|详情|try it|api)$", re.I)
 _CURRENCY_ONLY = re.compile(r"^(?:\$|US\$|¥|￥|€|元)$")
@@ -35,6 +40,11 @@ _MODEL_LIKE = re.compile(
 
 # 'GLM 5.1 Beta`zai-org-glm-5-1`': a display name, then the model's id as code; the id is the model
 _NAME_AND_ID = re.compile(r"^[^`]{1,60}?\s*`([\w./:@-]{2,60})`\s*$")
+
+
+def _model_like(line: str) -> bool:
+    """A line that can be a model's name ('Anthropic / Claude Sonnet 5' counts its publisher apart)."""
+    return bool(_MODEL_LIKE.match(line.replace(" / ", "/")) or _PUBLISHED.match(line))
 
 
 def text_lines(text: str) -> list[str]:
@@ -80,7 +90,7 @@ def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
             i = j  # a menu or a list of names, not a price table's header
             continue
         rows: list[list[Cell]] = []
-        while j < len(lines) and _MODEL_LIKE.match(lines[j]) and not find_amounts(lines[j])[1:]:
+        while j < len(lines) and _model_like(lines[j]) and not find_amounts(lines[j])[1:]:
             row, j = _take_row(lines, j, len(header), has_actions)
             ended_with_action = has_actions and bool(_ACTIONS.match(row[-1]))
             if len(row) == len(header) or (
@@ -108,11 +118,7 @@ def _take_row(lines: list[str], start: int, width: int, has_actions: bool) -> tu
     while j < len(lines) and len(row) < width:
         if has_actions and _ACTIONS.match(lines[j]):
             return [*row, lines[j]], j + 1
-        if (
-            _MODEL_LIKE.match(lines[j])
-            and not re.match(r"^[\d.,]+\s*[KkMm]?$", lines[j])
-            and not _priced(lines[j])
-        ):
+        if _model_like(lines[j]) and not re.match(r"^[\d.,]+\s*[KkMm]?$", lines[j]) and not _priced(lines[j]):
             break  # the next model: this row was short
         if len(lines[j]) > 24 and not _priced(lines[j]):
             break  # a sentence after the table: the table ended
@@ -158,7 +164,7 @@ class _Card:
     model: str = ""
     status: str = ""
     badge: str = ""
-    priced: set[str] = field(default_factory=set)  # the kinds this card has priced
+    priced: set[tuple[str, str]] = field(default_factory=set)  # the (kind, tier)s this card has priced
     labels: list[str] = field(default_factory=list)
     unit: PriceContext | None = (
         None  # a line such as '元/百万 token' that gives the bare numbers below a unit
@@ -242,7 +248,12 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
             titled = _TITLE_LINE.match(before) and not kind_of(before) and before != card.model
             own = kind_of(lead) if lead.strip() else None
-            if not page_model and titled and own and (not card.model or own in card.priced):
+            if (
+                not page_model
+                and titled
+                and own
+                and (not card.model or any(k == own for k, _ in card.priced))
+            ):
                 # 'HAIKU' right above 'Input: $0.25 / MTok' (a price with its own label), where no card
                 # is open or the open one has that price already: a new card's title names its model
                 # even without a version number ('Private' above a card's first prices is a badge)
@@ -263,10 +274,20 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                     why = "a plan's price, not a price of use" if _PLAN.search(line) else "no kind named"
                     out.problems.append(f"{card.model}: {why}: {line!r}")
                 continue
+            tier = line_tier or tier_of(lead)
+            if not page_model and (kind, tier) in card.priced:
+                # a second input price after this card's: the next card's name was not recognised, and
+                # its prices are never given to this model
+                out.problems.append(
+                    f"{card.model}: a second {kind} price {line!r} after this card's; the card it belongs "
+                    "to names no model the reader can tell: not read"
+                )
+                card.labels.pop()
+                continue
             slot = Slot(
                 card.model,
                 kind,
-                line_tier or tier_of(lead),
+                tier,
                 "",
                 f"{card.model} / {label}",
                 "",
@@ -276,7 +297,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             )
             first = len(out.prices)
             add_price(out, slot, line, page.merged(card.unit) if card.unit else page)
-            card.priced.add(kind)
+            card.priced.add((kind, tier))
             for k in range(first, len(out.prices)):
                 price, section = out.prices[k]
                 if kind == "cache_storage" and price.unit in HOURLY:
@@ -284,7 +305,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             card.labels.pop()
         elif (
             not page_model
-            and _MODEL_LIKE.match(line)
+            and _model_like(line)
             and not kind_of(line)
             and not _SPEC.search(line)
             and not _ABOUT_PRICES.search(line)

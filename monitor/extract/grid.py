@@ -320,9 +320,9 @@ class Slot:
     badge: str = ""  # a note beside the model's name about its price ('限时2.5折')
     batch: bool = False  # the column prices batch use ('Batch API 定价')
     table: str = ""  # where the table is: its headings, tab and caption
-    generic: bool = (
-        False  # the column is a price and nothing else ('单价'): a token price there prices all tokens
-    )
+    # the column is a price and nothing else ('单价'): a token price there prices all tokens
+    generic: bool = False
+    money_column: bool = False  # the column's prices name their currency: a bare figure there is out of place
 
 
 # what a generic price header may say besides its unit
@@ -387,6 +387,24 @@ class _Table:
     # Storage | Price): its other prices are for cached tokens
     cache_table: bool
     kinds_in_rows: bool = False  # each row's label is its kind ('输入', '输出'): a row naming none is unread
+    # columns whose prices state their currency cell by cell ('2.4元'): a bare figure there ('81,920') is a
+    # cell out of place, not a price
+    money_columns: frozenset[int] = frozenset()
+
+
+def _money_columns(body: list[list[Cell]], width: int, collapsed: bool) -> frozenset[int]:
+    """The columns where most cells that hold a figure also name its currency; every column of a table
+    whose converter dropped cells unevenly (rows of other widths than the header: which cell is under
+    which header is not known, so only a figure that names its currency or unit is read as a price)."""
+    if collapsed and any(len(row) != width for row in body):
+        return frozenset(range(width))
+    out = set()
+    for j in range(width):
+        figures = [row[j].text for row in body if j < len(row) and find_amounts(row[j].text)]
+        money = sum(1 for text in figures if find_currency(text))
+        if figures and money * 2 > len(figures) and money < len(figures):
+            out.add(j)
+    return frozenset(out)
 
 
 def _read_rows(
@@ -406,6 +424,7 @@ def _read_rows(
         label_units="K" if any(re.search(r"千\s*token|\(K\)|（K）", c.label, re.I) for c in columns) else "",
         cache_table=any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns),
         kinds_in_rows=kinds_in_rows,
+        money_columns=_money_columns(rows[1:], len(rows[0]), grid.collapsed_spans),
     )
     out = GridPrices()
     previous: list[Cell] = []
@@ -516,6 +535,7 @@ def _read_row(
             column.batch,
             table.grid.path(),
             column.generic and not (table.kinds_in_rows and labelled_kind is None),
+            j in table.money_columns,
         )
         _read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose
@@ -857,6 +877,13 @@ def add_price(
         out.problems.append(f"{slot.where}: {exc}")
         return
     if parsed is None:
+        return
+    stated = context_of(text)
+    if slot.money_column and not parsed.free and not (stated.currency or stated.per):
+        out.problems.append(
+            f"{slot.where}: {_quoted(text)} is a bare figure in a column whose prices name their currency "
+            "(a cell out of place?); not read"
+        )
         return
     if parsed.amount == 0 and slot.row_says_free:
         parsed = replace(parsed, free=True)

@@ -273,7 +273,13 @@ def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
     for r, tr in enumerate(rows):
         out: list[Cell] = []
         col = 0
-        for td in (n for n in tr.iter() if n.tag in ("td", "th")):
+        cells = [n for n in tr.iter() if n.tag in ("td", "th")]
+        covered = sum(1 for (row, _col) in pending if row == r)
+        if covered:
+            # an editor's placeholder for a place a rowspan above covers (rowspan="0" colspan="0",
+            # U+FEFF only): the spanned cell is there already
+            cells = _without_placeholders(cells, covered)
+        for td in cells:
             while (r, col) in pending:
                 out.append(pending.pop((r, col)))
                 col += 1
@@ -290,6 +296,18 @@ def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
         grid.append(out)
     width = len(grid[0]) if grid else 0
     return [_placeholders_out(row, width) for row in grid]
+
+
+def _without_placeholders(cells: list[LexborNode], covered: int) -> list[LexborNode]:
+    out = []
+    for cell in cells:
+        spans = (cell.attributes.get("rowspan"), cell.attributes.get("colspan"))
+        invisible = not clean_text(cell.text()) and cell.css_first("img") is None
+        if covered and invisible and (spans == ("0", "0") or cell.text().strip()):
+            covered -= 1
+            continue
+        out.append(cell)
+    return out
 
 
 def _placeholders_out(row: list[Cell], width: int) -> list[Cell]:

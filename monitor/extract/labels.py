@@ -38,6 +38,9 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
+_MODALITY_NAMES = {"音频": "audio", "图片": "image", "视频": "video"}  # kinds are written in English
+# a limit on the model: 'Max input tokens', '最大输入', '最长思维链', 'input token limit', '上下文长度'
+_LIMIT = re.compile(r"最大|最长|最多|上限|限制|\bmax(?:imum)?\b|\blimit\b|context (?:window|length)", re.I)
 
 # -- tiers ---------------------------------------------------------------------------------------
 
@@ -100,6 +103,8 @@ _STATUS = re.compile(
 def kind_of(label: str) -> str | None:
     """The kind of price a label names; a tier phrase ('<= 200K input tokens') does not count."""
     label = clean_text(label)
+    if _LIMIT.search(label):
+        return None  # '最大输入', 'Max input tokens': a limit on the model, not a price
     for form in _TIER_FORMS:
         label = form.sub(" ", label)
     for pattern, kind in _KINDS:
@@ -118,9 +123,15 @@ def row_kind(label: str) -> str | None:
     kind = kind_of(label) if len(label) <= 60 and kind_of(" ".join(words[:5])) else None
     if kind is None:
         return None
+    return with_modality(kind, label)
+
+
+def with_modality(kind: str, label: str) -> str:
+    """'input' under 'Input (audio)' / '输入(音频)' -> input_audio; 'non-audio' (非音频) and text say none."""
     lowered = label.lower()
-    found = [m for m in _MODALITIES if m in lowered]
-    if found and "text" not in lowered and "文本" not in lowered:
+    found = list(dict.fromkeys(_MODALITY_NAMES.get(m, m) for m in _MODALITIES if m in lowered))
+    negated = re.search(r"非\s*(?:音频|图片|视频)|non-?\s*(?:audio|image|video)", lowered)
+    if found and not negated and "text" not in lowered and "文本" not in lowered:
         return f"{kind}_{'_'.join(found)}"  # 'input video/image tokens' -> input_image_video
     return kind
 
@@ -146,7 +157,13 @@ def tier_of(label: str) -> str:
         return f"{op}{_size(match.group(2), match.group(3))}"
     match = _RANGE_OPEN.search(text)
     if match:
-        return f">={_size(match.group(1), match.group(2))}"
+        # '[32k+)' includes 32K; a bare '32k+' follows '(0, 32k]', which did
+        op = (
+            ">="
+            if re.search(r"[\[(（]\s*$", text[: match.start() + 1]) or match.group(0).lstrip().startswith("[")
+            else ">"
+        )
+        return f"{op}{_size(match.group(1), match.group(2))}"
     match = _BOUND_CJK.search(text)
     if match:
         if match.group(1):
