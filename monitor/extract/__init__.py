@@ -72,7 +72,8 @@ def stated_context(lines: list[str]) -> PriceContext:
         if len(line) > 200 or _PRICED_AMOUNT.search(line):
             continue
         stated = context_of(line)
-        if stated.unit == "tokens" and context.per is None:
+        # 'Prices per 1M tokens.'; 'Prices per image.' / '按张计费' only where the line is about prices
+        if stated.unit and context.per is None and (stated.unit == "tokens" or _ABOUT_PRICES.search(line)):
             context = PriceContext(context.currency, stated.per, stated.unit)
         if stated.currency and context.currency is None and _CURRENCY_SENTENCE.search(line):
             context = PriceContext(stated.currency, context.per, context.unit)

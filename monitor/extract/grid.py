@@ -27,6 +27,7 @@ from monitor.extract.labels import (
     split_tiers,
     tier_of,
     tiers_of,
+    with_modality,
 )
 from monitor.models import Price
 from monitor.normalize import (
@@ -86,8 +87,8 @@ class GridPrices:
 
 
 _MODEL_HEADER = re.compile(
-    r"^(?:(?:available |supported )?(?:models?|model names?|model ids?)"
-    r"|(?:可用|适用|支持)?模型(?:名称|名|ID)?|名称)$",
+    r"^(?:(?:available |supported )?(?:models?|model names?|model ids?)|tools?|agents?"
+    r"|(?:可用|适用|支持)?模型(?:名称|名|ID)?|名称|工具(?:名称)?)$",
     re.I,
 )
 # A generic price column: its cells say which kind each price is (输入 ..., 输出 ...).
@@ -125,7 +126,7 @@ def _header_text(cell: Cell) -> str:
     """A header cell's words: 'model_name' and 'inputPrice' (field names shown as headers) are
     'model name' and 'input Price'."""
     text = clean_text(cell.text.replace("\n", " ")).strip("* ")
-    if "_" in text or re.search(r"[a-z][A-Z]", text):
+    if re.fullmatch(r"[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+(?:[A-Z][a-z]+)+", text):  # a field's name, not 'LoRA'
         text = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", text).strip()
     return text
 
@@ -325,6 +326,8 @@ class Slot:
     money_column: bool = False  # the column's prices name their currency: a bare figure there is out of place
 
 
+# a column of estimates or averages ('Estimated cost', 'Average Input Price', '预估费用'): not a price list
+_ESTIMATE = re.compile(r"\bestimat|\baverage\b|\bapprox|估算|预估|平均", re.I)
 # what a generic price header may say besides its unit
 _GENERIC_WORDS = re.compile(
     r"price|pricing|cost|per|unit|batch|api|with|tokens?|characters?|chars?|价格|单价|定价|费用|计费说明|批量|批处理"
@@ -358,7 +361,7 @@ class _Column:
         rest = _GENERIC_WORDS.sub(" ", without_units(label))
         return cls(
             label,
-            "cache_storage" if storage else kind_of(label),
+            "cache_storage" if storage else _column_kind(label),
             bool(_PRICE_HEADER.search(label)),
             context_of(label),
             tier_of(label),
@@ -372,6 +375,57 @@ class _Column:
     @property
     def priced(self) -> bool:
         return self.price_header or bool(self.stated.currency or self.stated.per)
+
+
+# a header of tiers ('输入 Token 阶梯', 'Input tier', 'Context range'): its cells are the rows' tiers
+_TIER_HEADER = re.compile(r"阶梯|档位|区间|\btiers?\b|\branges?\b", re.I)
+
+
+def _column_kind(label: str) -> str | None:
+    """The kind a header names, with its modality ('输入(音频)' -> input_audio, '图片输入' -> input_image)."""
+    if _TIER_HEADER.search(label) and not _PRICE_HEADER.search(label):
+        return None
+    kind = kind_of(label)
+    return with_modality(kind, label) if kind else None
+
+
+def _shared(texts: list[str]) -> int:
+    """How many leading characters all the texts share."""
+    length = 0
+    for chars in zip(*texts, strict=False):
+        if len(set(chars)) > 1:
+            break
+        length += 1
+    return length
+
+
+def _told_apart(columns: list[_Column]) -> list[_Column]:
+    """Columns that price the same kind ('LoRA微调单价' and '全参微调单价', '显式缓存命中' and '隐式缓存
+    命中') are told apart by the words their headers do not share, kept as each price's condition."""
+    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for j, column in enumerate(columns):
+        if column.kind and column.priced:
+            key = (column.kind, column.tier, column.batch, column.condition, column.stated.currency)
+            groups[key].append(j)
+    out = list(columns)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        labels = [without_units(columns[j].label).strip(" ()（）") for j in members]
+        prefix = _shared(labels)
+        suffix = _shared([x[::-1] for x in labels])
+        said = [x[prefix : len(x) - suffix if suffix < len(x) - prefix else len(x)] for x in labels]
+        said = [x.strip(" ()（）-_/") for x in said]
+        if len(set(said)) < len(said) or not all(said) or any(len(x) > 16 for x in said):
+            continue  # nothing short tells them apart: their prices are reported as listed twice
+        for j, words in zip(members, said, strict=True):
+            if len(words) == 1 and "\u4e00" <= words <= "\u9fff":
+                # one character is half a word ('显' of 显式): take the next one too
+                at = columns[j].label.find(words)
+                words = columns[j].label[at : at + 2]
+            condition = " ".join(x for x in (columns[j].condition, words.lower()) if x)
+            out[j] = replace(columns[j], condition=condition)
+    return out
 
 
 @dataclass(frozen=True)
@@ -411,7 +465,7 @@ def _read_rows(
     rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid, kinds_in_rows: bool = False
 ) -> GridPrices:
     rows = _with_sub_header(rows, model_col)
-    columns = [_Column.of(_header_text(c)) for c in rows[0]]
+    columns = _told_apart([_Column.of(_header_text(c)) for c in rows[0]])
     if grid.headings and _BATCH.search(grid.headings[-1]):
         # a table under a batch heading ('批量推理', 'Batch API') prices batch use
         columns = [replace(c, batch=True) for c in columns]
@@ -513,10 +567,16 @@ def _read_row(
         column = columns[j]
         if j == model_col or cell is model_cell:
             continue  # a cell spanning into the model column is a name, never a price
-        kind = _kind_in(column, labelled_kind, labels, table.cache_table)
+        kind = _kind_in(column, labelled_kind, labels, table.cache_table, bool(FREE_PROMO.search(cell.text)))
         if not column.priced and ((kind is None and not column.tier) or not _names_money(cell.text)):
             # 'Input tokens per tool definition: 735 tokens' is not a price; 'Input: $5 / MTok' under
             # '≤ 200K input tokens' is one
+            continue
+        if _ESTIMATE.search(column.label):
+            if find_amounts(cell.text):
+                out.problems.append(
+                    f"{model} / {column.label}: an estimate or average, not a price; not read"
+                )
             continue
         context = table.page.merged(column.stated).merged(row_stated)
         if column.storage and context.unit in HOURLY:
@@ -552,9 +612,14 @@ def _read_row(
     ]
 
 
-def _kind_in(column: _Column, labelled_kind: str | None, labels: list[str], cache_table: bool) -> str | None:
-    """The kind of the price in a column on a row whose labels say `labelled_kind`."""
+def _kind_in(
+    column: _Column, labelled_kind: str | None, labels: list[str], cache_table: bool, free: bool = False
+) -> str | None:
+    """The kind of the price in a column on a row whose labels say `labelled_kind`; a storage column's
+    'Limited-time Free' is its free price even where its header states no unit."""
     if column.storage:
+        if labelled_kind is None and free:
+            return "cache_storage"
         if labelled_kind is None:
             # the header's unit says what is stored ('缓存存储（元/百万 token*小时）'); with neither, the
             # row is about something else ('Grounding with Google Search')

@@ -25,7 +25,7 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"batch\w*\s*output|批量\w*输出|批处理\w*输出|输出\w*\[?批量", "batch_output"),
         (r"\b5\s*m(?:in\w*)?\s*cache\s*writes?|cache\s*writes?\s*\(?5\s*m", "cache_write_5m"),
         (r"\b1\s*h(?:our)?\s*cache\s*writes?|cache\s*writes?\s*\(?1\s*h", "cache_write_1h"),
-        (r"cache\s*writes?|caching\W+write|缓存写入|写入缓存", "cache_write"),
+        (r"cache\s*writes?|caching\W+write|缓存写入|写入缓存|缓存创建|创建缓存", "cache_write"),
         (r"cache\s*miss|缓存未命中|未命中缓存", "input"),
         # 'Tuning for 1M training tokens', 'Price (/1M training tokens)', 'Supervised fine-tuning'
         (r"training|fine-?tuning|\btuning\b|训练|微调", "training"),
