@@ -513,8 +513,12 @@ Fast mode for Claude Sonnet 4.5 provides faster output at premium pricing:
         ("Claude Sonnet 4.5", "input", "<=200K", "fast mode", Decimal(30)),
         ("Claude Sonnet 4.5", "output", "<=200K", "fast mode", Decimal(150)),
     ]
-    # a table of tiers under a sentence that names no model of the page is not read
-    assert tiered(models + "\n" + unnamed.replace("Claude Sonnet 4 or Sonnet 4.5", "the new models")) == set()
+    # a table of tiers under a sentence that names no model of the page is not read: it is reported
+    vague = extract_prices(
+        "markdown", models + "\n" + unnamed.replace("Claude Sonnet 4 or Sonnet 4.5", "the new models"), "USD"
+    )
+    assert [p for p in vague.prices if p.tier] == []
+    assert [p for p in vague.problems if "names no model" in p and "Input: $6 / MTok" in p]
 
 
 @pytest.mark.parametrize(

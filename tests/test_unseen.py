@@ -619,3 +619,170 @@ def test_extract_explain_and_hint_options(tmp_path: Path) -> None:
     assert records[0]["where"].startswith("定价")
     wrong = CliRunner().invoke(cli, [*args, "--label", "缓存复用"])
     assert wrong.exit_code == 2 and "WORDS=MEANING" in wrong.output
+
+
+# -- what a second read of the real pages' goldens found ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "placeholder", ['<td colspan="0" rowspan="0">\ufeff<br></td>', '<td colspan="0" rowspan="0"></td>']
+)
+def test_an_editors_placeholder_under_a_rowspan_takes_no_place(placeholder: str) -> None:
+    """Tencent's editor repeats each spanned cell as a placeholder: the cells after it keep their
+    columns, so a resolution is never read as a token price."""
+    page = (
+        "<table><tr><td>模型名称</td><td>分辨率</td><td>Token 单价</td><td>折合参考费用</td></tr>"
+        '<tr><td rowspan="2">Video-v2</td><td>768P</td><td rowspan="2">10元/百万 tokens</td><td>0.33 元/秒</td></tr>'
+        f"<tr>{placeholder}<td>1080P</td>{placeholder}<td>0.58 元/秒</td></tr></table>"
+    )
+    assert prices("html", page, "CNY") == {
+        ("Video-v2", "tokens", "", "768p", "10", "CNY"),
+        ("Video-v2", "per_second", "", "768p", "330000", "CNY"),  # per 1M seconds, as every unit is compared
+        ("Video-v2", "tokens", "", "1080p", "10", "CNY"),
+        ("Video-v2", "per_second", "", "1080p", "580000", "CNY"),
+    }
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "| 模型 | 最大输入（每百万Token） | 输入成本（每百万Token） |",
+        "| Model | Max input tokens (per 1M tokens) | Input price (per 1M tokens) |",
+    ],
+)
+def test_a_limit_is_no_kind_of_price(header: str) -> None:
+    """'最大输入' and 'Max input tokens' limit the model; their figures are never prices."""
+    page = f"{header}\n|---|---|---|\n| qwen-max | 30,720 | 2.4元 |\n"
+    assert prices("markdown", page, "CNY") == {("qwen-max", "input", "", "", "2.4", "CNY")}
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("60,000 tokens/秒 0.6元/秒", "600000"),  # per 1M seconds
+        ("各100万Token 2元/百万tokens", "2"),
+        ("1.5 积分/次 0.2元/次", "200000"),  # per 1M requests
+        ("$0.5 per 1,000 tokens", "500"),
+    ],
+)
+def test_a_count_is_no_amount_but_a_unit_is_a_unit(cell: str, read: str) -> None:
+    page = f"<table><tr><th>Model</th><th>Price</th></tr><tr><td>m-1</td><td>{cell}</td></tr></table>"
+    assert {a for _m, _k, _t, _c, a, _cur in prices("html", page, "CNY")} == {read}
+
+
+@pytest.mark.parametrize("cell", ["qwen-max-2025-01-25 又称qwen-max-0125", "DeepSeek-V3-0324"])
+def test_a_number_in_a_models_name_is_no_amount(cell: str) -> None:
+    page = f"| Model | Input (元/百万tokens) |\n|---|---|\n| m-1 | {cell} |\n"
+    assert prices("markdown", page, "CNY") == set()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Bailian's Firecrawl Markdown: cells dropped unevenly, a token count slides under a price header
+        "| qwen3-max | 稳定版 | 262,144 | 81,920 |\n| qwen-max | 2.4元 | 9.6元 |\n",
+        "| qwen3-max | 262,144 | 81,920 |\n| qwen-max | 稳定版 | 2.4元 | 9.6元 |\n",
+    ],
+)
+def test_a_ragged_table_reads_only_figures_that_name_their_currency(body: str) -> None:
+    """Which cell is under which header is not known in such a table: a token count never becomes a
+    price, and a short row that names its own model is reported, not lined up by guess."""
+    page = (
+        "| 模型名称 | 版本 | 输入成本（每百万Token） | 输出成本（每百万Token） |\n| --- | --- | --- | --- |\n"
+        + body
+    )
+    read = prices("markdown", page, "CNY")
+    assert all(amount in ("2.4", "9.6") for _m, _k, _t, _c, amount, _cur in read)
+    assert all(model == "qwen-max" for model, *_rest in read)
+    assert any("not guessing" in p for p in problems("markdown", page, "CNY"))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a card whose name line the reader does not take (a bare word): its prices are not the card's above
+        "<div>m-1</div><div>¥ 2.00 / M 输入 tokens</div><div>¥ 8.00 / M 输出 tokens</div>"
+        "<div>Character</div><div>一段很长的介绍文字,说明这个模型的用途。</div>"
+        "<div>¥ 0.80 / M 输入 tokens</div><div>¥ 2.00 / M 输出 tokens</div>",
+        "Prices per 1M tokens.\n\nm-1\n\nInput Price$2.00 Output Price$8.00\n\nsome tag line here\n\n"
+        "a sentence about the next model, with a comma.\n\nInput Price$0.80 Output Price$2.00\n",
+    ],
+)
+def test_a_second_price_of_a_kind_is_never_given_to_the_card_above(page: str) -> None:
+    kind = "html" if page.startswith("<") else "markdown"
+    currency = "CNY" if kind == "html" else "USD"
+    read = prices(kind, page, currency)
+    assert {(m, k, a) for m, k, _t, _c, a, _cur in read} == {("m-1", "input", "2"), ("m-1", "output", "8")}
+    assert sum("a second" in p for p in problems(kind, page, currency)) == 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "conditions"),
+    [
+        (("LoRA微调单价", "全参微调单价"), ("lora", "全参")),
+        (("显式缓存命中（元/千 Token）", "隐式缓存命中（元/千 Token）"), ("显式", "隐式")),
+    ],
+)
+def test_columns_of_one_kind_are_told_apart_by_their_headers(
+    headers: tuple[str, str], conditions: tuple[str, str]
+) -> None:
+    page = (
+        f"<table><tr><th>模型</th><th>{headers[0]}</th><th>{headers[1]}</th></tr>"
+        "<tr><td>GLM-4-Air</td><td>0.03 元 / 千tokens</td><td>0.05 元 / 千tokens</td></tr></table>"
+    )
+    read = extract_prices("html", page, "CNY").prices
+    assert sorted(p.condition for p in read) == sorted(conditions)
+    assert len({p.kind for p in read}) == 1
+
+
+@pytest.mark.parametrize(
+    ("headers", "kinds"),
+    [
+        (("输入(非音频) 元/百万token", "输入(音频) 元/百万token"), {"input", "input_audio"}),
+        (("Text input ($/1M tokens)", "Image input ($/1M tokens)"), {"input", "input_image"}),
+    ],
+)
+def test_a_headers_modality_is_part_of_the_kind(headers: tuple[str, str], kinds: set[str]) -> None:
+    page = (
+        f"<table><tr><th>Model</th><th>{headers[0]}</th><th>{headers[1]}</th></tr>"
+        "<tr><td>m-1</td><td>0.6</td><td>9.0</td></tr></table>"
+    )
+    assert {p.kind for p in extract_prices("html", page, "CNY").prices} == kinds
+
+
+@pytest.mark.parametrize("header", ["输入 Token 阶梯", "Input tier"])
+def test_a_tier_column_labels_its_rows(header: str) -> None:
+    page = (
+        f"<table><tr><th>模型名称</th><th>{header}</th><th>输入（元/千 Token）</th></tr>"
+        "<tr><td>Qwen3.7-Plus</td><td>≤256K</td><td>0.0024</td></tr>"
+        "<tr><td>Qwen3.7-Plus</td><td>256K~1M</td><td>0.0072</td></tr></table>"
+    )
+    assert {(t, a) for _m, _k, t, _c, a, _cur in prices("html", page, "CNY")} == {
+        ("<=256K", "2.4"),
+        ("256K-1M", "7.2"),
+    }
+
+
+@pytest.mark.parametrize("header", ["Estimated cost", "预估费用"])
+def test_an_estimate_is_reported_not_read(header: str) -> None:
+    page = (
+        f"<table><tr><th>Model</th><th>Input ($/1M tokens)</th><th>{header}</th></tr>"
+        "<tr><td>m-1</td><td>$2.50</td><td>$0.006 / minute</td></tr></table>"
+    )
+    assert prices("html", page) == {("m-1", "input", "", "", "2.5", "USD")}
+    assert any("estimate" in p for p in problems("html", page))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "以上模型根据本次请求的输入 Token数，采取阶梯计费。\n\n| 单次请求的输入Token数 | 输入价格（每百万Token） | 输出价格（每百万Token） |\n"
+        "| --- | --- | --- |\n| 0<Token≤32K | 8.807元 | 44.035元 |\n",
+        "<table><tr><th>Tier</th><th>Input ($/1M tokens)</th><th>Output ($/1M tokens)</th></tr>"
+        "<tr><td>≤ 32K</td><td>$1.20</td><td>$6.00</td></tr></table>",
+    ],
+)
+def test_a_table_of_prices_that_names_no_model_is_reported(page: str) -> None:
+    kind = "html" if page.startswith("<") else "markdown"
+    assert prices(kind, page, "CNY") == set()
+    assert any("names no model" in p for p in problems(kind, page, "CNY"))

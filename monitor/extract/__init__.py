@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor import __version__
 from monitor.extract.embedded import script_grids
 from monitor.extract.flat import card_prices, flattened_grids, text_lines
+from monitor.extract.grid import NO_MODEL as _NO_MODEL
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.hints import Hints, relabel_text, relabelled, scoped
 from monitor.extract.html import page_blocks, page_text, page_title, parse_html
@@ -156,22 +157,26 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
     notes = page_footnotes(prose)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []
-    unnamed: list[tuple[int, Grid]] = []  # tables that named no model, and where their prices go
+    # tables that named no model: where their prices go, and what was said of them
+    unnamed: list[tuple[int, Grid, list[str]]] = []
     for grid in grids:
         grid.footnotes = notes
         if grid.tab:
             grid.condition = " ".join(x for x in (grid.condition, grid.tab.lower()) if x)
         context = table_context(grid, page)
         result = prices_from_grid(grid, context, as_of)
-        if not result.prices and not result.problems and grid.preamble:
-            unnamed.append((len(found), grid))
+        if not result.prices and grid.preamble and all(_NO_MODEL in p for p in result.problems):
+            unnamed.append((len(found), grid, result.problems))
+            continue
         found.extend(result.prices)
         problems.extend(result.problems)
     known = list(dict.fromkeys(price.model for price, _section in found))
-    for at, grid in reversed(unnamed):
+    for at, grid, said in reversed(unnamed):
         # a table with no model column (tier or Input / Output columns) is read for the page's models
-        # that the sentence above it names
+        # that the sentence above it names; where it names none, the table is reported
         grid.named_models = models_named_in(grid.preamble, known)
+        if not grid.named_models:
+            problems.extend(said)
         if grid.named_models:
             # 'Fast mode pricing' says what these prices are; 'Long context pricing' says no more
             # than the tiers do

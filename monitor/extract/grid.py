@@ -245,9 +245,24 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
                 )
             named = [[Cell("Model" if i == 0 else model), *r] for i, r in enumerate(rows[index:])]
             return _read_rows(named, 0, page, grid, kinds_in_rows=True)
+    priced = [
+        clean_text(c.text) for row in rows[1:] for c in row if find_amounts(c.text) and find_currency(c.text)
+    ]
+    amounts = len(priced)
+    if amounts:
+        # prices in a layout that names no model (tiers as rows under the table of models above it):
+        # said, never given to a guessed model (a table with a sentence above it may be read for the
+        # models that sentence names, later)
+        return GridPrices(
+            problems=[
+                f"{grid.path()}: a table of {amounts} prices that {NO_MODEL} ({', '.join(priced)}); not "
+                "read (the source's model or model_from hint says whose they are)"
+            ]
+        )
     return GridPrices()
 
 
+NO_MODEL = "names no model"  # what a problem says of a price table no model can be read for
 # a heading that is a model's name: letters and a digit, short, no sentence
 _HEADING_MODEL = re.compile(r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)[\w .:/+()（）-]{2,40}$")
 
@@ -486,6 +501,21 @@ def _read_rows(
     read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
     named: list[tuple[str, str, str]] = []  # the models (status, badge) the last row with a name named
     for row in rows[1:]:
+        lead = clean_text(row[0].text) if row else ""
+        if (
+            grid.collapsed_spans
+            and 2 <= len(row) < width
+            and model_col == 0
+            and (_MODEL_ID_LIKE.match(lead) or re.fullmatch(r"[A-Za-z][\w.:/@-]{1,60}", lead))
+            and not (CONDITION.fullmatch(lead) or kind_of(lead) or tier_of(lead))
+        ):
+            # a row that names its own model but has fewer cells than the header: which cells a converter
+            # dropped is not known
+            out.problems.append(
+                f"{lead}: {len(row) - 1} values under {width - 1} columns; not guessing which is which"
+            )
+            previous = row
+            continue
         if grid.collapsed_spans and 2 <= len(row) < width and previous:
             # A converter collapsed a rowspan: the missing leading cells are the row above's.
             row = previous[: width - len(row)] + row

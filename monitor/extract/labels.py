@@ -45,9 +45,11 @@ _LIMIT = re.compile(r"最大|最长|最多|上限|限制|\bmax(?:imum)?\b|\blimi
 # -- tiers ---------------------------------------------------------------------------------------
 
 _N = r"(\d+(?:\.\d+)?)\s*([KkMm万千])?"
-_SUBJECT = r"(?:\s*(?:输入长度|输入|上下文|input(?:\s+length)?|context|prompt)\s*(?:tokens?)?\s*)?"
+_SUBJECT = (
+    r"(?:\s*(?:(?:输入长度|输入|上下文|input(?:\s+length)?|context|prompt)\s*(?:tokens?)?|tokens?)\s*)?"
+)
 # 32k<输入<=128k, 0 < input ≤ 32K
-_RANGE_COMPARED = re.compile(rf"{_N}\s*(?:<|＜)=?{_SUBJECT}(?:<=|≤|<|＜)\s*{_N}", re.I)
+_RANGE_COMPARED = re.compile(rf"{_N}\s*(?:<|＜|‹)=?{_SUBJECT}(?:<=|≤|<|＜|‹)\s*{_N}", re.I)
 # (32K,128K], [0, 32k)
 _RANGE_BRACKETED = re.compile(rf"[(\[（]\s*{_N}\s*[,，]\s*{_N}\s*[)\]）]")
 # 0-32K, 32K~128K (the upper bound says K or M, so a version number is never a tier)
@@ -80,7 +82,11 @@ _TIER_FORMS = (
 # -- conditions and names ------------------------------------------------------------------------
 
 # A label that says when a price applies (DeepSeek's PEAK / OFF-PEAK rows).
-CONDITION = re.compile(r"(?:off[- ]?)?peak|高峰|低峰|低谷|峰时|谷时|闲时|忙时|夜间|日间", re.I)
+CONDITION = re.compile(
+    r"(?:off[- ]?)?peak|高峰|低峰|低谷|峰时|谷时|闲时|忙时|夜间|日间"
+    r"|(?:非)?思考模式|(?:non-?)?thinking(?: mode)?",
+    re.I,
+)
 DISCOUNT = re.compile(r"(\d+(?:\.\d+)?\s*%\s*off|\d+(?:\.\d+)?\s*折)", re.I)
 FREE_PROMO = re.compile(r"限时免费|免费|\bfree\b", re.I)
 # A storage price (a context cache kept per hour): 'Storage (M tok-hour)', '缓存存储[每小时]'
