@@ -20,7 +20,7 @@ from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.hints import Hints, relabel_text, relabelled, scoped
 from monitor.extract.html import page_blocks, page_text, page_title, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
-from monitor.extract.labels import models_named_in, split_model
+from monitor.extract.labels import ABOUT_PRICES, models_named_in, split_model
 from monitor.extract.markdown import markdown_grids, markdown_page_model, markdown_title
 from monitor.models import ExtractResult, Price, model_id
 from monitor.normalize import PriceContext, context_of
@@ -50,11 +50,8 @@ def page_context(prose: str, currency: str, per: int | None = None) -> PriceCont
         stated = context_of(match.group(0))
         return context.merged(PriceContext(per=stated.per, unit=stated.unit))
     # 'Prices per 1M tokens unless noted. All prices in USD.': a line about prices that states a unit
-    statements = [line for line in prose.splitlines() if _ABOUT_PRICES.search(line)]
+    statements = [line for line in prose.splitlines() if ABOUT_PRICES.search(line)]
     return context.merged(stated_context(statements))
-
-
-_ABOUT_PRICES = re.compile(r"\bprice|\bpricing|\bcost|价格|计费|单价|定价|费用|収費|料金", re.I)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!])\s+|(?<=[。；！])")
@@ -74,7 +71,7 @@ def stated_context(lines: list[str]) -> PriceContext:
             continue
         stated = context_of(line)
         # 'Prices per 1M tokens.'; 'Prices per image.' / '按张计费' only where the line is about prices
-        if stated.unit and context.per is None and (stated.unit == "tokens" or _ABOUT_PRICES.search(line)):
+        if stated.unit and context.per is None and (stated.unit == "tokens" or ABOUT_PRICES.search(line)):
             context = PriceContext(context.currency, stated.per, stated.unit)
         if stated.currency and context.currency is None and _CURRENCY_SENTENCE.search(line):
             context = PriceContext(stated.currency, context.per, context.unit)

@@ -11,7 +11,16 @@ import re
 from dataclasses import dataclass, field, replace
 
 from monitor.extract.grid import Cell, Grid, GridPrices, Slot, add_price
-from monitor.extract.labels import DISCOUNT, HOURLY, STORAGE, clean_model, kind_of, split_model, tier_of
+from monitor.extract.labels import (
+    ABOUT_PRICES,
+    DISCOUNT,
+    HOURLY,
+    STORAGE,
+    clean_model,
+    kind_of,
+    split_model,
+    tier_of,
+)
 from monitor.normalize import PriceContext, clean_text, context_of, find_amounts
 
 _MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
@@ -185,8 +194,6 @@ _LABEL_AHEAD = re.compile(
 _PLAN = re.compile(r"(?:per|/)\s*(?:seat\s*/?\s*)?(?:month|year|mo\b|yr\b)|每月|/月|每年|/年|包月|包年", re.I)
 
 
-# 'CLAUDE 3 PRICING', '模型价格': a heading about prices, not a model's name
-_ABOUT_PRICES = re.compile(r"\bpric(?:e|es|ing)\b|价格|定价|计费", re.I)
 _LINK_ONLY = re.compile(r"^\[?(?:https?://|/)\S+\]?$")
 # a card's title: a few words, no sentence, no figure ('HAIKU', 'Claude Sonnet', 'GLM-4.5')
 _TITLE_LINE = re.compile(r"^(?!.*[.:：,，;；。!?])(?=.*[A-Za-z\u4e00-\u9fff])\S+(?:\s\S+){0,3}$")
@@ -308,7 +315,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             and _model_like(line)
             and not kind_of(line)
             and not _SPEC.search(line)
-            and not _ABOUT_PRICES.search(line)
+            and not ABOUT_PRICES.search(line)
         ):
             model, status, badge = split_model(line)
             card = _Card(model=publisher_model(model), status=status, badge=badge)

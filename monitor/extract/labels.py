@@ -237,6 +237,11 @@ def _size(number: str, unit: str | None) -> str:
     return f"{value.normalize():f}{unit}"
 
 
+# a line about prices ('Prices per 1M tokens unless noted.', '价格单位：元', 'CLAUDE 3 PRICING'): it may state
+# the page's unit, and it is never a model's name
+ABOUT_PRICES = re.compile(r"\bpric(?:e|es|ing)\b|\bcosts?\b|价格|计费|单价|定价|费用|収費|料金", re.I)
+
+
 # a status, in any phrasing: '(deprecated)', '(retiring 2026-08-31)', '（2026-08-31 下线）', '即将下线'
 _STATUS_WORDS = re.compile(
     r"deprecat|retir|legacy|sunset|end[- ]of[- ]life|\beol\b|discontinu|preview|\bbeta\b|\blatest\b|\bnew\b"
