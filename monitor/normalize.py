@@ -30,6 +30,12 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         # '1M input tokens', '1M Input audio tokens', 'Tuning for 1M training tokens'
         (r"\b1\s*m\s*(?:[\w/]+\s+){0,2}tokens?\b", MILLION, "tokens"),
         (r"\bmtok\b|百万\s*tokens?", MILLION, "tokens"),
+        # '$2.5 per 1,000 requests', '$10 / 1K searches', '/千次'
+        (
+            r"(?:/|\bper\b|每)\s*(?:1,?000|1\s*k|千)\s*(?:[a-z]+\s+)?(?:requests?|calls?|queries|searches|次)",
+            1_000,
+            "request",
+        ),
         (r"(?:/|\bper\b|每)\s*(?:10\s*k\b|万)", 10_000, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:k\b|千|thousand\b)", 1_000, "tokens"),
         (r"\b1\s*k\s*(?:input\s+|output\s+)?tokens?\b", 1_000, "tokens"),
@@ -39,12 +45,6 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (r"\bm\s*tok-?hours?\b", MILLION, "token-hours"),  # 'Storage (M tok-hour)'
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?tokens?\b", 1, "tokens"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:request|call|use|query|search|次)", 1, "request"),
-        # '$2.5 per 1,000 requests', '$10 / 1K searches', '/千次'
-        (
-            r"(?:/|\bper\b|每)\s*(?:1,?000|1\s*k|千)\s*(?:[a-z]+\s+)?(?:requests?|calls?|queries|searches|次)",
-            1_000,
-            "request",
-        ),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:images?\b|pictures?\b|张|幅)", 1, "image"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?秒", 1, "second"),
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:min|minute|分钟)s?\b", 1, "minute"),
@@ -95,15 +95,19 @@ _AMOUNT = re.compile(
     # not part of a name ('qwen-max-0125', 'DeepSeek-V3-0324')
     r"(?<![A-Za-z0-9_.])(?<![A-Za-z]-)(?<![A-Za-z]\d-)"
     r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\s*[kKmMbB%]\b)(?!\d)(?![.,]\d)(?!\s*%)"
+    # a resolution or a size is no amount: '1080p', '4K', '1024x1024'
+    r"(?![pP]\b)(?!\s*[xX×]\s*\d)(?<![xX×]\d)(?<![xX×]\d\d)(?<![xX×]\d\d\d)(?<![xX×]\d\d\d\d)"
     # a duration is no amount: 'per full song up to 3 mins', '3分钟'
-    r"(?!\s*(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?)\b)(?!\s*(?:分钟|小时|秒|天))"
+    r"(?!\s*(?:[~～–-]\s*\d+(?:\.\d+)?\s*)?(?:mins?|minutes?|hours?|hrs?|secs?|seconds?|days?|s)\b)"
+    r"(?!\s*(?:[~～–-]\s*\d+(?:\.\d+)?\s*)?(?:分钟|小时|秒|天))"
     r"\s*(厘|分)?"
 )
 _SCALE = {"厘": Decimal("0.001"), "分": Decimal("0.01")}
 # a count is no amount: '60,000 tokens/秒', '各100万Token', '1.5 积分/次', '236万像素' (but 'per 1,000
 # tokens' is a unit)
 _COUNT = re.compile(
-    r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?\s*万?\s*(?:tokens?\b|积分|credits?\b|像素|pixels?\b|字符|characters?\b)",
+    r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?:\s*[~～–-]\s*\d[\d,]*(?:\.\d+)?)?\s*万?\s*"
+    r"(?:tokens?\b|积分|credits?\b|像素|pixels?\b|字符|characters?\b)",
     re.I,
 )
 _PER_BEFORE = re.compile(r"(?:/|\bper|每)\s*$", re.I)
@@ -172,7 +176,7 @@ class ParsedPrice:
 
 
 # zero-width spaces and joiners, word joiner, BOM: editors pad cells with them; they are no text
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")  # and icon-font glyphs (private use)
 
 
 @lru_cache(maxsize=8192)
@@ -185,7 +189,7 @@ def clean_text(text: str) -> str:
 # Units that are a price's only where the text names money: 'Requests per second', 'QPS 每秒请求数'
 # and 'pages per minute' are limits, '$0.40/second' and 'Input video ($/sec)' are prices.
 _PRICED_ONLY = ("second", "minute", "frame", "page", "song", "video")
-_PRICE_WORD = re.compile(r"单价|价格|\bprice\b|\bcost\b", re.I)  # '单价 / 视频': a price per video
+_PRICE_WORD = re.compile(r"单价|价格|\bprices?\b|\bcosts?\b", re.I)  # '单价 / 视频': a price per video
 
 
 # a rate, not a quantity: '元/每10K TPM/小时' buys throughput, not tokens

@@ -786,3 +786,38 @@ def test_a_table_of_prices_that_names_no_model_is_reported(page: str) -> None:
     kind = "html" if page.startswith("<") else "markdown"
     assert prices(kind, page, "CNY") == set()
     assert any("names no model" in p for p in problems(kind, page, "CNY"))
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind", "per", "unit"),
+    [
+        ("$2.50 / 1k calls", "per_request", 1000, "request"),
+        ("$10 / 1K searches", "per_request", 1000, "request"),
+    ],
+)
+def test_a_price_per_thousand_calls_is_no_token_price(cell: str, kind: str, per: int, unit: str) -> None:
+    page = f"<table><tr><th>Tool</th><th>Cost</th></tr><tr><td>Web search</td><td>{cell}</td></tr></table>"
+    [price] = extract_prices("html", page, "USD").prices
+    assert (price.kind, price.per, price.unit) == (kind, per, unit)
+
+
+@pytest.mark.parametrize("text", ["视频分辨率为 1080p", "2~4秒 最高价对应", "1024x1024", "15～60积分/次"])
+def test_resolutions_durations_sizes_and_credit_ranges_are_no_amounts(text: str) -> None:
+    from monitor.normalize import find_amounts
+
+    assert find_amounts(text) == []
+
+
+@pytest.mark.parametrize("badge", ["Private", "Anonymized"])
+def test_an_api_id_names_a_card_even_without_a_version(badge: str) -> None:
+    """Venice: 'Trinity Large Thinking`arcee-trinity-large-thinking`', a badge, then its prices."""
+    page = (
+        "Prices per 1M tokens unless noted.\n\nGLM 5`zai-org-glm-5`\n\nPrivate\n\nInput Price$1.00 Output Price$3.20\n\n"
+        f"Trinity Large Thinking`arcee-trinity-large-thinking`\n\n{badge}\n\nInput Price$0.31 Output Price$1.13\n"
+    )
+    assert {(m, k, a) for m, k, _t, _c, a, _cur in prices("markdown", page)} == {
+        ("zai-org-glm-5", "input", "1"),
+        ("zai-org-glm-5", "output", "3.2"),
+        ("arcee-trinity-large-thinking", "input", "0.31"),
+        ("arcee-trinity-large-thinking", "output", "1.13"),
+    }

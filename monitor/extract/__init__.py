@@ -375,7 +375,13 @@ def _with_section(condition: str, section: str) -> str:
     pricing' -> 'fast mode'; 'Global' -> 'global'): never part of the model's name, so an edit of one
     table does not rename the model's prices in the others."""
     said = _PRICING_WORD.sub("", section).strip(" :：>").lower()
+    if _GENERIC_SECTION.fullmatch(said):
+        return condition  # 'Model pricing' says nothing the other section's condition does not
     return " ".join(x for x in (condition, said or section.lower()) if x)
+
+
+# a section that names no condition: the page's main table beside its variants
+_GENERIC_SECTION = re.compile(r"models?|模型|standard|标准|default|regular|常规|overview|概览|api|")
 
 
 def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], list[str]]:

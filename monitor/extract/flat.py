@@ -34,6 +34,8 @@ _SPEC = re.compile(
     r"|\d+(?:[.,]\d+)*\s*(?:[KkMm万]|tokens?)\s*(?:上下文|context|window)|\s\d+(?:\.\d+)?\s*[KkMm]$",
     re.I,
 )
+# 'arcee-trinity-large-thinking': an API's id, lower case words joined by hyphens
+_API_ID = re.compile(r"^[a-z][a-z0-9.]*(?:-[a-z0-9.]+){2,}$")
 # 'ByteDance / Doubao-Seed-Character': a publisher, then a model's name (with or without a version)
 _PUBLISHED = re.compile(r"^[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*)? / [A-Za-z][\w .()（）-]{1,40}$")
 _LINK = re.compile(r"^\[([^\]]*)\]\([^)]*\)$")
@@ -53,7 +55,7 @@ _NAME_AND_ID = re.compile(r"^[^`]{1,60}?\s*`([\w./:@-]{2,60})`\s*$")
 
 def _model_like(line: str) -> bool:
     """A line that can be a model's name ('Anthropic / Claude Sonnet 5' counts its publisher apart)."""
-    return bool(_MODEL_LIKE.match(line.replace(" / ", "/")) or _PUBLISHED.match(line))
+    return bool(_MODEL_LIKE.match(line.replace(" / ", "/")) or _PUBLISHED.match(line) or _API_ID.match(line))
 
 
 def text_lines(text: str) -> list[str]:
@@ -270,6 +272,8 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 card.labels.append(lead.strip())
             elif len(line) <= 60 and kind_of(line):
                 card.labels.append(line)  # '¥ 3.00 / M 输入 tokens', '$0.30/M input': the kind follows
+            if not card.model and ((lead.strip() and kind_of(lead)) or kind_of(line)) and not bare:
+                out.problems.append(f"a price with no model named above it: {line[:100]!r}")
             if not card.model or not card.labels:
                 continue
             label = card.labels[-1]

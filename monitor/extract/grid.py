@@ -224,6 +224,7 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
             len(priced_labels) >= 1
             and rest
             and all(rest)
+            and not any(_RESOLUTION_VALUE.match(c) for c in rest)
             and not any(kind_of(c) or _PRICE_HEADER.search(c) or find_amounts(c) or tier_of(c) for c in rest)
         ):
             return _read_columns(rows[index:], page, grid, first_model=1)
@@ -341,8 +342,11 @@ class Slot:
     money_column: bool = False  # the column's prices name their currency: a bare figure there is out of place
 
 
+_RESOLUTION_VALUE = re.compile(r"^\d{3,4}\s*[pP]$|^\d\s*[kK]$")  # '1080p', '4K': no model's name
+# a column of resolutions or sizes: its '2K 及以上' is a condition, never a context tier
+_RESOLUTION = re.compile(r"分辨率|清晰度|尺寸|像素|resolution|\bsize\b|pixels?", re.I)
 # a column of estimates or averages ('Estimated cost', 'Average Input Price', '预估费用'): not a price list
-_ESTIMATE = re.compile(r"\bestimat|\baverage\b|\bapprox|估算|预估|平均", re.I)
+_ESTIMATE = re.compile(r"\bestimat|\baverage\b|\bapprox|估算|预估|平均(?:价格|费用|单价)", re.I)
 # what a generic price header may say besides its unit
 _GENERIC_WORDS = re.compile(
     r"price|pricing|cost|per|unit|batch|api|with|tokens?|characters?|chars?|价格|单价|定价|费用|计费说明|批量|批处理"
@@ -501,7 +505,7 @@ def _read_rows(
     read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
     named: list[tuple[str, str, str]] = []  # the models (status, badge) the last row with a name named
     for row in rows[1:]:
-        lead = clean_text(row[0].text) if row else ""
+        lead = split_model(row[0].text)[0] if row else ""
         if (
             grid.collapsed_spans
             and 2 <= len(row) < width
@@ -590,8 +594,9 @@ def _read_row(
     row_tier = next((t for t in (tiers_of(x, table.label_units) for x in labels) if t), "")
     if not row_tier:
         # a label cell that states a length range is the row's tier ('≤ 200K input tokens',
-        # '输入长度 (0, 16k)', '32k+'), never a price
-        row_tier = next((t for t in map(tier_of, labels) if t and not _names_money(t)), "") or name_tier
+        # '输入长度 (0, 16k)', '32k+'), never a price; a resolution ('2K 及以上' under 分辨率) is no tier
+        lengths = [x for j, x in labelled if not _RESOLUTION.search(columns[j].label)]
+        row_tier = next((t for t in map(tier_of, lengths) if t and not _names_money(t)), "") or name_tier
     row_says_free = any(FREE_PROMO.search(x) for x in labels)
     for j, cell in enumerate(row):
         column = columns[j]
