@@ -40,7 +40,7 @@ _CONTEXT_TOPIC = re.compile(r"context|上下文", re.I)
 Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
 
 
-@lru_cache(maxsize=4)  # one page's readers ask for it several times
+@lru_cache(maxsize=2)  # one page's readers ask for it several times
 def page_context(prose: str, currency: str, per: int | None = None) -> PriceContext:
     """The source's currency (and unit, where it sets one), refined by a sentence where the page
     states its unit."""
@@ -82,7 +82,7 @@ def stated_context(lines: list[str]) -> PriceContext:
 _CURRENCY_SENTENCE = re.compile(r"\bin\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单位|货币|币种|currency", re.I)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _stated_currency(prose: str) -> PriceContext:
     """The currency a page's own sentence names ('All prices are in USD.')."""
     return stated_context([line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)])
@@ -90,7 +90,8 @@ def _stated_currency(prose: str) -> PriceContext:
 
 def table_context(grid: Grid, page: PriceContext) -> PriceContext:
     """What the page and the lines around a table say its prices are in: the nearest statement
-    wins (the lines after it, its caption, the lines before it), then the page's."""
+    wins (its caption, then the lines before it, nearest first, then the lines after it), then the
+    page's."""
     near = [grid.caption, *reversed(grid.lead), *grid.trail]
     return page.merged(stated_context([x for x in near if x]))
 

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from monitor.extract.grid import Cell, Grid
+from monitor.extract.cells import Cell
+from monitor.extract.grid import Grid
 from monitor.extract.html import page_blocks, parse_html
 from monitor.extract.markdown import markdown_grids
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from monitor.extract.grid import Cell, Grid, GridPrices, Slot, add_price
+from monitor.extract.cells import Cell, GridPrices, Slot, add_price
+from monitor.extract.grid import Grid
 from monitor.extract.labels import (
     ABOUT_PRICES,
     DISCOUNT,

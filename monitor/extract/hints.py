@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from monitor.extract.grid import Cell, Grid
+from monitor.extract.cells import Cell
+from monitor.extract.grid import Grid
 from monitor.extract.labels import tier_of
 
 # what a label may mean: a kind of price, written as words the kind grammar reads back to that kind

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.grid import Cell, Grid
+from monitor.extract.cells import Cell
+from monitor.extract.grid import Grid
 from monitor.normalize import clean_text
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}

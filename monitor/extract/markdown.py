@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from monitor.extract.grid import Cell, Grid
+from monitor.extract.cells import Cell
+from monitor.extract.grid import Grid
 from monitor.extract.html import html_grids, parse_html
 from monitor.normalize import clean_text
 
