@@ -821,3 +821,26 @@ def test_an_api_id_names_a_card_even_without_a_version(badge: str) -> None:
         ("arcee-trinity-large-thinking", "input", "0.31"),
         ("arcee-trinity-large-thinking", "output", "1.13"),
     }
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (
+            ("5 元 / 百万Tokens", "免费"),
+            {("m-1", "tokens", "5", 1_000_000), ("m-2", "tokens", "0", 1_000_000)},
+        ),
+        (("0.06 元 / 次", "免费"), {("m-1", "per_request", "60000", 1), ("m-2", "per_request", "0", 1)}),
+    ],
+)
+def test_a_free_cell_is_priced_in_its_columns_unit(
+    cells: tuple[str, str], expected: set[tuple[str, str, str, int]]
+) -> None:
+    """Zhipu's '免费' beside '5 元 / 百万Tokens' (or '0.06 元 / 次') is free per that unit, not per the unit
+    a sentence elsewhere on the page states ('其它模型均按照每千 tokens 为单位计费')."""
+    page = (
+        "<p>其它模型均按照每千 tokens 为单位计费。</p><table><tr><th>模型</th><th>简介</th><th>单价</th></tr>"
+        f"<tr><td>m-1</td><td>超长输入</td><td>{cells[0]}</td></tr><tr><td>m-2</td><td>免费模型</td><td>{cells[1]}</td></tr></table>"
+    )
+    read = extract_prices("html", page, "CNY").prices
+    assert {(p.model, p.kind, format(p.per_million, "f"), p.per) for p in read} == expected

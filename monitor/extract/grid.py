@@ -282,6 +282,7 @@ def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
 
 
 _RESOLUTION_VALUE = re.compile(r"^\d{3,4}\s*[pP]$|^\d\s*[kK]$")  # '1080p', '4K': no model's name
+_DESCRIPTION = re.compile(r"简介|介绍|说明|描述|\bdescription\b|\bnotes?\b|\babout\b", re.I)
 # a column of resolutions or sizes: its '2K 及以上' is a condition, never a context tier
 _RESOLUTION = re.compile(r"分辨率|清晰度|尺寸|像素|resolution|\bsize\b|pixels?", re.I)
 # a column of estimates or averages ('Estimated cost', 'Average Input Price', '预估费用'): not a price list
@@ -407,6 +408,26 @@ class _Table:
     # columns whose prices state their currency cell by cell ('2.4元'): a bare figure there ('81,920') is a
     # cell out of place, not a price
     money_columns: frozenset[int] = frozenset()
+    # the unit every priced cell of a column states ('元 / 百万Tokens'): a cell of the column that states
+    # none ('免费') is in it too, before any unit the page states elsewhere
+    column_units: dict[int, PriceContext] = field(default_factory=dict)
+
+
+def _column_units(body: list[list[Cell]], width: int) -> dict[int, PriceContext]:
+    """For each column whose priced cells all state one unit, that unit."""
+    out = {}
+    for j in range(width):
+        units = {
+            (stated.per, stated.unit)
+            for row in body
+            if j < len(row) and find_amounts(row[j].text)
+            for stated in [context_of(row[j].text)]
+        }
+        if len(units) == 1:
+            per, unit = units.pop()
+            if per and unit:
+                out[j] = PriceContext(per=per, unit=unit)
+    return out
 
 
 def _money_columns(body: list[list[Cell]], width: int, collapsed: bool) -> frozenset[int]:
@@ -442,6 +463,7 @@ def _read_rows(
         cache_table=any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns),
         kinds_in_rows=kinds_in_rows,
         money_columns=_money_columns(rows[1:], len(rows[0]), grid.collapsed_spans),
+        column_units=_column_units(rows[1:], len(rows[0])),
     )
     out = GridPrices()
     previous: list[Cell] = []
@@ -529,7 +551,9 @@ def _read_row(
     condition = " ".join([*(x.lower() for x in labels if CONDITION.fullmatch(x)), when]).strip()
     # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',
     # 'Input image ($/image)'), and may state the unit.
-    labelled_kind = next((k for k in map(row_kind, labels) if k), None)
+    # a description column ('简介: 超长输入') names a kind in passing, not the row's
+    typed = [x for j, x in labelled if not _DESCRIPTION.search(columns[j].label)]
+    labelled_kind = next((k for k in map(row_kind, typed) if k), None)
     row_stated = PriceContext()
     for label in labels:
         if len(label) <= 60:
@@ -557,7 +581,8 @@ def _read_row(
                     f"{model} / {column.label}: an estimate or average, not a price; not read"
                 )
             continue
-        context = table.page.merged(column.stated).merged(row_stated)
+        context = table.page.merged(table.column_units.get(j, PriceContext())).merged(column.stated)
+        context = context.merged(row_stated)
         if column.storage and context.unit in HOURLY:
             context = replace(context, unit=HOURLY[context.unit])
         slot = Slot(
