@@ -844,3 +844,23 @@ def test_a_free_cell_is_priced_in_its_columns_unit(
     )
     read = extract_prices("html", page, "CNY").prices
     assert {(p.model, p.kind, format(p.per_million, "f"), p.per) for p in read} == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Per Image$0.29", "per_image"),
+        ("Per 1M Characters$3.50", "characters"),
+        ("Per Second$0.0023", "per_second"),
+    ],
+)
+def test_a_cards_line_that_states_only_its_unit_prices_that_unit(line: str, kind: str) -> None:
+    """Venice's media cards: a name with its id, a badge, then 'Per Image$0.29'. Further down the page
+    a unit-only line under a section's heading is not the last card's ('Per 1K Calls$10.00' of Web
+    Search below a video model's card)."""
+    page = (
+        f"Model A`model-a-1`\n\nAnonymized\n\n{line}\n\n#### Web Search\n\nWeb Search\n\nSearch the web.\n\n"
+        "Per 1K Calls$10.00\n"
+    )
+    read = extract_prices("markdown", page, "USD")
+    assert [(p.model, p.kind) for p in read.prices] == [("model-a-1", kind)]

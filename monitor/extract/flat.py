@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from monitor.extract.cells import Cell, GridPrices, Slot, add_price
+from monitor.extract.cells import Cell, GridPrices, Slot, add_price, kind_from_unit
 from monitor.extract.grid import Grid
 from monitor.extract.labels import (
     ABOUT_PRICES,
@@ -22,7 +22,7 @@ from monitor.extract.labels import (
     split_model,
     tier_of,
 )
-from monitor.normalize import PriceContext, clean_text, context_of, find_amounts
+from monitor.normalize import PriceContext, clean_text, context_of, find_amounts, without_units
 
 _MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
 _INLINE = re.compile(r"</?(?:code|b|strong|em|span)>|`|\*\*")
@@ -36,7 +36,7 @@ _SPEC = re.compile(
     re.I,
 )
 # 'arcee-trinity-large-thinking': an API's id, lower case words joined by hyphens
-_API_ID = re.compile(r"^[a-z][a-z0-9.]*(?:-[a-z0-9.]+){2,}$")
+_API_ID = re.compile(r"^[a-z][a-z0-9.]*(?:-[a-z0-9.]+)+$")
 # 'ByteDance / Doubao-Seed-Character': a publisher, then a model's name (with or without a version)
 _PUBLISHED = re.compile(r"^[A-Za-z][\w.-]*(?: [A-Za-z][\w.-]*)? / [A-Za-z][\w .()（）-]{1,40}$")
 _LINK = re.compile(r"^\[([^\]]*)\]\([^)]*\)$")
@@ -139,6 +139,20 @@ def _take_row(lines: list[str], start: int, width: int, has_actions: bool) -> tu
     return row, j
 
 
+_UNIT_WORDS = re.compile(r"per|tokens?|characters?|chars?|audio|video|image|seconds?|minutes?|字符|每")
+
+
+def _unit_kind(line: str, page: PriceContext) -> str | None:
+    """The kind a price line's own unit makes it ('Per Image$0.29' -> per_image; 'Per 1M tokens$0.15' ->
+    tokens), where the line says nothing but its unit and the amount."""
+    stated = context_of(line)
+    rest = _UNIT_WORDS.sub("", re.sub(r"[\d$¥￥€.,\s]", "", without_units(line)).lower())
+    if stated.unit is None or rest:
+        return None
+    generic = stated.unit in ("tokens", "characters") and re.match(r"\s*(?:per|每)\b", line, re.I)
+    return kind_from_unit(line, page) or (stated.unit if generic else None)
+
+
 def _about_the_model(line: str) -> bool:
     """A line under a model's name in a flattened row that says the row's tier or a badge, not a price."""
     return not _priced(line) and bool(tier_of(line) or DISCOUNT.search(line)) and len(line) <= 40
@@ -177,6 +191,7 @@ class _Card:
     status: str = ""
     badge: str = ""
     priced: set[tuple[str, str]] = field(default_factory=set)  # the (kind, tier)s this card has priced
+    at: int = 0  # the line its name stands on
     labels: list[str] = field(default_factory=list)
     unit: PriceContext | None = (
         None  # a line such as '元/百万 token' that gives the bare numbers below a unit
@@ -238,7 +253,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
     model, status = clean_model(page_model) if page_model else ("", "")
     card = _Card(model=model, status=status)
     previous = ""
-    for line, line_tier in _segmented(lines):
+    for at, (line, line_tier) in enumerate(_segmented(lines)):
         if _LINK_ONLY.match(line):
             continue  # an image's or a link's address, nothing priced
         before = previous
@@ -268,17 +283,29 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 # is open or the open one has that price already: a new card's title names its model
                 # even without a version number ('Private' above a card's first prices is a badge)
                 model, status, badge = split_model(before)
-                card = _Card(model=publisher_model(model), status=status, badge=badge)
+                card = _Card(model=publisher_model(model), status=status, badge=badge, at=at)
             if lead.strip() and kind_of(lead):
                 card.labels.append(lead.strip())
             elif len(line) <= 60 and kind_of(line):
                 card.labels.append(line)  # '¥ 3.00 / M 输入 tokens', '$0.30/M input': the kind follows
             if not card.model and ((lead.strip() and kind_of(lead)) or kind_of(line)) and not bare:
                 out.problems.append(f"a price with no model named above it: {line[:100]!r}")
+            own_unit = _unit_kind(line, page)
+            pending = bool(card.labels) and bool(
+                kind_of(" ".join(card.labels[-2:])) or STORAGE.search(" ".join(card.labels[-2:]))
+            )
+            # only a card's first price, just below its name: a unit-only line further down may be the
+            # page's next section's ('$10 / 1K searches' under the last model card is a tool's price)
+            opening = not card.priced and at - card.at <= 3
+            if own_unit and card.model and opening and not (lead.strip() and kind_of(lead)) and not pending:
+                # 'Per Image$0.29', 'Per 1M Characters$3.50': a line that states only its unit prices it
+                card.labels.append(line)
             if not card.model or not card.labels:
                 continue
             label = card.labels[-1]
-            kind = kind_of(label) or kind_of(" ".join(card.labels[-2:]))
+            kind = (
+                kind_of(label) or kind_of(" ".join(card.labels[-2:])) or (own_unit if label == line else None)
+            )
             if kind is None and STORAGE.search(label):
                 kind = "cache_storage"  # '缓存存储[每小时]' then '0.017' under '元/百万 token'
             if kind is None:
@@ -323,7 +350,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             and not ABOUT_PRICES.search(line)
         ):
             model, status, badge = split_model(line)
-            card = _Card(model=publisher_model(model), status=status, badge=badge)
+            card = _Card(model=publisher_model(model), status=status, badge=badge, at=at)
         elif len(line) <= 60 and not re.search(r"\d", line):
             card.labels.append(line)
     return out
