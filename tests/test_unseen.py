@@ -864,3 +864,13 @@ def test_a_cards_line_that_states_only_its_unit_prices_that_unit(line: str, kind
     )
     read = extract_prices("markdown", page, "USD")
     assert [(p.model, p.kind) for p in read.prices] == [("model-a-1", kind)]
+
+
+def test_a_page_nested_thousands_of_elements_deep_is_read() -> None:
+    """A broken or generated page may nest <div>s deeper than Python's recursion limit: the walk does
+    not recurse."""
+    table = (
+        "<table><tr><th>Model</th><th>Input ($/1M tokens)</th></tr><tr><td>m-1</td><td>$1</td></tr></table>"
+    )
+    page = "<div>" * 5000 + table + "</div>" * 5000
+    assert prices("html", page) == {("m-1", "input", "", "", "1", "USD")}

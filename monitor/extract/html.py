@@ -89,9 +89,17 @@ def page_text(tree: LexborHTMLParser) -> str:
     return body.text(separator="\n") if body is not None else ""
 
 
-def _visit(node: LexborNode, walk: _Walk) -> None:
-    child = node.child
-    while child is not None:
+def _visit(root: LexborNode, walk: _Walk) -> None:
+    """Every node below `root` in document order, without recursion (a page may nest thousands of
+    <div>s deep): a block element ends the line before and after it."""
+    stack: list[LexborNode | None] = [root.child]  # None: a block element's end
+    while stack:
+        child = stack.pop()
+        if child is None:
+            _end_line(walk)
+            continue
+        if child.next is not None:
+            stack.append(child.next)
         tag = child.tag
         if tag == "-text":
             text = child.text_content
@@ -109,24 +117,22 @@ def _visit(node: LexborNode, walk: _Walk) -> None:
         elif tag == "table":
             _end_line(walk)
             _table(child, walk)
-        elif (child.attributes.get("role") or "") == "tablist":
-            _end_line(walk)
-            names = [clean_text(n.text(separator=" ")) for n in child.css('[role="tab"]')]
-            walk.tabs.append((len(walk.lines), [n for n in names if n]))
-            _visit(child, walk)
         elif _struck(child):
             # a list price drawn struck through beside the price ('~~¥4.2~~ ¥2.1'), as Markdown writes it
             text = clean_text(child.text(separator=" "))
             if text:
                 walk.line.append(f"~~{text}~~")
         else:
+            if (child.attributes.get("role") or "") == "tablist":
+                _end_line(walk)
+                names = [clean_text(n.text(separator=" ")) for n in child.css('[role="tab"]')]
+                walk.tabs.append((len(walk.lines), [n for n in names if n]))
             block = tag in _BLOCKS
             if block:
                 _end_line(walk)
-            _visit(child, walk)
-            if block:
-                _end_line(walk)
-        child = child.next
+                stack.append(None)
+            if child.child is not None:
+                stack.append(child.child)
 
 
 # editors draw headings as <div class="heading-h2"> or with role="heading" aria-level="2"
