@@ -517,7 +517,11 @@ def _show(
     "--preset", type=click.Choice(sorted(PRESETS)), help="With --kind json: which JSON price list it is."
 )
 @click.option("--currency", default="USD", show_default=True, help="Assumed where the page is silent.")
-@click.option("--unit", type=click.Choice(["token", "1k", "10k", "1m"]), help="Tokens a bare price is for.")
+@click.option(
+    "--unit",
+    type=click.Choice(["token", "1K", "10K", "1M"], case_sensitive=False),
+    help="Tokens a bare price is for.",
+)
 @click.option("--select", default="", help="Hint: a CSS selector, or a heading's words, to read under.")
 @click.option(
     "--label",
@@ -547,7 +551,7 @@ def extract(
 
     The hint options are the source keys of the same names (select, labels, model_from, model,
     unit): find the ones a page needs here, then write them into sources.toml."""
-    from monitor.config import parse_hints
+    from monitor.config import _parse_per, parse_hints
     from monitor.fetch import decode_body
 
     pairs = [label.partition("=") for label in labels]
@@ -559,7 +563,7 @@ def extract(
         hints = parse_hints(raw, "extract")
     except ConfigError as error:
         _fail(str(error).replace("extract: ", "--", 1).replace("_from", "-from"), 2)
-    per = {"token": 1, "1k": 1_000, "10k": 10_000, "1m": 1_000_000}[unit] if unit else None
+    per = _parse_per(unit, "--unit") if unit else None
     text, _encoding = decode_body(file.read_bytes(), "")
     options = JsonOptions(preset=preset) if preset else None
     result = extract_prices(kind, text, currency.upper(), options, per=per, hints=hints)

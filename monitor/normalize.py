@@ -106,7 +106,7 @@ _SCALE = {"厘": Decimal("0.001"), "分": Decimal("0.01")}
 # a count is no amount: '60,000 tokens/秒', '各100万Token', '1.5 积分/次', '236万像素' (but 'per 1,000
 # tokens' is a unit)
 _COUNT = re.compile(
-    r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?:\s*[~～–-]\s*\d[\d,]*(?:\.\d+)?)?\s*万?\s*"
+    r"(?<![A-Za-z0-9_.])(?<!\d,)\d[\d,]*(?:\.\d+)?(?:\s*[~～–-]\s*\d[\d,]*(?:\.\d+)?)?\s*万?\s*"
     r"(?:tokens?\b|积分|credits?\b|像素|pixels?\b|字符|characters?\b)",
     re.I,
 )
@@ -303,6 +303,8 @@ def find_amounts(text: str) -> list[Decimal]:
             continue
         if match.group(3):
             value *= _SCALE[match.group(3)]
+        if value.adjusted() > 15:
+            continue  # a run of digits (an id, a hash), no price
         amounts.append(value)
     return amounts
 

@@ -123,23 +123,31 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     if source.kind == "feed":
         return await _read_feed(source, deps, row, started, fetched, digest)
     day = started[:10]
-    content = await asyncio.to_thread(
-        content_digest, source.kind, fetched.text, source.currency, source.per, day, source.hints
-    )
-    if content is not None and content == state.content_sha256 and not holding:
-        # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
-        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
-        return CheckOutcome(source.name, "unchanged")
-    result = await asyncio.to_thread(
-        extract_prices,
-        source.kind,
-        fetched.text,
-        source.currency,
-        source.json,
-        source.per,
-        day,
-        source.hints,
-    )
+    try:
+        content = await asyncio.to_thread(
+            content_digest, source.kind, fetched.text, source.currency, source.per, day, source.hints
+        )
+        if content is not None and content == state.content_sha256 and not holding:
+            # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
+            store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
+            return CheckOutcome(source.name, "unchanged")
+        result = await asyncio.to_thread(
+            extract_prices,
+            source.kind,
+            fetched.text,
+            source.currency,
+            source.json,
+            source.per,
+            day,
+            source.hints,
+        )
+    except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
+        # a page no reader foresaw: this source's check fails with the reason; the round goes on and
+        # nothing stored is touched
+        error = f"extraction failed on this page: {type(exc).__name__}: {exc}"
+        store.record_failure(source.name, started, deps.clock(), error, None)
+        log.error("%s: %s", source.name, error)
+        return CheckOutcome(source.name, "failed", error=error)
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices, fetched.text)
     if problem and not _shrink_confirmed(store, source.name, result.prices):

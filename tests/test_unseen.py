@@ -874,3 +874,56 @@ def test_a_page_nested_thousands_of_elements_deep_is_read() -> None:
     )
     page = "<div>" * 5000 + table + "</div>" * 5000
     assert prices("html", page) == {("m-1", "input", "", "", "1", "USD")}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<table><tr></tr></table><table><tr></tr><tr><td>x</td></tr></table>",
+        "<table><tr><td colspan='²'>Model</td><td>Input</td></tr><tr><td>m</td><td>$1</td></tr></table>",
+        "<div role='heading' aria-level='²'>x</div>",
+        "<script>window.x = " + "[" * 5000 + "]" * 5000 + ";</script>",
+        "<table><tr><th>Model</th><th>Input ($/1M tokens)</th></tr><tr><td>m</td><td>$"
+        + "9" * 29
+        + "</td></tr></table>",
+    ],
+)
+def test_a_malformed_page_is_read_without_an_exception(page: str) -> None:
+    """Empty rows, a superscript digit as a span, JSON nested past the recursion limit, a 29-digit
+    figure: read as what they are (little or nothing), never a crash of the check."""
+    result = extract_prices("html", page, "USD")
+    assert all(p.amount < 10**15 for p in result.prices)
+
+
+def test_a_price_held_in_a_script_changes_the_content_digest() -> None:
+    """Extraction reads a script's tables where the HTML has none, so the digest that lets a check skip
+    extraction must see them change."""
+    page = (
+        "<html><body><p>x</p><script type='application/json'>"
+        '{"rows": [["Model", "Input ($/1M tokens)"], ["m", "$1"]]}</script></body></html>'
+    )
+    assert content_digest("html", page, "USD", None, "2026-12-01") != content_digest(
+        "html", page.replace("$1", "$2"), "USD", None, "2026-12-01"
+    )
+
+
+def test_a_unit_stated_for_one_tables_images_is_not_the_pages() -> None:
+    """'Prices per image.' under the images' heading says nothing of the text models' table."""
+    page = (
+        "<h2>Text</h2><table><tr><th>Model</th><th>Input</th></tr><tr><td>m-1</td><td>$1</td></tr></table>"
+        "<h2>Images</h2><p>Prices per image.</p><table><tr><th>Model</th><th>Price</th></tr>"
+        "<tr><td>img-1</td><td>$0.04</td></tr></table>"
+    )
+    assert prices("html", page) == {("img-1", "per_image", "", "", "40000", "USD")}
+    assert any("no unit" in p for p in problems("html", page))
+
+
+def test_a_css_select_keeps_struck_list_prices_and_cards_stay_in_its_part() -> None:
+    page = (
+        "<div id='p'><table><tr><th>Model</th><th>Input ($/1M tokens)</th></tr>"
+        "<tr><td>m-1</td><td><del>$2</del> $1</td></tr></table></div>"
+        "<div id='other'><div>m-9</div><div>Input: $7 / MTok</div></div>"
+    )
+    read = prices("html", page, hints=Hints(select="#p"))
+    assert read == {("m-1", "input", "", "", "1", "USD"), ("m-1", "input", "", "list", "2", "USD")}
+    assert prices("html", page, hints=Hints(select="#nothing")) == set()

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from selectolax.lexbor import LexborHTMLParser
-
 from monitor import __version__
 from monitor.extract.embedded import script_grids
 from monitor.extract.flat import card_prices, flattened_grids, text_lines
@@ -49,9 +47,19 @@ def page_context(prose: str, currency: str, per: int | None = None) -> PriceCont
     if match:
         stated = context_of(match.group(0))
         return context.merged(PriceContext(per=stated.per, unit=stated.unit))
-    # 'Prices per 1M tokens unless noted. All prices in USD.': a line about prices that states a unit
-    statements = [line for line in prose.splitlines() if ABOUT_PRICES.search(line)]
-    return context.merged(stated_context(statements))
+    # 'Prices per 1M tokens unless noted.': a line about prices that states a token unit is the whole
+    # page's, where every such line states the same one; 'Prices per image.' speaks only for the table
+    # beside it
+    units: set[tuple[int | None, str | None]] = set()
+    for line in prose.splitlines():
+        if ABOUT_PRICES.search(line):
+            found = stated_context([line])
+            if found.per and found.unit == "tokens":
+                units.add((found.per, found.unit))
+    if len(units) == 1:
+        page_per, page_unit = next(iter(units))
+        return context.merged(PriceContext(per=page_per, unit=page_unit))
+    return context
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;!])\s+|(?<=[。；！])")
@@ -175,11 +183,12 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
         grid.named_models = models_named_in(grid.preamble, known)
         if not grid.named_models:
             problems.extend(said)
-        if grid.named_models:
+        else:
             # 'Fast mode pricing' says what these prices are; 'Long context pricing' says no more
             # than the tiers do
             topic = _PRICING_WORD.sub("", grid.section).strip(" :：").lower()
-            grid.condition = "" if _CONTEXT_TOPIC.search(topic) else topic
+            said_topic = "" if _CONTEXT_TOPIC.search(topic) else topic
+            grid.condition = " ".join(x for x in (grid.tab.lower(), said_topic) if x)
             result = prices_from_grid(grid, table_context(grid, page), as_of)
             found[at:at] = result.prices
             problems.extend(result.problems)
@@ -211,25 +220,24 @@ def _hinted(grids: list[Grid], hints: Hints, title: str) -> list[Grid]:
 
 
 def _selected_html(
-    tree: LexborHTMLParser, grids: list[Grid], select: str
-) -> tuple[list[Grid], str | None, list[str]]:
+    text: str, grids: list[Grid], select: str
+) -> tuple[list[Grid], list[str], str | None, list[str]]:
     """What a `select` hint leaves of an HTML page: the tables under a heading that holds its words,
-    else what it matches as a CSS selector (with that part's text); a problem where neither."""
+    else what it matches as a CSS selector (its tables, and its lines for cards); a problem where
+    neither matches anything (and then no price)."""
     under = scoped(grids, select)
     if under:
-        return under, None, []
+        return under, [], None, []
+    fresh = parse_html(text)  # the first walk took footnote marks and struck prices out of its cells
     try:
-        roots = tree.css(select)
+        roots = fresh.css(select)
     except Exception:  # selectolax raises its own errors for a selector it cannot parse
         roots = []
     if roots:
-        chosen, lines = page_blocks(tree, roots)
-        return chosen, "\n".join(lines), []
-    return (
-        [],
-        None,
-        [f"select {select!r}: no heading holds these words, and as a CSS selector it matches nothing"],
-    )
+        chosen, lines = page_blocks(fresh, roots)
+        return chosen, lines, "\n".join(lines), []
+    problem = f"select {select!r}: no heading holds these words, and as a CSS selector it matches nothing"
+    return [], [], None, [problem]
 
 
 def _html(text: str, reading: Reading) -> Found:
@@ -239,26 +247,32 @@ def _html(text: str, reading: Reading) -> Found:
     prose = page_text(tree)
     problems: list[str] = []
     if hints.select:
-        grids, scoped_prose, problems = _selected_html(tree, grids, hints.select)
+        grids, lines, scoped_prose, problems = _selected_html(text, grids, hints.select)
+        if problems:
+            return [], problems
         prose = scoped_prose if scoped_prose is not None else prose
-    grids = _hinted(grids, hints, page_title(tree))
+    title = page_title(tree)
+    grids = _hinted(grids, hints, title)
     found = _from_tables(grids, prose, reading)
     if not found[0] and not hints.select:
         # no price in the page's HTML: the tables its scripts hold (a page drawn by JavaScript)
-        held = _from_tables(_hinted(script_grids(text), hints, page_title(tree)), prose, reading)
+        held = _from_tables(_hinted(script_grids(text), hints, title), prose, reading)
         if held[0]:
             return held[0], found[1] + held[1]
+    page_model = hints.model or (title if hints.model_from == "title" else "")
     if found[0] or hints.select:
-        return _with_cards(found, lines, prose, reading, problems)
-    return _without_tables(relabel_text(prose, hints.labels), reading, found[1], "")
+        return _with_cards(found, lines, prose, reading, problems, page_model)
+    return _without_tables(relabel_text(prose, hints.labels), reading, found[1], page_model)
 
 
-def _with_cards(found: Found, lines: list[str], prose: str, reading: Reading, problems: list[str]) -> Found:
+def _with_cards(
+    found: Found, lines: list[str], prose: str, reading: Reading, problems: list[str], page_model: str
+) -> Found:
     """A page with price tables may show other models as cards outside them (text models as cards,
     media models in tables): their prices too, for models no table priced."""
     priced = {model_id(price.model) for price, _section in found[0]}
     outside = relabel_text("\n".join(lines), reading.hints.labels)
-    held, held_problems = _without_tables(outside, replace(reading, per=reading.per), [], "", prose)
+    held, held_problems = _without_tables(outside, reading, [], page_model, prose)
     more = [(p, s) for p, s in held if model_id(p.model) not in priced]
     # a paragraph that mentions a price beside the tables is prose, not a card ('A 1024x1024 image
     # consumes 1290 tokens ... $0.039'): its problems are not the page's
@@ -329,7 +343,7 @@ def extract_prices(
     """Every price on a page of the given kind. `currency`, and `per` (tokens a price is for) where the
     source sets it, are assumed where the page does not say; `as_of` (YYYY-MM-DD, default today in
     UTC) is the day the page is read, which tells a price announced for later from today's; `hints`
-    are the source's select / labels / model_from keys."""
+    are the source's select / labels / model_from / model keys."""
     day = as_of or datetime.now(UTC).date().isoformat()
     reading = Reading(currency, per, options, day, hints or Hints())
     found, problems = EXTRACTORS[kind](text, reading)
@@ -341,8 +355,8 @@ def content_digest(
     kind: str, text: str, currency: str, per: int | None, as_of: str, hints: Hints | None = None
 ) -> str | None:
     """A digest of everything HTML extraction reads from a page: its <body> with scripts, styles,
-    templates and SVG taken out (as `parse_html` leaves it; tables and text are read from the body
-    only), and the settings and day it is read with. Two pages with the same digest give the same
+    templates and SVG taken out (as `parse_html` leaves it), the tables its scripts hold, and the
+    settings and day it is read with. Two pages with the same digest give the same
     prices, so a page whose bytes differ only by a fresh CSRF token in a <meta> or a build id in a
     script is not extracted again. None for other kinds (their body digest serves)."""
     if kind != "html":
@@ -350,7 +364,11 @@ def content_digest(
     tree = parse_html(text)
     node = tree.body or tree.root
     settings = f"{__version__}\0{currency}\0{per}\0{as_of}\0{(hints or Hints()).fingerprint()}\0".encode()
-    return hashlib.sha256(settings + ((node.html if node else "") or "").encode()).hexdigest()
+    # the tables a page's scripts hold are read where its HTML has none: a changed price there changes
+    # the digest (a fresh token in a script does not: only rows of cells are kept)
+    held = "\0".join("\t".join(c.text for c in row) for grid in script_grids(text) for row in grid.rows)
+    body = ((node.html if node else "") or "") + "\0" + held
+    return hashlib.sha256(settings + body.encode()).hexdigest()
 
 
 _UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
@@ -378,7 +396,7 @@ def _with_section(condition: str, section: str) -> str:
     said = _PRICING_WORD.sub("", section).strip(" :：>").lower()
     if _GENERIC_SECTION.fullmatch(said):
         return condition  # 'Model pricing' says nothing the other section's condition does not
-    return " ".join(x for x in (condition, said or section.lower()) if x)
+    return " ".join(x for x in (condition, said) if x)
 
 
 # a section that names no condition: the page's main table beside its variants

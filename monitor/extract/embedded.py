@@ -23,7 +23,7 @@ _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.S | re.I)
 _FLIGHT = re.compile(r"self\.__next_f\.push\((\[.*\])\)\s*;?\s*$", re.S)
 _FLIGHT_LINE = re.compile(r"^[0-9a-f]+:(?=[\[{])", re.M)
 # window.__STATE__ = {...}; / var x = {...}
-_ASSIGNED = re.compile(r"^\s*(?:window\.|var\s+|let\s+|const\s+)?[\w$.]+\s*=\s*(?=[\[{])", re.M)
+_ASSIGNED = re.compile(r"^[^\S\n]*(?:window\.|var\s+|let\s+|const\s+)?[\w$.]+\s*=\s*(?=[\[{])", re.M)
 _HEADING_STYLES = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _MAX_SCRIPT = 8_000_000  # a script beyond this is not state worth walking
 _MARKUP_TABLE = re.compile(r"<table\b", re.I)
@@ -63,7 +63,7 @@ def _states(html: str) -> Iterator[Any]:
         for assigned in _ASSIGNED.finditer(body):
             try:
                 value, _end = decoder.raw_decode(body, assigned.end())
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             yield value
 
@@ -71,20 +71,20 @@ def _states(html: str) -> Iterator[Any]:
 def _loaded(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
 def _flight_values(pushed: str, decoder: json.JSONDecoder) -> Iterator[Any]:
     try:
         chunk = json.loads(pushed)
-    except ValueError:
+    except (ValueError, RecursionError):
         return
     text = chunk[1] if isinstance(chunk, list) and len(chunk) > 1 and isinstance(chunk[1], str) else ""
     for line in _FLIGHT_LINE.finditer(text):
         try:
             value, _end = decoder.raw_decode(text, line.end())
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         yield _unflight(value)
 

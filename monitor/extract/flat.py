@@ -2,7 +2,8 @@
 
 A converter or a script-drawn page often leaves a table as one cell per line (SiliconFlow: 'Model
 Name', 'Input', 'Output', then 'DeepSeek-V3.2', '$', '0.27' ...), or shows each model as a card (a
-name, then 'Input' and '$5 / MTok'). Both are read only where a page has no price table.
+name, then 'Input' and '$5 / MTok'). On a page with price tables they are read for the models no table
+prices.
 """
 
 from __future__ import annotations
@@ -257,7 +258,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
         if _LINK_ONLY.match(line):
             continue  # an image's or a link's address, nothing priced
         before = previous
-        if not _SPEC.search(line):
+        if len(line) <= _CARD_LINE and not _SPEC.search(line):
             previous = line  # '100,000 token context window' between a title and its prices says no more
         stated = context_of(line)
         if page_model and stated.per and not find_amounts(line) and len(line) <= 24:

@@ -1,5 +1,6 @@
 """What a source tells extraction that no reader can infer: where on the page its prices are
-(`select`), what the page's own words mean (`labels`), and where a model is named (`model_from`)."""
+(`select`), what the page's own words mean (`labels`), and where a model is named (`model_from`, or the
+`model` itself)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ MODEL_FROM = ("heading", "title")
 
 @dataclass(frozen=True)
 class Hints:
-    """A source's hints (its `select`, `labels` and `model_from` keys); empty: none."""
+    """A source's hints (its `select`, `labels`, `model_from` and `model` keys); empty: none."""
 
     select: str = ""  # a heading's words, or a CSS selector, that scope the page to its prices
     labels: tuple[tuple[str, str], ...] = ()  # (the page's words, a kind or a tier they mean)
@@ -57,14 +58,19 @@ def relabelled(grids: list[Grid], labels: tuple[tuple[str, str], ...]) -> list[G
     """Every cell with the page's words replaced by what the source says they mean."""
     if not labels:
         return grids
-    words = [(word, label_meaning(meaning) or meaning) for word, meaning in labels]
+    words = [(word, label_meaning(meaning) or meaning) for word, meaning in _longest_first(labels)]
     return [replace(g, rows=[[_relabel(c, words) for c in row] for row in g.rows]) for g in grids]
 
 
 def relabel_text(text: str, labels: tuple[tuple[str, str], ...]) -> str:
-    for word, meaning in labels:
+    for word, meaning in _longest_first(labels):
         text = text.replace(word, label_meaning(meaning) or meaning)
     return text
+
+
+def _longest_first(labels: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """Longer words first ('缓存读取' before '缓存'), so the order they are written in changes nothing."""
+    return sorted(labels, key=lambda pair: (-len(pair[0]), pair[0]))
 
 
 def _relabel(cell: Cell, words: list[tuple[str, str]]) -> Cell:

@@ -43,6 +43,7 @@ class _Walk:
     grids: list[Grid]
     grid_lines: list[int]  # for each grid, how many text lines came before it
     tabs: list[tuple[int, list[str]]]  # (text lines before, names) of each ARIA tab list
+    heading_lines: set[int]  # which of `lines` are headings
 
 
 def html_grids(tree: LexborHTMLParser) -> list[Grid]:
@@ -55,7 +56,7 @@ def page_blocks(
 ) -> tuple[list[Grid], list[str]]:
     """The page's tables with their context, and its text lines outside them; within `roots` only,
     where given (the parts a source's `select` hint chose)."""
-    walk = _Walk([], [], [], [], [], [])
+    walk = _Walk([], [], [], [], [], [], set())
     body = tree.body or tree.root
     for root in roots if roots is not None else ([body] if body is not None else []):
         if root.tag == "table":
@@ -69,7 +70,9 @@ def page_blocks(
         at = walk.grid_lines[index]
         end = walk.grid_lines[index + 1] if index + 1 < len(walk.grids) else len(walk.lines)
         grid.lead = [x for x in walk.lines[max(0, at - _CONTEXT_LINES) : at]]
-        grid.trail = walk.lines[at : min(end, at + _CONTEXT_LINES)]
+        # the lines after a table speak for it up to the next heading
+        stop = next((k for k in range(at, min(end, at + _CONTEXT_LINES)) if k in walk.heading_lines), None)
+        grid.trail = walk.lines[at : stop if stop is not None else min(end, at + _CONTEXT_LINES)]
     _name_tabs(walk)
     return walk.grids, walk.lines
 
@@ -113,6 +116,7 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
             text = clean_text(child.text(separator=" "))
             if text:
                 walk.headings = [h for h in walk.headings if h[0] < level] + [(level, text)]
+                walk.heading_lines.add(len(walk.lines))
                 walk.lines.append(text)
         elif tag == "table":
             _end_line(walk)
@@ -143,7 +147,7 @@ def _heading_level(node: LexborNode) -> int:
     attributes = node.attributes
     if attributes.get("role") == "heading":
         level = attributes.get("aria-level") or "2"
-        return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
+        return int(level) if level.isdecimal() and 1 <= int(level) <= 6 else 2
     match = _HEADING_CLASS.search(attributes.get("class") or "")
     return int(match.group(1)) if match else 0
 
@@ -197,6 +201,7 @@ def _join_split_headers(walk: _Walk) -> None:
         head, body = walk.grids[index], walk.grids[index + 1]
         if (
             len(head.rows) == 1
+            and head.rows[0]
             and walk.grid_lines[index] == walk.grid_lines[index + 1]
             and body.rows
             and len(body.rows[0]) == len(head.rows[0])
@@ -253,7 +258,7 @@ def _owning_table(node: LexborNode) -> LexborNode | None:
 
 def _span(node: LexborNode, name: str) -> int:
     value = (node.attributes.get(name) or "1").strip()
-    return max(1, min(int(value), _MAX_SPAN)) if value.isdigit() else 1
+    return max(1, min(int(value), _MAX_SPAN)) if value.isdecimal() else 1
 
 
 def _cell(node: LexborNode) -> Cell:

@@ -44,7 +44,7 @@ _LIMIT = re.compile(r"最大|最长|最多|上限|限制|\bmax(?:imum)?\b|\blimi
 
 # -- tiers ---------------------------------------------------------------------------------------
 
-_N = r"(\d+(?:\.\d+)?)\s*([KkMm万千])?"
+_N = r"(?<![\d.])(\d+(?:\.\d+)?)\s*([KkMm万千])?"
 _SUBJECT = (
     r"(?:\s*(?:(?:输入长度|输入|上下文|input(?:\s+length)?|context|prompt)\s*(?:tokens?)?|tokens?)\s*)?"
 )
@@ -99,16 +99,14 @@ HOURLY = {
     "second": "second-hours",
 }
 _FOOTNOTE = re.compile(r"(?<=\S)\s*(?:\(\d{1,2}\)|\[\d{1,2}\]|\*+)(?=\s|$|\))")
-_STATUS = re.compile(
-    r"\s*[(（]\s*(deprecated|retired|legacy|preview|beta|latest|推荐|new|新|最新|即将下线|已下线)\s*[)）]\s*$",
-    re.I,
-)
 
 
 @lru_cache(maxsize=8192)
 def kind_of(label: str) -> str | None:
     """The kind of price a label names; a tier phrase ('<= 200K input tokens') does not count."""
     label = clean_text(label)
+    if len(label) > 300:
+        return None  # a paragraph names kinds in passing
     if _LIMIT.search(label):
         return None  # '最大输入', 'Max input tokens': a limit on the model, not a price
     for form in _TIER_FORMS:
@@ -146,6 +144,8 @@ def with_modality(kind: str, label: str) -> str:
 def tier_of(label: str) -> str:
     """The context-length tier a label states, as '<=32K', '32K-128K' or '>128K'; '' where none."""
     text = clean_text(label)
+    if len(text) > 300:
+        return ""  # a paragraph, no label
     for form in (_RANGE_COMPARED, _RANGE_BRACKETED, _RANGE_DASHED):
         match = form.search(text)
         if match:
@@ -253,7 +253,7 @@ _BADGE_WORDS = re.compile(
     r"折|%\s*off|\boff\b|限时|免费|\bfree\b|优惠|特惠|discount|promo|\bsale\b|热门|\bhot\b", re.I
 )
 _TRAILING_NOTE = re.compile(r"\s*(?:[(（\[【]\s*([^()（）\[\]【】]{1,40}?)\s*[)）\]】])\s*$")
-_TRAILING_WORD = re.compile(r"\s+(新品|新|推荐|热门|限时免费|永久五折|\S{0,4}折|new|hot)\s*$", re.I)
+_TRAILING_WORD = re.compile(r"\s+(新品|新|推荐|热门|\S{0,4}折|new|hot)\s*$", re.I)
 _LEADING_TAG = re.compile(r"^\s*[\[【]\s*([A-Za-z][\w .-]{0,20})\s*[\]】]\s*(?=\S)")
 
 
