@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from monitor.extract.cells import Cell, GridPrices, Slot, add_price, kind_from_unit
-from monitor.extract.grid import Grid
+from monitor.extract.grid import MODEL_HEADER, Grid
 from monitor.extract.labels import (
     ABOUT_PRICES,
     DISCOUNT,
@@ -25,7 +25,6 @@ from monitor.extract.labels import (
 )
 from monitor.normalize import PriceContext, clean_text, context_of, find_amounts, without_units
 
-_MODEL_HEADER = re.compile(r"^(?:models?|model names?|模型|模型名称|名称)$", re.I)
 _INLINE = re.compile(r"</?(?:code|b|strong|em|span)>|`|\*\*")
 # a quote's '>' is followed by a space; '>200K context' is a comparison
 _MARKUP = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|>(?:\s+|$))")
@@ -90,7 +89,7 @@ def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
     problems: list[str] = []
     i = 0
     while i < len(lines):
-        if not _MODEL_HEADER.match(lines[i]):
+        if not MODEL_HEADER.match(lines[i]):
             i += 1
             continue
         header = [lines[i]]

@@ -68,7 +68,7 @@ class Grid:
         return " > ".join(parts) or "table"
 
 
-_MODEL_HEADER = re.compile(
+MODEL_HEADER = re.compile(
     r"^(?:(?:available |supported )?(?:models?|model names?|model ids?)|tools?|agents?"
     r"|(?:可用|适用|支持)?模型(?:名称|名|ID)?|名称|工具(?:名称)?)$",
     re.I,
@@ -132,9 +132,9 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
         return GridPrices()
     for index, row in enumerate(rows[:3]):
         columns = [_header_text(c) for c in row]
-        if any(_MODEL_HEADER.match(c) for c in columns):
+        if any(MODEL_HEADER.match(c) for c in columns):
             # A header row with MODEL alone in its label cells is the models-as-columns layout.
-            model_cols = [j for j, c in enumerate(columns) if _MODEL_HEADER.match(c)]
+            model_cols = [j for j, c in enumerate(columns) if MODEL_HEADER.match(c)]
             if _is_column_layout(columns, model_cols):
                 return _read_columns(rows[index:], page, grid)
             return _read_rows(rows[index:], model_cols[0], page, grid)
@@ -147,11 +147,7 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
             for i, row in enumerate(rows)
         ]
         return _read_rows(named, 0, page, grid)
-    if (
-        grid.hint_model
-        and any(kind_of(c) for c in header)
-        and not any(_MODEL_HEADER.match(c) for c in header)
-    ):
+    if grid.hint_model and any(kind_of(c) for c in header) and not any(MODEL_HEADER.match(c) for c in header):
         # the source says where the model is named (model_from): the table prices it, kinds as columns
         named = [[Cell("Model" if i == 0 else grid.hint_model), *row] for i, row in enumerate(rows)]
         return _read_rows(named, 0, page, grid)
@@ -500,7 +496,7 @@ def _read_rows(
             out.problems.append(f"{quoted(model, 60)}: not a model's name; its row is not read")
             named = []
             continue
-        if model and not _MODEL_HEADER.match(model):
+        if model and not MODEL_HEADER.match(model):
             # 'Claude Sonnet 5<br>through August 31, 2026' / '… starting September 1, 2026': the
             # price's dates, beside the name
             dated = date_phrase(row[model_col].text)
@@ -724,7 +720,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
     width = max(len(r) for r in rows)
     header = [_header_text(c) for c in rows[0]] + [""] * (width - len(rows[0]))
     if not first_model:
-        last_label = max(j for j, c in enumerate(header) if _MODEL_HEADER.match(c))
+        last_label = max(j for j, c in enumerate(header) if MODEL_HEADER.match(c))
         first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
     models = {j: split_model(rows[0][j].text) for j in range(first_model, len(rows[0]))}
     out = GridPrices()
