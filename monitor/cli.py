@@ -551,7 +551,7 @@ def extract(
 
     The hint options are the source keys of the same names (select, labels, model_from, model,
     unit): find the ones a page needs here, then write them into sources.toml."""
-    from monitor.config import _parse_per, parse_hints
+    from monitor.config import parse_hints, parse_per
     from monitor.fetch import decode_body
 
     pairs = [label.partition("=") for label in labels]
@@ -563,7 +563,7 @@ def extract(
         hints = parse_hints(raw, "extract")
     except ConfigError as error:
         _fail(str(error).replace("extract: ", "--", 1).replace("_from", "-from"), 2)
-    per = _parse_per(unit, "--unit") if unit else None
+    per = parse_per(unit, "--unit") if unit else None
     text, _encoding = decode_body(file.read_bytes(), "")
     options = JsonOptions(preset=preset) if preset else None
     result = extract_prices(kind, text, currency.upper(), options, per=per, hints=hints)

@@ -270,7 +270,7 @@ def _parse_source(
         interval=parse_duration(raw.get("interval", settings.interval), f"{where}: interval"),
         enabled=enabled,
         json=json_options,
-        per=_parse_per(raw["unit"], f"{where}: unit") if "unit" in raw else None,
+        per=parse_per(raw["unit"], f"{where}: unit") if "unit" in raw else None,
         hold=_positive_int(raw, "hold", where, 1),
         alert_min_percent=_non_negative(raw, "alert_min_percent", where),
         alert_min_absolute=_non_negative(raw, "alert_min_absolute", where),
@@ -375,7 +375,7 @@ def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _parse_per(value: object, where: str) -> int:
+def parse_per(value: object, where: str) -> int:
     per = _PER.get(str(value).strip().lower())
     if per is None:
         raise ConfigError(f"{where}: expected one of token, 1K, 10K, 1M, got {value!r}")
@@ -397,7 +397,7 @@ def _parse_json_options(raw: object, where: str) -> JsonOptions:
     prices = raw.get("prices")
     if not isinstance(prices, dict) or not prices or not all(isinstance(v, str) for v in prices.values()):
         raise ConfigError(f'{where}: prices: expected a table of kind = "path.to.price", or a preset')
-    per = _parse_per(raw.get("per", "token"), f"{where}: per")
+    per = parse_per(raw.get("per", "token"), f"{where}: per")
     paths = {key: raw.get(key, "") for key in ("records", "model", "currency")}
     for key, path in paths.items():
         if not isinstance(path, str):

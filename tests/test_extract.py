@@ -12,7 +12,7 @@ from monitor.extract import extract_prices
 from monitor.models import ExtractResult
 from tests.conftest import GOLDENS, fixture
 
-# (page under ../shared/fixtures, kind, the source's currency, golden file). Every golden was read
+# (page under tests/fixtures, kind, the source's currency, golden file). Every golden was read
 # line by line against its page before it was committed; regenerate with `python -m tests.test_extract`
 # and read the diff the same way.
 GOLDEN_CASES = [

@@ -17,6 +17,7 @@ from monitor.extract.labels import (
     DISCOUNT,
     FREE_PROMO,
     HOURLY,
+    MODEL_TITLE,
     STORAGE,
     date_phrase,
     kind_of,
@@ -220,15 +221,13 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
 
 
 NO_MODEL = "names no model"  # what a problem says of a price table no model can be read for
-# a heading that is a model's name: letters and a digit, short, no sentence
-_HEADING_MODEL = re.compile(r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)[\w .:/+()（）-]{2,40}$")
 
 
 def _heading_model(grid: Grid) -> str:
     """The model a table's nearest heading (or the page's title) names, or ''."""
     for heading in [*reversed(grid.headings), grid.page_model]:
         name = clean_text(heading)
-        if name and _HEADING_MODEL.match(name) and not tier_of(name):
+        if name and MODEL_TITLE.match(name) and not tier_of(name):
             return split_model(name)[0]
     return ""
 
@@ -409,16 +408,16 @@ class _Table:
     column_units: dict[int, PriceContext] = field(default_factory=dict)
 
 
-def _column_units(body: list[list[Cell]], width: int) -> dict[int, PriceContext]:
+def _figures_by_column(body: list[list[Cell]], width: int) -> list[list[str]]:
+    """For each column, the texts of its cells that hold a figure (worked out once per table)."""
+    return [[row[j].text for row in body if j < len(row) and find_amounts(row[j].text)] for j in range(width)]
+
+
+def _column_units(figures: list[list[str]]) -> dict[int, PriceContext]:
     """For each column whose priced cells all state one unit, that unit."""
     out = {}
-    for j in range(width):
-        units = {
-            (stated.per, stated.unit)
-            for row in body
-            if j < len(row) and find_amounts(row[j].text)
-            for stated in [context_of(row[j].text)]
-        }
+    for j, texts in enumerate(figures):
+        units = {(stated.per, stated.unit) for stated in map(context_of, texts)}
         if len(units) == 1:
             per, unit = units.pop()
             if per and unit:
@@ -426,17 +425,16 @@ def _column_units(body: list[list[Cell]], width: int) -> dict[int, PriceContext]
     return out
 
 
-def _money_columns(body: list[list[Cell]], width: int, collapsed: bool) -> frozenset[int]:
+def _money_columns(figures: list[list[str]], ragged: bool) -> frozenset[int]:
     """The columns where most cells that hold a figure also name its currency; every column of a table
     whose converter dropped cells unevenly (rows of other widths than the header: which cell is under
     which header is not known, so only a figure that names its currency or unit is read as a price)."""
-    if collapsed and any(len(row) != width for row in body):
-        return frozenset(range(width))
+    if ragged:
+        return frozenset(range(len(figures)))
     out = set()
-    for j in range(width):
-        figures = [row[j].text for row in body if j < len(row) and find_amounts(row[j].text)]
-        money = sum(1 for text in figures if find_currency(text))
-        if figures and money * 2 > len(figures) and money < len(figures):
+    for j, texts in enumerate(figures):
+        money = sum(1 for text in texts if find_currency(text))
+        if texts and money * 2 > len(texts) and money < len(texts):
             out.add(j)
     return frozenset(out)
 
@@ -450,6 +448,7 @@ def _read_rows(
         # a table under a batch heading ('批量推理', 'Batch API') prices batch use
         columns = [replace(c, batch=True) for c in columns]
     width = len(columns)
+    figures = _figures_by_column(rows[1:], width)
     table = _Table(
         columns,
         model_col,
@@ -458,8 +457,10 @@ def _read_rows(
         label_units="K" if any(re.search(r"千\s*token|\(K\)|（K）", c.label, re.I) for c in columns) else "",
         cache_table=any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns),
         kinds_in_rows=kinds_in_rows,
-        money_columns=_money_columns(rows[1:], len(rows[0]), grid.collapsed_spans),
-        column_units=_column_units(rows[1:], len(rows[0])),
+        money_columns=_money_columns(
+            figures, grid.collapsed_spans and any(len(r) != width for r in rows[1:])
+        ),
+        column_units=_column_units(figures),
     )
     out = GridPrices()
     previous: list[Cell] = []

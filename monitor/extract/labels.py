@@ -237,6 +237,9 @@ def _size(number: str, unit: str | None) -> str:
     return f"{value.normalize():f}{unit}"
 
 
+# a title or heading that names one model: letters and a digit, short, no sentence ('doubao-seed-1.6',
+# 'kimi-k2', '## GLM-4.5')
+MODEL_TITLE = re.compile(r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)[\w .:/+()（）-]{2,40}$")
 # a line about prices ('Prices per 1M tokens unless noted.', '价格单位：元', 'CLAUDE 3 PRICING'): it may state
 # the page's unit, and it is never a model's name
 ABOUT_PRICES = re.compile(r"\bpric(?:e|es|ing)\b|\bcosts?\b|价格|计费|单价|定价|费用|収費|料金", re.I)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from monitor.extract.cells import Cell
 from monitor.extract.grid import Grid
 from monitor.extract.html import html_grids, parse_html
+from monitor.extract.labels import MODEL_TITLE
 from monitor.normalize import clean_text
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -21,8 +22,6 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _STRUCK = re.compile(r"~~(.+?)~~|<del>(.*?)</del>", re.I)
 _FOOTNOTE_SUP = re.compile(r"<sup>.*?</sup>", re.I)
 _TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$")
-# A title that names one model: letters and a digit, short, no sentence ('doubao-seed-1.6', 'kimi-k2').
-_MODEL_NAME = re.compile(r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)[\w .:/+()（）-]{2,40}$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|~<>])")
 
@@ -125,7 +124,7 @@ def markdown_title(text: str) -> str:
 def markdown_page_model(text: str) -> str:
     """The page's title where it names one model ('# doubao-seed-1.6'): a model's own pricing page."""
     title = markdown_title(text)
-    return title if _MODEL_NAME.match(title) else ""
+    return title if MODEL_TITLE.match(title) else ""
 
 
 def _list_table(lines: list[str], start: int) -> tuple[list[list[Cell]], int] | None:
