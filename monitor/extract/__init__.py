@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from monitor import __version__
 from monitor.extract.embedded import script_grids
-from monitor.extract.flat import card_prices, flattened_grids, text_lines
+from monitor.extract.flat import UNPLACED, card_prices, flattened_grids, text_lines
 from monitor.extract.grid import NO_MODEL as _NO_MODEL
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.hints import Hints, relabel_text, relabelled, scoped
@@ -279,7 +279,8 @@ def _with_cards(
     said = [
         x
         for x in held_problems
-        if model_id(re.split(r" / |: ", x)[0]) not in priced and len(x.rpartition(": ")[2]) <= 90
+        if x.startswith(UNPLACED)
+        or (model_id(re.split(r" / |: ", x)[0]) not in priced and len(x.rpartition(": ")[2]) <= 90)
     ]
     return found[0] + more, problems + found[1] + said
 
@@ -309,10 +310,10 @@ def _markdown(text: str, reading: Reading) -> Found:
             problems.append(f"select {reading.hints.select!r}: no heading on the page holds these words")
     grids = _hinted(grids, reading.hints, title)
     found = _from_tables(grids, prose, reading)
-    if found[0]:
-        return found[0], problems + found[1]
     hints = reading.hints
     page_model = hints.model or (title if hints.model_from == "title" else markdown_page_model(text))
+    if found[0]:
+        return _with_cards(found, prose.splitlines(), prose, reading, problems, page_model)
     return _without_tables(
         relabel_text(prose, reading.hints.labels), reading, problems + found[1], page_model
     )

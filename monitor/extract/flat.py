@@ -46,7 +46,7 @@ _NUMBER_ONLY = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _UNIT_ONLY = re.compile(r"^(?:/|per\b|每|元/)", re.I)
 # A model name: letters and a digit, at most four words, not a sentence ('Prices shown are per 1M.').
 _MODEL_LIKE = re.compile(
-    r"^(?!/)(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)(?!(?:\S+\s+){4})[\w .:/+()（）-]{2,40}(?<!\.)$"
+    r"^(?!/)(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)(?!(?:\S+\s+){4})[\w .:/+()（）\[\]-]{2,40}(?<!\.)$"
 )
 
 
@@ -83,6 +83,11 @@ def _ends_with_number(line: str) -> bool:
     return bool(re.search(r"\d$", line)) and len(line) <= 12
 
 
+def _priced_column(label: str) -> bool:
+    """A header that says its column holds prices by their unit ('Price (/image)', 'Price (/video)')."""
+    return bool(re.search(r"price|cost|价格|单价", label, re.I) and context_of(label).per)
+
+
 def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
     """Tables left as one cell per line, rebuilt as grids; rows that do not fit are reported."""
     grids: list[Grid] = []
@@ -98,7 +103,7 @@ def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
             header.append(lines[j])
             j += 1
         has_actions = bool(_ACTIONS.match(header[-1]))
-        if not 3 <= len(header) <= 12 or not any(kind_of(h) for h in header):
+        if not 3 <= len(header) <= 12 or not any(kind_of(h) or _priced_column(h) for h in header):
             i = j  # a menu or a list of names, not a price table's header
             continue
         rows: list[list[Cell]] = []
@@ -112,7 +117,7 @@ def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
             else:
                 problems.append(
                     f"{row[0]}: {len(row) - 1} values under {len(header) - 1} columns "
-                    f"({', '.join(header[1:])}); not guessing which is which"
+                    f"({', '.join(header[1:])}): {' | '.join(row[1:])!r}; not guessing which is which"
                 )
         if rows:
             grids.append(Grid(rows=[[Cell(h) for h in header], *rows]))
@@ -241,6 +246,20 @@ def publisher_model(name: str) -> str:
     return name
 
 
+# money as a page writes it, for saying which amounts were not read: '$0.134', '¥ 2', '2.4 元', '0.5/M'
+_MONEY = re.compile(
+    r"(?:US\$|[$¥￥€])\s*\d[\d,]*(?:\.\d+)?"
+    r"|\d[\d,]*(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
+    re.I,
+)
+UNPLACED = "amounts in the page's text that no model or kind is named for, not read"
+
+
+def _money_in(line: str) -> list[str]:
+    """The money a line writes, as written, where it holds an amount at all."""
+    return [" ".join(m.split()) for m in _MONEY.findall(line)] if find_amounts(line) else []
+
+
 def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> GridPrices:
     """Model cards: a name line, then label lines ('Input', 'Prompt caching', 'Write') each followed
     by a price line that states its currency or unit ('$5 / MTok', '8元 / M').
@@ -250,6 +269,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
     is never read as a price.
     """
     out = GridPrices()
+    unplaced: list[str] = []  # money in lines no card reads: said at the end, in one problem
     model, status = clean_model(page_model) if page_model else ("", "")
     card = _Card(model=model, status=status)
     previous = ""
@@ -268,6 +288,8 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             # a sentence that mentions a price is prose, not a card's price: said, never read
             if card.model and _priced(line):
                 out.problems.append(f"{card.model}: a sentence, not a price list: {line[:100]!r}")
+            else:
+                unplaced.extend(_money_in(line))
             continue
         if _priced(line) or bare:
             lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
@@ -288,7 +310,8 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 card.labels.append(lead.strip())
             elif len(line) <= 60 and kind_of(line):
                 card.labels.append(line)  # '¥ 3.00 / M 输入 tokens', '$0.30/M input': the kind follows
-            if not card.model and ((lead.strip() and kind_of(lead)) or kind_of(line)) and not bare:
+            said = not card.model and ((lead.strip() and kind_of(lead)) or kind_of(line)) and not bare
+            if said:
                 out.problems.append(f"a price with no model named above it: {line[:100]!r}")
             own_unit = _unit_kind(line, page)
             pending = bool(card.labels) and bool(
@@ -301,6 +324,8 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 # 'Per Image$0.29', 'Per 1M Characters$3.50': a line that states only its unit prices it
                 card.labels.append(line)
             if not card.model or not card.labels:
+                if not said and not bare:
+                    unplaced.extend(_money_in(line))
                 continue
             label = card.labels[-1]
             kind = (
@@ -353,4 +378,8 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             card = _Card(model=publisher_model(model), status=status, badge=badge, at=at)
         elif len(line) <= 60 and not re.search(r"\d", line):
             card.labels.append(line)
+        else:
+            unplaced.extend(_money_in(line))  # a sum, a sentence: money the page shows, not read
+    if unplaced:
+        out.problems.append(f"{UNPLACED}: {', '.join(dict.fromkeys(unplaced))}")
     return out

@@ -195,10 +195,12 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
         if priced and not kinds and kinds_down and len(kinds_down) * 2 >= len(body):
             model = grid.hint_model or _heading_model(grid)
             if not model:
+                shown = [quoted(c.text, 40) for r in rows[index + 1 :] for c in r[1:] if find_amounts(c.text)]
                 return GridPrices(
                     problems=[
-                        f"{grid.section or 'a table'}: prices by kind ({', '.join(kinds_down[:3])}) with no "
-                        "model named above them; the source's model_from hint says where the model is"
+                        f"{grid.section or 'a table'}: prices by kind ({', '.join(kinds_down[:3])}: "
+                        f"{', '.join(shown)}) with no model named above them; the source's model_from hint "
+                        "says where the model is"
                     ]
                 )
             named = [[Cell("Model" if i == 0 else model), *r] for i, r in enumerate(rows[index:])]
@@ -273,13 +275,18 @@ def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
     """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price."""
     last_label = max(model_cols)
     rest = columns[last_label + 1 :]
-    return bool(rest) and not any(kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) for c in rest)
+    return bool(rest) and not any(
+        kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) or _SIZE_HEADER.match(c) for c in rest
+    )
 
 
 _RESOLUTION_VALUE = re.compile(r"^\d{3,4}\s*[pP]$|^\d\s*[kK]$")  # '1080p', '4K': no model's name
 _DESCRIPTION = re.compile(r"简介|介绍|说明|描述|\bdescription\b|\bnotes?\b|\babout\b", re.I)
 # a column of resolutions or sizes: its '2K 及以上' is a condition, never a context tier
 _RESOLUTION = re.compile(r"分辨率|清晰度|尺寸|像素|resolution|\bsize\b|pixels?", re.I)
+# a column headed by an output size ('1024 x 1024', '1536×1024', '512x512 px'): each is a price per image
+# (or video) at that size, the size its condition
+_SIZE_HEADER = re.compile(r"^(\d{2,5})\s*[x×*]\s*(\d{2,5})(?:\s*px)?$", re.I)
 # a column of estimates or averages ('Estimated cost', 'Average Input Price', '预估费用'): not a price list
 _ESTIMATE = re.compile(r"\bestimat|\baverage\b|\bapprox|估算|预估|平均(?:价格|费用|单价)", re.I)
 # a sentence, not a name: 'The number of output characters per month', or over a dozen words
@@ -318,6 +325,9 @@ class _Column:
     def of(cls, label: str) -> _Column:
         storage = bool(STORAGE.search(label))
         rest = _GENERIC_WORDS.sub(" ", without_units(label))
+        size = _SIZE_HEADER.match(label)
+        if size:
+            return cls(label, None, True, PriceContext(), "", condition=f"{size[1]}x{size[2]}", generic=True)
         return cls(
             label,
             "cache_storage" if storage else _column_kind(label),
@@ -442,6 +452,18 @@ def _money_columns(figures: list[list[str]], ragged: bool) -> frozenset[int]:
 def _read_rows(
     rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid, kinds_in_rows: bool = False
 ) -> GridPrices:
+    for i in range(2, len(rows)):
+        # a header row again inside the body, with other labels ('Model | Quality | 256 x 256 | …' under
+        # the rows of '… | 1024 x 1792'): the rows below it are read under it
+        again = [_header_text(c) for c in rows[i]]
+        if (
+            model_col < len(again)
+            and MODEL_HEADER.match(again[model_col])
+            and again != [_header_text(c) for c in rows[0]]
+        ):
+            upper = _read_rows(rows[:i], model_col, page, grid, kinds_in_rows)
+            lower = _read_rows(rows[i:], model_col, page, grid, kinds_in_rows)
+            return GridPrices(upper.prices + lower.prices, upper.problems + lower.problems)
     rows = _with_sub_header(rows, model_col)
     columns = _told_apart([_Column.of(_header_text(c)) for c in rows[0]])
     if grid.headings and _BATCH.search(grid.headings[-1]):
@@ -479,7 +501,8 @@ def _read_rows(
             # a row that names its own model but has fewer cells than the header: which cells a converter
             # dropped is not known
             out.problems.append(
-                f"{lead}: {len(row) - 1} values under {width - 1} columns; not guessing which is which"
+                f"{lead}: {len(row) - 1} values under {width - 1} columns "
+                f"({quoted(' | '.join(c.text for c in row[1:]), 80)}); not guessing which is which"
             )
             previous = row
             continue
@@ -571,11 +594,17 @@ def _read_row(
         if not column.priced and ((kind is None and not column.tier) or not names_money(cell.text)):
             # 'Input tokens per tool definition: 735 tokens' is not a price; 'Input: $5 / MTok' under
             # '≤ 200K input tokens' is one
+            if kind is None and not column.tier and find_currency(cell.text) and find_amounts(cell.text):
+                out.problems.append(
+                    f"{model} / {column.label or f'column {j + 1}'}: {quoted(cell.text, 60)} under a "
+                    "header that names no kind of price; not read"
+                )
             continue
         if _ESTIMATE.search(column.label):
             if find_amounts(cell.text):
                 out.problems.append(
-                    f"{model} / {column.label}: an estimate or average, not a price; not read"
+                    f"{model} / {column.label}: {quoted(cell.text, 60)} is an estimate or average, "
+                    "not a price; not read"
                 )
             continue
         context = table.page.merged(table.column_units.get(j, PriceContext())).merged(column.stated)
@@ -668,7 +697,8 @@ def _split_lines(
                 # kind; 'Image Input<br>Text Input' beside one '$0.0025 / image' is not
                 out.problems.append(
                     f"{model} / {columns[p].label}: {len(kinds)} kinds ({', '.join(kinds)}) beside "
-                    f"{len(lines)} price{'s' if len(lines) != 1 else ''}; not guessing which is which"
+                    f"{len(lines)} price{'s' if len(lines) != 1 else ''} ({quoted(other.text, 60)}); "
+                    "not guessing which is which"
                 )
                 return []
         if not split:
