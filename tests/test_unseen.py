@@ -1034,8 +1034,46 @@ def test_a_price_per_bytes_is_not_a_price_per_tokens(text: str, per: int) -> Non
 def test_money_in_the_pages_text_that_is_not_read_is_said(page: str) -> None:
     """Never dropped silently: the amounts a sentence shows are listed in one problem."""
     currency = "CNY" if "元" in page else "USD"
-    said = [p for p in problems("markdown", page, currency) if p.startswith("amounts in the page's text")]
+    said = [p for p in problems("markdown", page, currency) if p.startswith("amounts on the page")]
     assert len(said) == 1
     written = said[0].partition(": ")[2].split(", ")
     assert ("$20,400" in written and "$0.134" in written) or ("2.4 元" in written and "24 元" in written)
     assert {p[0] for p in prices("markdown", page, currency)} == {"m-1"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        # Anthropic's docs: a bill computed under an 'Example' heading
+        (
+            "html",
+            "<h3>Example calculation</h3><table><tr><th>Item</th><th>Calculation</th><th>Cost</th></tr>"
+            "<tr><td>Input tokens</td><td>50,000 × $5 / 1,000,000</td><td>$0.25</td></tr>"
+            "<tr><td>Total</td><td></td><td>$0.705</td></tr></table>",
+        ),
+        # a Chinese page's 计费示例 in Markdown
+        (
+            "markdown",
+            "## 计费示例\n\n| 项目 | 用量 | 费用 |\n|---|---|---|\n| 输入 | 100万 tokens | 0.25元 |\n"
+            "| 合计 | | 0.705元 |\n",
+        ),
+    ],
+)
+def test_a_worked_example_is_said_with_its_sums_never_read(kind: str, page: str) -> None:
+    currency = "CNY" if "元" in page else "USD"
+    assert prices(kind, page, currency) == set()
+    said = problems(kind, page, currency)
+    assert len(said) == 1 and "a worked example" in said[0]
+    assert "0.25" in said[0] and "0.705" in said[0]
+
+
+def test_a_silently_skipped_amount_is_listed_and_a_read_one_is_not() -> None:
+    """The last net: money the page shows that neither a price nor a problem accounts for."""
+    page = (
+        "<table><tr><th>Model</th><th>Input ($/1M tokens)</th></tr><tr><td>m-1</td><td>$1.25</td></tr></table>"
+        "<div>Pro</div><div>$50/month</div><div>Self-serve payment starting at just $10</div>"
+    )
+    said = [p for p in problems("html", page) if p.startswith("amounts on the page")]
+    assert len(said) == 1
+    listed = said[0].partition(": ")[2].split(", ")
+    assert "$10" in listed and "$50" in listed and "$1.25" not in listed

@@ -246,20 +246,6 @@ def publisher_model(name: str) -> str:
     return name
 
 
-# money as a page writes it, for saying which amounts were not read: '$0.134', '¥ 2', '2.4 元', '0.5/M'
-_MONEY = re.compile(
-    r"(?:US\$|[$¥￥€])\s*\d[\d,]*(?:\.\d+)?"
-    r"|\d[\d,]*(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
-    re.I,
-)
-UNPLACED = "amounts in the page's text that no model or kind is named for, not read"
-
-
-def _money_in(line: str) -> list[str]:
-    """The money a line writes, as written, where it holds an amount at all."""
-    return [" ".join(m.split()) for m in _MONEY.findall(line)] if find_amounts(line) else []
-
-
 def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> GridPrices:
     """Model cards: a name line, then label lines ('Input', 'Prompt caching', 'Write') each followed
     by a price line that states its currency or unit ('$5 / MTok', '8元 / M').
@@ -269,7 +255,6 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
     is never read as a price.
     """
     out = GridPrices()
-    unplaced: list[str] = []  # money in lines no card reads: said at the end, in one problem
     model, status = clean_model(page_model) if page_model else ("", "")
     card = _Card(model=model, status=status)
     previous = ""
@@ -288,8 +273,6 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             # a sentence that mentions a price is prose, not a card's price: said, never read
             if card.model and _priced(line):
                 out.problems.append(f"{card.model}: a sentence, not a price list: {line[:100]!r}")
-            else:
-                unplaced.extend(_money_in(line))
             continue
         if _priced(line) or bare:
             lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
@@ -310,8 +293,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 card.labels.append(lead.strip())
             elif len(line) <= 60 and kind_of(line):
                 card.labels.append(line)  # '¥ 3.00 / M 输入 tokens', '$0.30/M input': the kind follows
-            said = not card.model and ((lead.strip() and kind_of(lead)) or kind_of(line)) and not bare
-            if said:
+            if not card.model and ((lead.strip() and kind_of(lead)) or kind_of(line)) and not bare:
                 out.problems.append(f"a price with no model named above it: {line[:100]!r}")
             own_unit = _unit_kind(line, page)
             pending = bool(card.labels) and bool(
@@ -324,8 +306,6 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 # 'Per Image$0.29', 'Per 1M Characters$3.50': a line that states only its unit prices it
                 card.labels.append(line)
             if not card.model or not card.labels:
-                if not said and not bare:
-                    unplaced.extend(_money_in(line))
                 continue
             label = card.labels[-1]
             kind = (
@@ -378,8 +358,4 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             card = _Card(model=publisher_model(model), status=status, badge=badge, at=at)
         elif len(line) <= 60 and not re.search(r"\d", line):
             card.labels.append(line)
-        else:
-            unplaced.extend(_money_in(line))  # a sum, a sentence: money the page shows, not read
-    if unplaced:
-        out.problems.append(f"{UNPLACED}: {', '.join(dict.fromkeys(unplaced))}")
     return out

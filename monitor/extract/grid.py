@@ -129,8 +129,17 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
     if grid.unread:
         return GridPrices(problems=[grid.unread])
     rows = [row for row in grid.rows if any(c.text.strip() for c in row)]
-    if len(rows) < 2 or (grid.headings and _EXAMPLE.search(grid.headings[-1])):
+    if len(rows) < 2:
         return GridPrices()
+    if grid.headings and _EXAMPLE.search(grid.headings[-1]):
+        sums = [
+            quoted(c.text, 40) for row in rows for c in row if find_amounts(c.text) and find_currency(c.text)
+        ]
+        if not sums:
+            return GridPrices()
+        return GridPrices(
+            problems=[f"{grid.path()}: a worked example, not a price list ({', '.join(sums)}); not read"]
+        )
     for index, row in enumerate(rows[:3]):
         columns = [_header_text(c) for c in row]
         if any(MODEL_HEADER.match(c) for c in columns):
