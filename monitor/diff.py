@@ -12,9 +12,9 @@ from monitor.models import (
     Change,
     Price,
     PriceKey,
-    has_publisher,
     model_id,
     relaxed_model_id,
+    same_model,
 )
 
 # A page that loses more than this share of its prices at once is broken, not re-priced.
@@ -103,19 +103,12 @@ def _pair_renames(
     pairs = [
         (gone_by[k][0], came_by[k][0])
         for k in gone_by.keys() & came_by.keys()
-        if len(gone_by[k]) == 1 and len(came_by[k]) == 1 and _relabel(gone_by[k][0], came_by[k][0])
+        if len(gone_by[k]) == 1
+        and len(came_by[k]) == 1
+        and same_model(gone_by[k][0].model, came_by[k][0].model)
     ]
     paired = {id(p) for pair in pairs for p in pair}
     return pairs, [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
-
-
-def _relabel(before: Price, after: Price) -> bool:
-    # 'databricks/x' -> 'sambanova/x' is another provider's entry, not a relabel
-    same_model = model_id(before.model) == model_id(after.model) or (
-        has_publisher(before.model) != has_publisher(after.model)
-    )
-    # the relaxed keys already match, so the conditions differ at most by a 'from DATE'
-    return same_model
 
 
 def prices_digest(prices: Iterable[Price]) -> str:

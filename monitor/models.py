@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -158,6 +159,32 @@ def relaxed_model_id(name: str) -> str:
     Used only to pair a removed name with an added one when exactly one of each has it.
     """
     return model_id(_PUBLISHER.sub("", name.strip()))
+
+
+def same_model(a: str, b: str) -> bool:
+    """Whether two labels name one model: the one rule of the diff, holds, history, exports and the
+    report. Pages relabel by case and spaces ('Mistral Large' / 'mistral-large') and by adding or
+    dropping a publisher ('qwen2.5-vl-72b-instruct' / 'qwen/qwen2.5-vl-72b-instruct'); two publishers
+    ('databricks/x', 'sambanova/x') are two providers' entries."""
+    if model_id(a) == model_id(b):
+        return True
+    return has_publisher(a) != has_publisher(b) and relaxed_model_id(a) == relaxed_model_id(b)
+
+
+def model_groups(names: Iterable[str]) -> dict[str, str]:
+    """Each name -> the key its model goes by among `names` (by `same_model`): the id without a
+    publisher, where at most one publisher shares it; else each name's own id."""
+    names = set(names)
+    publishers: dict[str, set[str]] = {}
+    for name in names:
+        if has_publisher(name):
+            publishers.setdefault(relaxed_model_id(name), set()).add(model_id(name))
+    return {
+        name: relaxed_model_id(name)
+        if len(publishers.get(relaxed_model_id(name), ())) <= 1
+        else model_id(name)
+        for name in names
+    }
 
 
 def normalize_decimal(value: Decimal) -> Decimal:

@@ -18,7 +18,7 @@ from monitor.errors import MonitorError
 from monitor.fx import Rates
 from monitor.history import model_series
 from monitor.messages import format_pct, format_per_million
-from monitor.models import model_id, relaxed_model_id
+from monitor.models import model_groups, model_id
 from monitor.store import LogFilter, Store
 
 _STYLE = """
@@ -72,10 +72,11 @@ def write_report(store: Store, out: Path, options: ReportInput) -> Path:
 
 def _changed_models(changes: list[dict[str, Any]]) -> list[str]:
     """Models whose price changed (not only added or removed), most recent first, once each."""
+    key = model_groups(row["model"] for row in changes)
     names: dict[str, str] = {}
     for row in reversed(changes):
         if row["change"] == "changed":
-            names.setdefault(relaxed_model_id(row["model"]), row["model"])
+            names.setdefault(key[row["model"]], row["model"])
     return list(names.values())
 
 
