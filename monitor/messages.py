@@ -28,7 +28,7 @@ PER_UNIT = (
     "image-hours",
     "second-hours",
 )
-_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3, "flap": 4}
+_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3, "flap": 4, "reread": 5}
 
 
 def format_pct(pct: Decimal | None) -> str:
@@ -85,6 +85,19 @@ def change_line(change: Change) -> str:
         return f"{_label(change)}: flap, went to {went} and back to {old.raw} before it held (not alerted)"
     if change.change == "status" and old and new:
         return f"{change.model}: status {old.status or 'none'} -> {new.status or 'none'}"
+    if change.change == "reread":
+        # read again with changed settings: what the page was read as, and what it reads as now
+        was = (
+            f"{old.raw} ({format_per_million(old.per_million, change.currency, change.unit, old.free)})"
+            if old
+            else "none"
+        )
+        now = (
+            f"{new.raw} ({format_per_million(new.per_million, change.currency, change.unit, new.free)})"
+            if new
+            else "none"
+        )
+        return f"{_label(change)}: reread with new settings, {was} -> {now} (a correction, not alerted)"
     if change.change == "added" and new:
         normal = format_per_million(new.per_million, change.currency, change.unit, new.free)
         return f"{_label(change)}: added at {new.raw} ({normal})"

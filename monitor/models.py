@@ -17,7 +17,8 @@ SUSPECT_FACTOR = 100
 # only by tier, condition, currency or unit are two records, never a collision.
 PriceKey = tuple[str, str, str, str, str, str]
 
-ChangeKind = Literal["changed", "added", "removed", "status", "flap"]
+# 'reread': a price that differs because the source's settings changed (a correction, never alerted)
+ChangeKind = Literal["changed", "added", "removed", "status", "flap", "reread"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import logging
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -100,8 +100,12 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     row = SourceRow(source.name, source.provider, source.kind, source.url)
     store.ensure_source(row)
     state = store.source_state(source.name)
+    settings = source.settings_fingerprint()
+    # the source's extraction settings changed since its last good read: the page is read again (no
+    # conditional GET, no 'same page' shortcut) and what differs is a correction, not a price change
+    reread = state.settings_sha256 is not None and state.settings_sha256 != settings
     # Held changes need every observation counted: no conditional GET, no 'same page' shortcut.
-    holding = source.hold > 1 and bool(store.pending_changes(source.name))
+    holding = (source.hold > 1 and bool(store.pending_changes(source.name))) or reread
     try:
         fetched = await deps.fetcher.fetch(
             source.url,
@@ -117,7 +121,9 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         return CheckOutcome(source.name, "unchanged")
     digest = sha256(fetched.body)
     if digest == state.last_sha256 and not holding:
-        store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
+        store.record_unchanged(
+            source.name, started, deps.clock(), fetched, digest, state.content_sha256, settings
+        )
         return CheckOutcome(source.name, "unchanged")
 
     if source.kind == "feed":
@@ -129,7 +135,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         )
         if content is not None and content == state.content_sha256 and not holding:
             # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
-            store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
+            store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
             return CheckOutcome(source.name, "unchanged")
         result = await asyncio.to_thread(
             extract_prices,
@@ -163,7 +169,12 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     baseline = not store.has_baseline(source.name)
     changes = [] if baseline else diff_prices(old, result.prices)
     prices = result.prices
-    if source.hold > 1 and not baseline:
+    if reread and not baseline:
+        # read again with new settings: the differences are corrections, logged and never alerted
+        changes = [replace(c, change="reread") for c in changes]
+        if source.hold > 1:
+            store.set_pending(source.name, [])
+    elif source.hold > 1 and not baseline:
         held = hold_changes(changes, store.pending_changes(source.name), source.hold, started)
         store.set_pending(source.name, held.pending)
         if held.flaps:
@@ -173,9 +184,9 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         changes, prices = held.confirmed, apply_changes(old, held.confirmed)
     if not baseline and not changes:
         # A cosmetic change (scripts, dates, tokens), or changes still held: store no new prices.
-        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
+        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
         return CheckOutcome(source.name, "unchanged", problems=result.problems)
-    alerted = [c for c in changes if _alertable(source, c)]
+    alerted = [c for c in changes if c.change != "reread" and _alertable(source, c)]
     alert = change_message(source.provider, source.name, source.url, started, alerted) if alerted else None
     status = "baseline" if baseline else "changed"
     _check_id, alert_id = store.record_prices(
@@ -191,7 +202,10 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         deps.notifier.targets_for(source.name),
         status,
         content=content,
+        settings=settings,
     )
+    if reread and not baseline:
+        status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
     log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
 

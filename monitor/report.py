@@ -44,7 +44,9 @@ class ReportInput:
 
 def write_report(store: Store, out: Path, options: ReportInput) -> Path:
     """Write DIR/index.html and DIR/charts/*.svg; return the index's path. Errors name the file."""
-    changes = [c for c in store.find_changes(LogFilter(since=options.since)) if c["change"] != "flap"]
+    changes = [
+        c for c in store.find_changes(LogFilter(since=options.since)) if c["change"] not in ("flap", "reread")
+    ]
     claims = store.find_news_claims(LogFilter(since=options.since))
     rows = sort_rows(compare(store.all_latest_prices(), options.fx, options.currency), "provider")
     figures = []
