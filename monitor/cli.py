@@ -20,7 +20,7 @@ from monitor.config import Config, config_path, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
 from monitor.extract import EXTRACTORS, PRESETS, JsonOptions, extract_prices
 from monitor.messages import change_line
-from monitor.pipeline import check_sources, make_deps
+from monitor.pipeline import check_sources, make_deps, preview_source
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -57,8 +57,13 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 @cli.command()
 @click.option("--source", "source_name", metavar="NAME", help="Check only this source.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Fetch and read with the current settings, print what would change; write nothing.",
+)
 @click.pass_context
-def check(ctx: click.Context, source_name: str | None) -> None:
+def check(ctx: click.Context, source_name: str | None, dry_run: bool) -> None:
     """Poll every source once, record and alert what changed, and exit.
 
     Exit code 0: all good; 1: some source failed; 2: configuration error.
@@ -74,6 +79,8 @@ def check(ctx: click.Context, source_name: str | None) -> None:
 
     async def go() -> list[Any]:
         try:
+            if dry_run:
+                return [await preview_source(source, deps) for source in sources]
             return await check_sources(sources, deps)
         finally:
             await deps.fetcher.aclose()
@@ -83,7 +90,7 @@ def check(ctx: click.Context, source_name: str | None) -> None:
     except MonitorError as exc:
         _fail(str(exc), 1)
     for outcome in outcomes:
-        line = f"{outcome.source}: {outcome.status}"
+        line = f"{outcome.source}: {'would be ' if dry_run else ''}{outcome.status}"
         if outcome.error:
             line += f": {outcome.error}"
         elif outcome.changes:

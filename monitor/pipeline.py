@@ -210,6 +210,40 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
 
 
+async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
+    """What a check of `source` would find now with its current settings (`check --dry-run`): the page
+    fetched whole and read, compared with the stored prices. Nothing is written and nothing is sent."""
+    if source.kind == "feed":
+        return CheckOutcome(source.name, "failed", error="--dry-run reads price pages, not feeds")
+    try:
+        fetched = await deps.fetcher.fetch(source.url, etag=None, last_modified=None)
+        result = await asyncio.to_thread(
+            extract_prices,
+            source.kind,
+            fetched.text,
+            source.currency,
+            source.json,
+            source.per,
+            deps.clock()[:10],
+            source.hints,
+        )
+    except FetchError as exc:
+        return CheckOutcome(source.name, "failed", error=str(exc))
+    except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
+        return CheckOutcome(source.name, "failed", error=f"extraction failed: {type(exc).__name__}: {exc}")
+    old = deps.store.latest_prices(source.name)
+    problem = page_problem(old, result.prices, fetched.text)
+    if problem:
+        return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
+    if not deps.store.has_baseline(source.name):
+        return CheckOutcome(source.name, "baseline", problems=result.problems)
+    changes = diff_prices(old, result.prices)
+    stored = deps.store.source_state(source.name).settings_sha256
+    if stored is not None and stored != source.settings_fingerprint():
+        changes = [replace(c, change="reread") for c in changes]
+    return CheckOutcome(source.name, "changed" if changes else "unchanged", changes, problems=result.problems)
+
+
 _SHORT_ARTICLE = 400  # characters: a feed item with less text than this is a summary; its link is read
 
 
