@@ -24,7 +24,7 @@ from monitor.errors import FetchError
 from monitor.extract import content_digest, extract_prices
 from monitor.fetch import Fetcher, require_public
 from monitor.hold import apply_changes, hold_changes
-from monitor.messages import change_line, change_message, news_message, plain_message
+from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
 from monitor.models import Change, FetchResult, Price
 from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
 from monitor.notify import Notifier, check_urls, redact_logs
@@ -186,7 +186,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         # A cosmetic change (scripts, dates, tokens), or changes still held: store no new prices.
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
         return CheckOutcome(source.name, "unchanged", problems=result.problems)
-    alerted = [c for c in changes if c.change != "reread" and _alertable(source, c)]
+    alerted = [c for c in changes if c.change not in NOT_ALERTED and _alertable(source, c)]
     alert = change_message(source.provider, source.name, source.url, started, alerted) if alerted else None
     status = "baseline" if baseline else "changed"
     _check_id, alert_id = store.record_prices(

@@ -17,7 +17,7 @@ from monitor.compare import COLUMNS, Row, compare, sort_rows
 from monitor.errors import MonitorError
 from monitor.fx import Rates
 from monitor.history import model_series
-from monitor.messages import format_pct, format_per_million
+from monitor.messages import NOT_ALERTED, format_pct, format_per_million
 from monitor.models import model_groups, model_id
 from monitor.store import LogFilter, Store
 
@@ -45,7 +45,7 @@ class ReportInput:
 def write_report(store: Store, out: Path, options: ReportInput) -> Path:
     """Write DIR/index.html and DIR/charts/*.svg; return the index's path. Errors name the file."""
     changes = [
-        c for c in store.find_changes(LogFilter(since=options.since)) if c["change"] not in ("flap", "reread")
+        c for c in store.find_changes(LogFilter(since=options.since)) if c["change"] not in NOT_ALERTED
     ]
     claims = store.find_news_claims(LogFilter(since=options.since))
     rows = sort_rows(compare(store.all_latest_prices(), options.fx, options.currency), "provider")
