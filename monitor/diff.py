@@ -38,6 +38,9 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
     renamed, gone, came = _pair_renames(gone, came)
     relabelled, gone, came = _pair_relabelled_models(gone, came)
     restructured, split_off, gone, came = _pair_restructures(gone, came)
+    relabelled += _pair_relabelled_conditions(gone, came)
+    paired = {id(p) for pair in relabelled for p in pair}
+    gone, came = [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
     changes = [Change.between("changed", b, a) for b, a in pairs + renamed if _differs(b, a)]
     changes += [Change.between("changed", b, a, restructured=True) for b, a in restructured]
     changes += [Change.between("relabelled", b, a) for b, a in relabelled + split_off]
@@ -47,12 +50,28 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
     return sorted(changes, key=lambda c: (model_id(c.model), c.kind, c.tier, c.condition, c.currency))
 
 
+# where a model is in its life, by what its status says in any phrasing: a reworded status ('deprecated'
+# -> 'retiring 2026-08-31', '即将下线' -> '2026-08-31 下线') or a badge ('new', '推荐') is no change
+_RETIRING = re.compile(
+    r"deprecat|retir|legacy|sunset|end[- ]of[- ]life|\beol\b|discontinu|下线|停用|停止服务|废弃|弃用|退役",
+    re.I,
+)
+_PREVIEW = re.compile(r"preview|\bbeta\b|\balpha\b|experimental|coming soon|公测|内测|预览|体验版", re.I)
+
+
+def lifecycle(status: str) -> str:
+    """'retiring', 'preview' or '' (generally available, whatever badge the page shows)."""
+    if _RETIRING.search(status):
+        return "retiring"
+    return "preview" if _PREVIEW.search(status) else ""
+
+
 def _status_changes(pairs: list[tuple[Price, Price]]) -> list[Change]:
     """A model newly marked deprecated (or no longer preview): one change per model, not per price."""
     seen: set[str] = set()
     changes = []
     for before, after in pairs:
-        if before.status != after.status and model_id(after.model) not in seen:
+        if lifecycle(before.status) != lifecycle(after.status) and model_id(after.model) not in seen:
             seen.add(model_id(after.model))
             changes.append(Change.between("status", before, after))
     return changes
@@ -155,6 +174,34 @@ def _pair_restructures(
         [p for p in gone if id(p) not in paired],
         [p for p in came if id(p) not in paired],
     )
+
+
+def _pair_relabelled_conditions(gone: list[Price], came: list[Price]) -> list[tuple[Price, Price]]:
+    """A model's prices of one kind that left and came at the same amounts, each under a condition that
+    keeps or drops words of the old one ('gemini系列 > openrouter' -> 'openrouter', a section renamed
+    or a heading added): the page relabelled them. Paired only where each amount is one price's."""
+
+    def group(price: Price) -> tuple[str, ...]:
+        return (model_id(price.model), price.kind, price.tier, price.currency, price.unit)
+
+    left: dict[tuple[str, ...], list[Price]] = {}
+    arrived: dict[tuple[str, ...], list[Price]] = {}
+    for price in gone:
+        left.setdefault(group(price), []).append(price)
+    for price in came:
+        arrived.setdefault(group(price), []).append(price)
+    pairs: list[tuple[Price, Price]] = []
+    for key in left.keys() & arrived.keys():
+        by_old = {p.per_million: p for p in left[key]}
+        by_new = {p.per_million: p for p in arrived[key]}
+        if len(by_old) != len(left[key]) or len(by_new) != len(arrived[key]):
+            continue  # two prices at one amount: which is which is not known
+        for amount in by_old.keys() & by_new.keys():
+            old_words = set(by_old[amount].condition.lower().split())
+            new_words = set(by_new[amount].condition.lower().split())
+            if old_words <= new_words or new_words <= old_words:
+                pairs.append((by_old[amount], by_new[amount]))
+    return pairs
 
 
 def _narrows(old: Price, new: Price) -> bool:

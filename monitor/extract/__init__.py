@@ -451,10 +451,20 @@ def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], li
 
     first = groups(found)
     # a model whose prices differ between two sections (Claude's Global and us-east5 tables) is named
-    # by section in all of them, also for a price that only one section lists
+    # by section in all of them, also for a price that only one section lists: by the nearest heading
+    # that tells its sections apart (a heading both share, 'Overview' above each, says nothing)
     told_apart = {(model_id(p.model), s) for p, s in found if s and differ(first[p.key])}
+    paths: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for model, section in told_apart:
+        paths[model].add(tuple(section.split(" > ")))
+
+    def telling(model: str, section: str) -> str:
+        path = tuple(section.split(" > "))
+        others = [other for other in paths[model] if other != path]
+        return next((h for h in reversed(path) if all(h not in other for other in others)), path[-1])
+
     named = [
-        (replace(p, condition=_with_section(p.condition, s)), s)
+        (replace(p, condition=_with_section(p.condition, telling(model_id(p.model), s))), s)
         if (model_id(p.model), s) in told_apart
         else (p, s)
         for p, s in found

@@ -61,6 +61,15 @@ class Grid:
     lead: list[str] = field(default_factory=list)  # the text lines just before it
     trail: list[str] = field(default_factory=list)  # the text lines just after it
 
+    def sections(self) -> str:
+        """The headings the table stands under, outermost first ('Pricing > Fast mode pricing'), and
+        the bold line that names it within the last ('**openrouter**平台价格：')."""
+        parts = list(self.headings)
+        last = self.section.rpartition(" > ")[2]
+        if last and (not parts or last != parts[-1]):
+            parts.append(last)
+        return " > ".join(parts)
+
     def path(self) -> str:
         """Where the table is, as a reader would say it: 'Pricing > Text models > tab 广州'."""
         parts = [*self.headings, *([f"tab {self.tab}"] if self.tab else [])]
@@ -537,7 +546,8 @@ def _read_rows(
                 badge = "; ".join(x for x in (badge, dated) if x)
             when = dated if dated.startswith("from") else ""
             # lines under the name: the row's tier ('上下文 ≤ 512K') and a badge ('永久五折')
-            below = " ".join(clean_text(x) for x in row[model_col].text.splitlines()[1:])
+            lines = [x for x in (clean_text(y) for y in row[model_col].text.splitlines()) if x]
+            below = " ".join(lines[1:])
             name_tier = tier_of(below) if below else ""
             discount = DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)
             if discount:
@@ -626,7 +636,7 @@ def _read_row(
             column.tier or row_tier,
             " ".join(x for x in (condition, column.condition, table.grid.condition) if x),
             f"{model} / {column.label or f'column {j + 1}'}",
-            table.grid.section,
+            table.grid.sections(),
             row_says_free,
             status,
             table.grid.footnotes,
@@ -691,7 +701,8 @@ def _split_lines(
         if j == model_col or columns[j].kind or columns[j].price_header:
             continue
         kinds = [clean_text(line) for line in cell.text.splitlines() if clean_text(line)]
-        found = {row_kind(k.rstrip(":：")) for k in kinds}
+        # '输入长度 [0, 32]<br>且输出长度 [0, 0.2]' is one tier over two lines, not two kinds
+        found = {None if tier_of(k) else row_kind(k.rstrip(":：")) for k in kinds}
         if len(kinds) < 2 or None in found:
             continue
         split: dict[int, list[str]] = {}
@@ -786,7 +797,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
                     tier_of(label),
                     condition,
                     where,
-                    grid.section,
+                    grid.sections(),
                     status=status,
                     footnotes=grid.footnotes,
                     badge=badge,
