@@ -23,6 +23,7 @@ from monitor.extract.labels import (
     kind_of,
     model_names,
     row_kind,
+    section_topic,
     split_model,
     tier_of,
     tiers_of,
@@ -60,6 +61,10 @@ class Grid:
     caption: str = ""
     lead: list[str] = field(default_factory=list)  # the text lines just before it
     trail: list[str] = field(default_factory=list)  # the text lines just after it
+
+    def topic(self) -> str:
+        """The nearest heading above the table that says something of it ('Overview' does not)."""
+        return next((h for h in reversed(self.headings) if section_topic(h)), "")
 
     def sections(self) -> str:
         """The headings the table stands under, outermost first ('Pricing > Fast mode pricing'), and
@@ -140,7 +145,7 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
     rows = [row for row in grid.rows if any(c.text.strip() for c in row)]
     if len(rows) < 2:
         return GridPrices()
-    if grid.headings and _EXAMPLE.search(grid.headings[-1]):
+    if _EXAMPLE.search(grid.topic()):
         sums = [
             quoted(c.text, 40) for row in rows for c in row if find_amounts(c.text) and find_currency(c.text)
         ]
@@ -484,7 +489,7 @@ def _read_rows(
             return GridPrices(upper.prices + lower.prices, upper.problems + lower.problems)
     rows = _with_sub_header(rows, model_col)
     columns = _told_apart([_Column.of(_header_text(c)) for c in rows[0]])
-    if grid.headings and _BATCH.search(grid.headings[-1]):
+    if _BATCH.search(grid.topic()):
         # a table under a batch heading ('批量推理', 'Batch API') prices batch use
         columns = [replace(c, batch=True) for c in columns]
     width = len(columns)
