@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -133,7 +134,13 @@ _AMOUNT = re.compile(
     r"|c(?=\s*(?:/|per\b)))?",
     re.I,
 )
-_SCALE = {"厘": Decimal("0.001"), "分": Decimal("0.01"), "cent": Decimal("0.01"), "cents": Decimal("0.01")}
+_SCALE = {
+    "厘": Decimal("0.001"),
+    "分": Decimal("0.01"),
+    "cent": Decimal("0.01"),
+    "cents": Decimal("0.01"),
+    "c": Decimal("0.01"),
+}
 _USD = {"$", "us$", "usd", "美元", "美金", "ドル", "dollar", "dollars", "cent", "cents", "c"}
 _CNY = {"¥", "rmb", "cny", "yuan", "元", "人民币", "人民幣", "块", "块钱", "厘", "分"}
 # '1元可买400万tokens': a price stated as the tokens one yuan buys
@@ -154,7 +161,7 @@ _KIND_LIST = r"(?:" + _KIND_WORD + r")(?:\s*(?:/|and|&|和|与|與|及|、)\s*(?
 _TOKEN = r"tokens?|tok\b|トークン"
 _QUALIFIER = (
     r"\(\s*(缓存命中|快取命中|缓存未命中|快取未命中|cache[\s_-]*hits?|cache[\s_-]*miss(?:es)?"
-    r"|キャッシュヒット|キャッシュミス)\s*\)"
+    r"|キャッシュヒット|キャッシュミス)[^()]{0,6}\)"  # '(キャッシュヒット時)', '(cache hit price)'
 )
 # after a unit: 'output', 'of output', '(cache hit)', 'cache hit', 'for input and output'
 _TRAILING_KIND = re.compile(
@@ -188,6 +195,8 @@ _UNIT_FORMS = (
         r"(?:単位)?\s*(?:あたり|当たり|につき)",
         re.I,
     ),
+    # 'トークンは100万あたり2.5ドル': 'per' (あたり) says the size is of the tokens named before
+    re.compile(r"(?<![\d.])(?:1\s*)?(?P<size>百万|100万|1百万)\s*(?:単位)?\s*(?P<tok>あたり|当たり|につき)"),
 )
 _SIZES = {
     "千": 1_000, "k": 1_000, "thousand": 1_000, "万": 10_000, "萬": 10_000, "百万": 1_000_000,
@@ -511,11 +520,11 @@ def _amounts(sentence: str, units: list[_Unit]) -> list[_Amount]:
     return sorted(out, key=lambda a: a.start)
 
 
-def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit]) -> None:
+def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequence[int] = ()) -> None:
     """Give each amount its token unit: its own right after it ('2元/百万tokens') or right before it
     ('每百万输出tokens 8元'), the one of the amounts it is listed with ('$10 and $40 per million'), or the
-    one unit its sentence states where a kind word says what it prices ('input $0.435 per million
-    tokens, output to $0.87')."""
+    one unit its sentence states where a kind word or a model (`named`: where models start) says what it
+    prices ('input $0.435 per million tokens, output to $0.87', 'A下调至每百万tokens 12元，B下调至24元')."""
     for amount in amounts:
         if amount.unit:
             continue
@@ -556,10 +565,16 @@ def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit]) -> None:
     if len(stated) == 1:
         shared = next(u for u in units if not u.per_time)
         floor = 0
+        sizes = {group: len(members) for group, members in _by_group(amounts).items()}
         for amount in amounts:
-            if not amount.unit and amount.currency and _KINDS.search(sentence[floor : amount.start]):
+            window = sentence[floor : amount.start]
+            # a model of its own says what a lone amount prices; a pair it leaves open ('$0.50/$1.50')
+            own_model = sizes[amount.group] == 1 and any(floor <= start < amount.start for start in named)
+            said = _KINDS.search(window) or own_model
+            if not amount.unit and amount.currency and said:
                 amount.unit = shared
-            floor = amount.span_end
+            if amount.currency:  # not the '2.0' of 'Gemini 2.0 Flash'
+                floor = amount.span_end
 
 
 def _by_group(amounts: list[_Amount]) -> dict[int, list[_Amount]]:
@@ -586,25 +601,24 @@ def _assign_kinds(sentence: str, priced: list[_Amount]) -> None:
     listed: tuple[str, ...] = ()
     for amount in priced:
         qualifier = re.match(r"\s*" + _QUALIFIER, sentence[amount.end :], re.I)
-        kinds = amount.unit.kinds if amount.unit and (amount.own or amount.group >= 0) else ()
-        if amount.unit and not amount.own and not any(m.own for m in groups[amount.group]):
-            kinds = ()  # the sentence's unit lent to a bare amount: its kind words are another price's
+        kinds = amount.unit.kinds if amount.unit else ()
+        # the sentence's unit lent to an amount of its own clause ('B下调至24元', 'output to $0.87'):
+        # a kind word of the clause says more than the unit's
+        lent = bool(amount.unit) and not any(m.own for m in groups[amount.group])
         window = sentence[floor : amount.start]
-        before = [(m, _kind_of(m.group(0), window[m.end() :])) for m in _KINDS.finditer(window)]
-        listed = (
-            _listed_kinds(sentence[floor : groups[amount.group][0].start]) if amount.index == 0 else listed
-        )
+        before = [_kind_of(m.group(0), window[m.end() :]) for m in _KINDS.finditer(window)]
+        if amount.index == 0:
+            listed = _listed_kinds(sentence[floor : amount.start])
         if qualifier:
             amount.kind = _kind_of(qualifier.group(1))
         elif len(kinds) > 1 and len(kinds) == len(groups[amount.group]):
             amount.kind = kinds[amount.index]
         elif len(listed) > 1 and len(listed) == len(groups[amount.group]):
             amount.kind = listed[amount.index]  # '输入和输出价格分别为0.8元和2元', 'input/output: $3/$15'
-
+        elif before and (lent or len(kinds) != 1):
+            amount.kind = before[-1]
         elif len(kinds) == 1:
             amount.kind = kinds[0]
-        elif before:
-            amount.kind = before[-1][1]
         elif amount.index:
             amount.kind = groups[amount.group][0].kind  # '输出价格分别为50元和1元': one kind for the list
         floor = amount.span_end
@@ -663,7 +677,7 @@ def _read_sentence(
     groups = _groups(sentence, mentions)
     units = _units(sentence)
     amounts = _amounts(sentence, units)
-    _bind(sentence, amounts, units)
+    _bind(sentence, amounts, units, [start for start, _e, _m in mentions])
     priced = [a for a in amounts if a.unit and not a.unit.per_time]
     if _STORAGE.search(sentence) or any(a.unit and a.unit.per_time for a in amounts):
         priced = []  # storage kept per minute or hour is no price to use a model
@@ -921,14 +935,29 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
                     pair_unit -= 1
                     found += _pair_claims(sentence, aliases, known)
             if models:
-                # models listed together ('offering A and B') leave a later price's model open
-                listed = any(
-                    len(group) > 1 for _s, _e, group in _groups(sentence, _mentions(sentence, aliases, known))
-                )
-                topic = [] if listed else models
-            claims.extend(claim for claim in found if claim.key not in seen)  # a claim's first quote
-            seen.update(claim.key for claim in found)
+                # a sentence about several models ('offering A and B', 'A is $2, while B costs $0.40')
+                # leaves a later price's model open; one model under two names is one
+                topic = models if _one_model(sentence, _mentions(sentence, aliases, known)) else []
+            for claim in found:
+                if claim.key not in seen:  # a claim's first quote
+                    claims.append(claim)
+                    seen.add(claim.key)
     return claims
+
+
+# a second name of one model: 'DeepSeek-R1 by setting model=deepseek-reasoner', 'X（对应V3）', 'X (aka Y)'
+_SAME = re.compile(r"(?:model\s*=|[(（]|\baka|\bi\.e\.|对应|對應|即)\s*$", re.I)
+
+
+def _one_model(sentence: str, mentions: list[tuple[int, int, str]]) -> bool:
+    """Whether a sentence's mentions name one model (each after the first its second name)."""
+    names = {model.lower() for _s, _e, model in mentions}
+    if len(names) <= 1:
+        return True
+    return all(
+        model.lower() == mentions[0][2].lower() or _SAME.search(sentence[max(0, start - 20) : start])
+        for start, _e, model in mentions[1:]
+    )
 
 
 def _named(paragraphs: list[tuple[str, bool]], aliases: Aliases) -> list[str]:

@@ -301,9 +301,9 @@ SIMONW_TRUTH: dict[int, set[Key]] = {
 
 def test_a_real_english_feed_few_wrong_claims() -> None:
     """On real English prose the reader is built to be right when it speaks: precision at least 0.9.
-    Recall is lower (0.84 when this was written; missed: a price with no unit at all ('for 80b is
-    $1.00'), brands not in the alias table (Reka), '80c per million', '$0.50/$1.50' in brackets) and is
-    kept from falling back."""
+    Recall is lower (0.93 since issue 15, 0.84 before; still missed: a price with no unit at all ('for
+    80b is $1.00', which is not even the model listed, 70b), and '$0.50/$1.50' in brackets after prices
+    of another model) and is kept from falling back."""
     import feedparser
 
     feed = feedparser.parse((FIXTURES / SIMONW_FEED).read_bytes())
@@ -319,7 +319,7 @@ def test_a_real_english_feed_few_wrong_claims() -> None:
     print(f"precision {precision:.3f} recall {recall:.3f} wrong {wrong}")
     assert expected == 43
     assert precision >= 0.9, wrong
-    assert recall >= 0.8
+    assert recall >= 0.9
 
 
 def test_a_claim_keeps_the_tier_its_sentence_gives() -> None:
@@ -547,6 +547,53 @@ RULES: list[tuple[str, str, set[Key]]] = [
         set(),
     ),
     ("an old price alone is no claim", "Qwen-Max此前为20元/百万tokens。", set()),
+    (
+        "a bracketed qualifier with a word after it",
+        "DeepSeek-V3.1の入力は100万トークンあたり0.56ドル（キャッシュミス時）、0.07ドル（キャッシュヒット時）。",
+        {_c("DeepSeek-V3.1", "input", None, "0.56"), _c("DeepSeek-V3.1", "cached_input", None, "0.07")},
+    ),
+    (
+        "a bracketed qualifier with a word after it",
+        "DeepSeek-V3.2输入价格为每百万tokens 0.2元（缓存命中时），2元（缓存未命中时）。",
+        {_c("DeepSeek-V3.2", "cached_input", None, "0.2"), _c("DeepSeek-V3.2", "input", None, "2")},
+    ),
+    (
+        "'per million' in Japanese without the word tokens beside it",
+        "OpenAIはGPT-4oの価格を引き下げ、入力トークンは100万あたり2.5ドル、出力トークンは10ドルになった。",
+        {_c("GPT-4o", "input", None, "2.5"), _c("GPT-4o", "output", None, "10")},
+    ),
+    (
+        "'per million' in Japanese without the word tokens beside it",
+        "Gemini 2.5 Flashの出力トークンの料金は100万当たり2.5ドル。",
+        {_c("Gemini 2.5 Flash", "output", None, "2.5")},
+    ),
+    (
+        "parallel clauses, each with its model, share the sentence's unit",
+        "月之暗面宣布，moonshot-v1-8k价格下调至每百万tokens 12元，moonshot-v1-32k下调至24元。",
+        {_c("moonshot-v1-8k", "all", None, "12"), _c("moonshot-v1-32k", "all", None, "24")},
+    ),
+    (
+        "parallel clauses, each with its model, share the sentence's unit",
+        "Gemini 2.0 Flash drops to $0.10 per million input tokens, Gemini 2.0 Flash-Lite to $0.075.",
+        {_c("Gemini 2.0 Flash", "input", None, "0.1"), _c("Gemini 2.0 Flash-Lite", "input", None, "0.075")},
+    ),
+    (
+        "a sentence about several models leaves the next price's model open",
+        "GPT-4.1 is priced at $2 per million input tokens, while GPT-4.1 mini is faster. The nano model is "
+        "the cheapest at $0.10 per million input tokens.",
+        {_c("GPT-4.1", "input", None, "2")},
+    ),
+    (
+        "a sentence about several models leaves the next price's model open",
+        "GLM-4-Plus和GLM-4-Air同日发布。新模型起价为每百万tokens 1元。",
+        set(),
+    ),
+    (
+        "cents",
+        "Claude 3 Haiku costs 25 cents per million input tokens.",
+        {_c("Claude 3 Haiku", "input", None, "0.25")},
+    ),
+    ("cents", "Reka offers reka-edge (40c per million).", {_c("reka-edge", "all", None, "0.4")}),
 ]
 
 
