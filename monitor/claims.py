@@ -130,7 +130,7 @@ _STORAGE = re.compile(r"存储费|存儲費|storage (?:fee|cost|price)|ストレ
 _NUMBER = r"(?<![A-Za-z0-9.\-/])(\d+(?:,\d{3})*(?:\.\d+)?)"  # not the '2' of 'V2', nor the '4' of '1/4'
 _AMOUNT = re.compile(
     r"(US\$|\$|USD\s?|¥|RMB\s?|CNY\s?)?\s?" + _NUMBER + r"(?!\d)\s?"
-    r"(美元|美金|人民币|人民幣|元|块钱|块|ドル|円|厘|分(?=\s*/)|USD\b|RMB\b|CNY\b|yuan\b|dollars?\b|cents?\b"
+    r"(美元|美金|美分|セント|人民币|人民幣|元|块钱|块|ドル|円|厘|分(?=\s*/)|USD\b|RMB\b|CNY\b|yuan\b|dollars?\b|cents?\b"
     r"|c(?=\s*(?:/|per\b)))?",
     re.I,
 )
@@ -138,10 +138,26 @@ _SCALE = {
     "厘": Decimal("0.001"),
     "分": Decimal("0.01"),
     "cent": Decimal("0.01"),
+    "美分": Decimal("0.01"),
+    "セント": Decimal("0.01"),
     "cents": Decimal("0.01"),
     "c": Decimal("0.01"),
 }
-_USD = {"$", "us$", "usd", "美元", "美金", "ドル", "dollar", "dollars", "cent", "cents", "c"}
+_USD = {
+    "$",
+    "us$",
+    "usd",
+    "美元",
+    "美金",
+    "美分",
+    "セント",
+    "ドル",
+    "dollar",
+    "dollars",
+    "cent",
+    "cents",
+    "c",
+}
 _CNY = {"¥", "rmb", "cny", "yuan", "元", "人民币", "人民幣", "块", "块钱", "厘", "分"}
 # '1元可买400万tokens': a price stated as the tokens one yuan buys
 _BUYS = re.compile(
@@ -226,8 +242,13 @@ _FROM = re.compile(r"(?:从|從|由|\bfrom)\s*$", re.I)
 # 'previous rates of', '原价', 'was': an amount that is what the price used to be
 _OLD = re.compile(
     r"(?:\b(?:previous(?:ly)?|former(?:ly)?|original(?:ly)?|old|earlier|prior)\b[^:$¥\d]{0,20}"
-    r"|原价|原價|原来|原來|此前|之前|以前|以往|曾为|曾為|原为|原為|従来|これまで|旧価格)\s*(?:为|為|是|of|at|was|were)?\s*$",
+    r"|原价|原價|原来|原來|此前|之前|以前|以往|曾为|曾為|原为|原為|従来|これまで|旧価格"
+    r"|\bwas|\bwere|\bused to (?:be|cost))\s*(?:为|為|是|of|at|was|were)?\s*$",
     re.I,
+)
+# after a new price, its old one: 'now $2.50 per million input tokens, down from $5'
+_FROM_BEHIND = re.compile(
+    r"(?:\b(?:down|up|reduced|cut|lowered|raised)\s+from|较此前的|較此前的|较原来的|比原来的)\s*$", re.I
 )
 _FROM_AFTER = re.compile(r"\s*(?:から|より)")
 _TO = re.compile(
@@ -270,6 +291,7 @@ _COMPARED = re.compile(
     r"(?:\bthan|\bcompared (?:to|with)|\bvs\.?|\bversus|比|相比|低于|高于|%\s*of)\s*(?:the\s+)?$", re.I
 )
 _ATTACHED = r"[A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*"  # 'Qwen2', 'Qwen-Long', 'GLM-4-Flash', 'DeepSeek-V3'
+_CJK_ATTACHED = r"(?:-[A-Za-z0-9.]+)*"  # '混元-standard', '豆包-pro-32k'
 # a version named without its brand: 'V3', 'R1', 'V4-Pro', 'K2'
 _VERSION = r"[A-Za-z]{1,2}\d+(?:\.\d+)?(?:-[A-Za-z0-9.]+)*"
 # a version named as a model: 'the V3 model', 'V3模型', 'R1モデル'
@@ -290,7 +312,8 @@ class _Known:
             name = _brand_of(model, aliases)
             if not name:
                 continue
-            self.brand = model[: len(name)]
+            if not re.search(r"\d", name):  # a brand ('DeepSeek'), not a model's own name ('o1')
+                self.brand = model[: len(name)]
             rest = model[len(name) :].lstrip("-_ ")
             if re.fullmatch(_VERSION, rest):
                 self.versions.setdefault(rest.lower(), model)
@@ -322,7 +345,8 @@ def _mentions(
     found: list[tuple[int, int, str]] = []
     for name, _provider in aliases.names:
         for match in re.finditer(
-            rf"(?<![A-Za-z0-9])(?>{re.escape(name)}{_ATTACHED if name.isascii() else ''}{_MODEL_SUFFIX}*)"
+            rf"(?<![A-Za-z0-9])(?>{re.escape(name)}{_ATTACHED if name.isascii() else _CJK_ATTACHED}"
+            rf"{_MODEL_SUFFIX}*)"
             # 'GPT-4级', 'the GPT-4 competitive model': a comparison, not a model priced
             r"(?!级|級|レベル|[- ]?(?:class|competitive|level|equivalent)\b)",
             sentence,
@@ -344,7 +368,7 @@ def _mentions(
                 found.append((end, end + sibling.end(), f"{model.rsplit('-', 1)[0]}-{sibling.group(1)}"))
             elif sibling:
                 found.append((end, end + sibling.end(), f"{name} {sibling.group(1)}"))
-    found += _short_mentions(sentence, found, known)
+    found += _short_mentions(sentence, found, known, aliases)
     found = [m for m in found if m[2].lower() not in aliases.companies]
     if not compared:
         found = [m for m in found if not _COMPARED.search(sentence[max(0, m[0] - 30) : m[0]])]
@@ -366,7 +390,7 @@ def _mentions(
 
 
 def _short_mentions(
-    sentence: str, found: list[tuple[int, int, str]], known: _Known | None
+    sentence: str, found: list[tuple[int, int, str]], known: _Known | None, aliases: Aliases
 ) -> list[tuple[int, int, str]]:
     """Models the sentence names by a short form: a version the article introduced in full ('V3' after
     DeepSeek-V3), a version named as a model after a brand ('the R1 model'), '4o is $5/million'."""
@@ -381,10 +405,16 @@ def _short_mentions(
         for match in re.finditer(rf"(?<![A-Za-z0-9.\-]){re.escape(form)}(?![A-Za-z0-9\-])", sentence, re.I):
             if free(*match.span()):
                 out.append((match.start(), match.end(), model))
-    if known.brand:
-        for match in _VERSION_MODEL.finditer(sentence):
-            if free(*match.span()):
-                out.append((match.start(), match.end(), f"{known.brand}-{match.group(1)}"))
+    for match in _VERSION_MODEL.finditer(sentence):
+        # the brand named last before it, in this sentence or before ('DeepSeek says its R1 model')
+        here = [
+            model[: len(name)]
+            for _s, end, model in found
+            if end <= match.start() and (name := _brand_of(model, aliases))
+        ]
+        brand = next((b for b in reversed(here) if not re.search(r"\d", b)), known.brand)
+        if brand and free(*match.span()):
+            out.append((match.start(), match.end(), f"{brand}-{match.group(1)}"))
     for form, model in known.short.items():
         for match in re.finditer(
             rf"(?<![\w.$-]){re.escape(form)}(?![\w.-]){_SHORT_FOLLOWED}", sentence, re.I
@@ -629,10 +659,18 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
     '5ドル/1百万トークンから', 'previous rates of $10 and $40'. Returns (old, new) pairs; an old price
     without a new one makes no claim."""
     floor = 0
-    for amount in priced + loose:
-        window = sentence[floor : amount.start]
+    behind: list[tuple[_Amount, _Amount]] = []
+    for amount in sorted(priced + loose, key=lambda a: a.start):
+        unit = amount.unit
+        # '由每千tokens 0.12元下调至…': the marker stands before the amount's own unit
+        stop = unit.start if amount.own and unit and unit.end <= amount.start else amount.start
+        window = sentence[floor:stop]
         if _FROM.search(window) or _OLD.search(window) or _FROM_AFTER.match(sentence, amount.span_end):
             amount.old = True
+        earlier = [p for p in priced if p.end <= amount.start and not p.old]
+        if _FROM_BEHIND.search(window) and earlier and amount.currency == earlier[-1].currency:
+            amount.old = True
+            behind.append((amount, earlier[-1]))
         if any(amount is p for p in priced):
             floor = amount.span_end
     groups = _by_group(priced)
@@ -657,6 +695,7 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         targets = groups.get(news.group, [news])
         if len(targets) == len(olds):
             pairs += list(zip(olds, targets, strict=True))
+    pairs += [(old, new) for old, new in behind if not old.index and not any(new is n for _o, n in pairs)]
     for old, new in pairs:
         if new.kind == "all":
             new.kind = old.kind  # '输入价格从0.02元降至0.0005元': the kind is stated once, before the old

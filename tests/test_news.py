@@ -594,6 +594,58 @@ RULES: list[tuple[str, str, set[Key]]] = [
         {_c("Claude 3 Haiku", "input", None, "0.25")},
     ),
     ("cents", "Reka offers reka-edge (40c per million).", {_c("reka-edge", "all", None, "0.4")}),
+    (
+        "cents",
+        "GPT-4o miniの料金は入力100万トークンあたり15セント、出力100万トークンあたり60セント。",
+        {_c("GPT-4o mini", "input", None, "0.15"), _c("GPT-4o mini", "output", None, "0.6")},
+    ),
+    (
+        "a version named as a model takes the brand named last before it",
+        "DeepSeek says its R1 model costs $0.55 per million input tokens, against $15 for OpenAI's o1.",
+        {_c("DeepSeek-R1", "input", None, "0.55")},
+    ),
+    (
+        "a version named as a model takes the brand named last before it",
+        "GPT-4o之后，Qwen发布了新一代。其中VL2模型的输入价格为每百万tokens 3元。",
+        {_c("Qwen-VL2", "input", None, "3")},
+    ),
+    (
+        "a Chinese brand keeps the name attached to it",
+        "腾讯混元-standard输入价格从0.01元/千tokens降至0.0045元/千tokens。",
+        {_c("混元-standard", "input", "10", "4.5")},
+    ),
+    (
+        "a Chinese brand keeps the name attached to it",
+        "豆包-pro-32k的输出价格为每百万tokens 2元。",
+        {_c("豆包-pro-32k", "output", None, "2")},
+    ),
+    (
+        "the old price after the new one",
+        "GPT-4o now costs $2.50 per million input tokens, down from $5.",
+        {_c("GPT-4o", "input", "5", "2.5")},
+    ),
+    (
+        "the old price after the new one",
+        "Qwen-Turbo输入价格降至0.3元/百万tokens，较此前的2元下降85%。",
+        {_c("Qwen-Turbo", "input", "2", "0.3")},
+    ),
+    (
+        "'from' before the unit of the old price",
+        "Qwen-Max的价格由每千tokens 0.12元下调至0.04元。",
+        {_c("Qwen-Max", "all", "120", "40")},
+    ),
+    (
+        "'from' before the unit of the old price",
+        "ERNIE 4.0的輸入價格由每千tokens 0.12元下調至0.03元。",
+        {_c("ERNIE 4.0", "input", "120", "30")},
+    ),
+    (
+        "a price that 'was' is an old one",
+        "Claude 3 Opus input was $15 per million tokens; now it is $5 per million tokens for Claude "
+        "Opus 4.5.",
+        {_c("Claude Opus 4.5", "all", None, "5")},
+    ),
+    ("a price that 'was' is an old one", "GLM-4的价格曾为每百万tokens 100元。", set()),
 ]
 
 
