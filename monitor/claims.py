@@ -200,10 +200,16 @@ _UNIT_FORMS = (
         r"(?:\s*(?P<kind>" + _KIND_LIST + r"))?(?:\s*(?P<tok>" + _TOKEN + r"))?)",
         re.I,
     ),
-    # '百万tokens输入' (Chinese, no 'per'), 'トークン100万単位あたり', '100万トークンあたり'
+    # '百万tokens输入' (Chinese, no 'per': a size without a number), '100万トークンあたり' ('per' after it);
+    # not '处理100万tokens', a count
     re.compile(
-        r"(?<![\d.])(?:1\s*)?(?P<size>百万|百萬|100万|100萬|千|万|萬)\s*(?P<kind>" + _KIND_WORD + r")?\s*"
+        r"(?<![\d.])(?P<size>百万|百萬|千|万|萬)\s*(?P<kind>" + _KIND_WORD + r")?\s*"
         r"(?P<tok>" + _TOKEN + r")(?:\s*(?:単位)?\s*(?:あたり|当たり|につき))?",
+        re.I,
+    ),
+    re.compile(
+        r"(?<![\d.])(?:1\s*)?(?P<size>百万|百萬|100万|100萬)\s*(?P<kind>" + _KIND_WORD + r")?\s*"
+        r"(?P<tok>" + _TOKEN + r")\s*(?:単位)?\s*(?:あたり|当たり|につき)",
         re.I,
     ),
     re.compile(
@@ -282,7 +288,8 @@ _SIBLING_JOIN = r"\s*(?:/|、|和|与|與|及|and|,)\s*"
 _SUFFIX_WORD = (
     r"(?:pro|max|lite|speed|turbo|plus|mini|nano|long|air|flash|chat|coder|reasoner|vl|haiku|sonnet|opus|instruct"
     r"|small|medium|large|ultra|nemo|omni|vision|thinking|preview"
-    r"|[a-z]\d[\w.]*|\d+(?:\.\d+)?[bkm]?(?!\s*(?:元|厘|分|美元|ドル|円|%|/|可|块)))"  # not the '1' of '1元'
+    r"|[a-z]\d[a-z0-9.]*"  # ASCII only: 'K2', not 'K2的价格' (\w is any letter)
+    r"|\d+(?:\.\d+)?[bkm]?(?!\s*(?:元|厘|分|美元|ドル|円|%|/|可|块)))"  # not the '1' of '1元'
 )
 _MODEL_SUFFIX = rf"(?:[-\s.]?{_SUFFIX_WORD}(?![A-Za-z0-9]))"
 # What comes just before a model named only to compare: 'less than GPT-4 Turbo', 'compared with', '比',
@@ -290,6 +297,8 @@ _MODEL_SUFFIX = rf"(?:[-\s.]?{_SUFFIX_WORD}(?![A-Za-z0-9]))"
 _COMPARED = re.compile(
     r"(?:\bthan|\bcompared (?:to|with)|\bvs\.?|\bversus|比|相比|低于|高于|%\s*of)\s*(?:the\s+)?$", re.I
 )
+# ... or just after: '与DeepSeek-V3此前的价格相比', 'GPT-4oと比べて'
+_COMPARED_AFTER = re.compile(r"[^,，。;；]{0,12}?(?:相比|相較|相较|比较|比較|に比べ|と比べ|と比較)")
 _ATTACHED = r"[A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*"  # 'Qwen2', 'Qwen-Long', 'GLM-4-Flash', 'DeepSeek-V3'
 _CJK_ATTACHED = r"(?:-[A-Za-z0-9.]+)*"  # '混元-standard', '豆包-pro-32k'
 # a version named without its brand: 'V3', 'R1', 'V4-Pro', 'K2'
@@ -371,7 +380,12 @@ def _mentions(
     found += _short_mentions(sentence, found, known, aliases)
     found = [m for m in found if m[2].lower() not in aliases.companies]
     if not compared:
-        found = [m for m in found if not _COMPARED.search(sentence[max(0, m[0] - 30) : m[0]])]
+        found = [
+            m
+            for m in found
+            if not _COMPARED.search(sentence[max(0, m[0] - 30) : m[0]])
+            and not _COMPARED_AFTER.match(sentence, m[1])
+        ]
     models = [model for _s, _e, model in found]
     brands = {name.lower() for name, _p in aliases.names}
     # '通义千问 ... Qwen-Long': the brand alone is dropped where the sentence names one of the brand's models
@@ -646,7 +660,9 @@ def _assign_kinds(sentence: str, priced: list[_Amount]) -> None:
         elif len(listed) > 1 and len(listed) == len(groups[amount.group]):
             amount.kind = listed[amount.index]  # '输入和输出价格分别为0.8元和2元', 'input/output: $3/$15'
         elif before and (lent or len(kinds) != 1):
-            amount.kind = before[-1]
+            # 'キャッシュヒット時の入力料金', 'cache-hit input price': the hit qualifies the input after it
+            hit = before[-1] == "input" and "cached_input" in before
+            amount.kind = "cached_input" if hit else before[-1]
         elif len(kinds) == 1:
             amount.kind = kinds[0]
         elif amount.index:
@@ -1012,13 +1028,15 @@ def _named(paragraphs: list[tuple[str, bool]], aliases: Aliases) -> list[str]:
 
 
 def _read_clauses(sentence: str, topic: list[str], aliases: Aliases, known: _Known) -> list[Claim]:
-    """A sentence with a free clause beside a priced one ('GLM-4-Flash永久免费，GLM-4-Air价格降至1元/
-    百万tokens') is read clause by clause; any other as a whole."""
-    if not (_FREE.search(sentence) and not _NOT_FREE.search(sentence) and _units(sentence)):
-        return _read_sentence(sentence, sentence, topic, aliases, known)
-    found: list[Claim] = []
-    clause_topic = topic
+    """A sentence is read whole; where it also makes models free in a clause with no price of its own
+    ('GLM-4-Plus每百万tokens 50元，GLM-4-Flash免费', 'GLM-4-Flash永久免费，GLM-4-Air价格降至1元/百万tokens'),
+    that clause's models are free."""
+    found = _read_sentence(sentence, sentence, topic, aliases, known)
+    if not (_FREE.search(sentence) and _units(sentence)) or _NOT_FREE.search(sentence):
+        return found
     for clause in re.split(r"[,;]", sentence):
-        found += _read_sentence(clause, sentence, clause_topic, aliases, known)
-        clause_topic = [model for _s, _e, model in _mentions(clause, aliases, known)] or clause_topic
-    return found
+        priced = _units(clause) or any(a.currency for a in _amounts(clause, []))
+        if _FREE.search(clause) and not priced:
+            groups = _groups(clause, _mentions(clause, aliases, known))
+            found += _free_claims(clause, sentence, groups, aliases, None)
+    return sorted(found, key=lambda claim: sentence.find(claim.model))  # in the sentence's order

@@ -646,6 +646,52 @@ RULES: list[tuple[str, str, set[Key]]] = [
         {_c("Claude Opus 4.5", "all", None, "5")},
     ),
     ("a price that 'was' is an old one", "GLM-4的价格曾为每百万tokens 100元。", set()),
+    (
+        "a model's name ends where its letters and digits end",
+        "Kimi K2的价格为输入4元/百万tokens、输出16元/百万tokens。",
+        {_c("Kimi K2", "input", None, "4"), _c("Kimi K2", "output", None, "16")},
+    ),
+    (
+        "a model's name ends where its letters and digits end",
+        "Qwen3は入力100万トークンあたり0.4ドル。",
+        {_c("Qwen3", "input", None, "0.4")},
+    ),
+    (
+        "a cache hit before the input word qualifies it",
+        "DeepSeek-V2.5のキャッシュヒット時の入力料金は100万トークンあたり0.014ドル。",
+        {_c("DeepSeek-V2.5", "cached_input", None, "0.014")},
+    ),
+    (
+        "a cache hit before the input word qualifies it",
+        "For DeepSeek-V3, cache-hit input now costs $0.07 per million tokens.",
+        {_c("DeepSeek-V3", "cached_input", None, "0.07")},
+    ),
+    (
+        "a free clause beside prices in one sentence",
+        "GLM-4-Plus每百万tokens价格50元，GLM-4-Air为1元，GLM-4-Flash免费。",
+        {
+            _c("GLM-4-Plus", "all", None, "50"),
+            _c("GLM-4-Air", "all", None, "1"),
+            _c("GLM-4-Flash", "all", *FREE),
+        },
+    ),
+    (
+        "a free clause beside prices in one sentence",
+        "Gemini 2.0 Flash costs $0.10 per million input tokens, and Gemini 2.0 Flash-Lite is free of charge.",
+        {_c("Gemini 2.0 Flash", "input", None, "0.1"), _c("Gemini 2.0 Flash-Lite", "all", *FREE)},
+    ),
+    (
+        "a comparison after the model",
+        "据悉，该模型每百万tokens输入价格为2元，与DeepSeek-V3此前的价格相比上涨了一倍。",
+        set(),
+    ),
+    (
+        "a comparison after the model",
+        "Gemini 2.5 Flashの料金は100万トークンあたり0.3ドルで、GPT-4o miniと比べて2倍となる。",
+        {_c("Gemini 2.5 Flash", "all", None, "0.3")},
+    ),
+    ("a count of tokens is no unit", "以处理100万tokens为例，使用DeepSeek-V3需要花费约2元。", set()),
+    ("a count of tokens is no unit", "Processing 1 million tokens with GPT-4o costs about $5.", set()),
 ]
 
 
