@@ -124,8 +124,8 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
 
     if source.kind == "feed":
         return await _read_feed(source, deps, row, started, fetched, digest)
-    notices = watch_notices(store, row, fetched.text, started, deps.notifier.targets_for(source.name))
-    outcome = await _read_page(source, deps, row, state, holding, started, fetched, digest)
+    notices: list[str] = []
+    outcome = await _read_page(source, deps, row, state, holding, started, fetched, digest, notices)
     outcome.notices = notices
     return outcome
 
@@ -139,8 +139,10 @@ async def _read_page(
     started: str,
     fetched: FetchResult,
     digest: str,
+    notices: list[str],
 ) -> CheckOutcome:
-    """A fetched page's prices: extracted, guarded, diffed against the stored ones, and recorded."""
+    """A fetched page's prices: extracted, guarded, diffed against the stored ones, and recorded; and
+    the price notices of its prose (added to `notices`), where its content changed."""
     store = deps.store
     day = started[:10]
     try:
@@ -151,6 +153,7 @@ async def _read_page(
             # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
             store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
             return CheckOutcome(source.name, "unchanged")
+        notices += watch_notices(store, row, fetched.text, started, deps.notifier.targets_for(source.name))
         result = await asyncio.to_thread(
             extract_prices,
             source.kind,
