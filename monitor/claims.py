@@ -257,6 +257,11 @@ _FROM_BEHIND = re.compile(
     r"(?:\b(?:down|up|reduced|cut|lowered|raised)\s+from|较此前的|較此前的|较原来的|比原来的)\s*$", re.I
 )
 _FROM_AFTER = re.compile(r"\s*(?:から|より)")
+# an estimate or a conversion is no price stated: '约36元', 'roughly $3', 'およそ5ドル', '≈ $0.5'
+_ESTIMATE = re.compile(
+    r"(?:约|約|大约|大約|约合|約合|折合|相当于|相當於|およそ|\babout|\broughly|\bapproximately|\baround|~|≈)\s*$",
+    re.I,
+)
 _TO = re.compile(
     r"(?:至|到|为|為|成|\bto|へ|に|→|->)\s*$",
     re.I,
@@ -733,7 +738,11 @@ def _read_sentence(
     units = _units(sentence)
     amounts = _amounts(sentence, units)
     _bind(sentence, amounts, units, [start for start, _e, _m in mentions])
-    priced = [a for a in amounts if a.unit and not a.unit.per_time]
+    priced = [
+        a
+        for a in amounts
+        if a.unit and not a.unit.per_time and not _ESTIMATE.search(sentence[max(0, a.start - 16) : a.start])
+    ]
     if _STORAGE.search(sentence) or any(a.unit and a.unit.per_time for a in amounts):
         priced = []  # storage kept per minute or hour is no price to use a model
     loose = [a for a in amounts if not a.unit and a.currency]

@@ -692,6 +692,12 @@ RULES: list[tuple[str, str, set[Key]]] = [
     ),
     ("a count of tokens is no unit", "以处理100万tokens为例，使用DeepSeek-V3需要花费约2元。", set()),
     ("a count of tokens is no unit", "Processing 1 million tokens with GPT-4o costs about $5.", set()),
+    ("an estimate or a conversion is no price", "各家价格对比：GPT-4o每百万tokens输入约36元。", set()),
+    (
+        "an estimate or a conversion is no price",
+        "Claude 3.5 Sonnet works out to roughly $3 per million input tokens.",
+        set(),
+    ),
 ]
 
 
