@@ -27,8 +27,9 @@ from monitor.hold import apply_changes, hold_changes
 from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
 from monitor.models import Change, FetchResult, Price
 from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
+from monitor.notices import watch_notices
 from monitor.notify import Notifier, check_urls, redact_logs
-from monitor.store import SourceRow, Store, sha256
+from monitor.store import SourceRow, SourceState, Store, sha256
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -57,6 +58,7 @@ class CheckOutcome:
     error: str | None = None
     problems: list[str] = field(default_factory=list)
     alert_id: int | None = None
+    notices: list[str] = field(default_factory=list)  # sentences of the page's prose announcing prices
 
     @property
     def ok(self) -> bool:
@@ -128,7 +130,29 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
 
     if source.kind == "feed":
         return await _read_feed(source, deps, row, started, fetched, digest)
+    notices: list[str] = []
+    outcome = await _read_page(source, deps, row, state, holding, started, fetched, digest, notices)
+    outcome.notices = notices
+    return outcome
+
+
+async def _read_page(
+    source: Source,
+    deps: Deps,
+    row: SourceRow,
+    state: SourceState,
+    holding: bool,
+    started: str,
+    fetched: FetchResult,
+    digest: str,
+    notices: list[str],
+) -> CheckOutcome:
+    """A fetched page's prices: extracted, guarded, diffed against the stored ones, and recorded; and
+    the price notices of its prose (added to `notices`), where its content changed."""
+    store = deps.store
     day = started[:10]
+    settings = source.settings_fingerprint()
+    reread = state.settings_sha256 is not None and state.settings_sha256 != settings
     try:
         content = await asyncio.to_thread(
             content_digest, source.kind, fetched.text, source.currency, source.per, day, source.hints
@@ -137,6 +161,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
             # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
             store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
             return CheckOutcome(source.name, "unchanged")
+        notices += watch_notices(store, row, fetched.text, started, deps.notifier.targets_for(source.name))
         result = await asyncio.to_thread(
             extract_prices,
             source.kind,
