@@ -556,6 +556,13 @@ def _show(
 )
 @click.option("--model-from", type=click.Choice(["heading", "title"]), help="Hint: where the model is named.")
 @click.option("--model", default="", help="Hint: the model every table of the page prices.")
+@click.option(
+    "--columns",
+    "columns",
+    multiple=True,
+    metavar="COMPONENT=MEANINGS",
+    help="Hint: what a component's rows hold ('TextTokenPricingTables=model,input,cached_input,output').",
+)
 @click.option("--explain", is_flag=True, help="Say where each price was read, and why any amount was not.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
 def extract(
@@ -568,13 +575,14 @@ def extract(
     labels: tuple[str, ...],
     model_from: str | None,
     model: str,
+    columns: tuple[str, ...],
     explain: bool,
     as_json: bool,
 ) -> None:
     """Extract the prices of a saved page (no configuration needed): how a source is written.
 
     The hint options are the source keys of the same names (select, labels, model_from, model,
-    unit): find the ones a page needs here, then write them into sources.toml."""
+    columns, unit): find the ones a page needs here, then write them into sources.toml."""
     from monitor.config import parse_hints, parse_per
     from monitor.fetch import decode_body
 
@@ -583,6 +591,13 @@ def extract(
         _fail("--label: expected WORDS=MEANING, such as '缓存读取=cached_input'", 2)
     raw: dict[str, Any] = {"select": select, "model_from": model_from or "", "model": model}
     raw["labels"] = {word.strip(): meaning.strip() for word, _sep, meaning in pairs}
+    named = [column.partition("=") for column in columns]
+    if any(not sep or not name.strip() for name, sep, _meanings in named):
+        _fail("--columns: expected COMPONENT=MEANINGS, such as 'PriceTable=model,input,output'", 2)
+    widths: dict[str, list[list[str]]] = {}
+    for name, _sep, meanings in named:  # a component named twice: rows of two widths
+        widths.setdefault(name.strip(), []).append([m.strip() for m in meanings.split(",")])
+    raw["columns"] = widths
     try:
         hints = parse_hints(raw, "extract")
     except ConfigError as error:

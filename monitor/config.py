@@ -102,7 +102,13 @@ class Config:
 
 # The keys a user may write: a source's `unit` is stored as `per` (tokens a price is for).
 MONITOR_KEYS = frozenset(Settings.__dataclass_fields__) - {"digest"} | {"digest", "quiet_hours", "timezone"}
-HINT_KEYS = ("select", "labels", "model_from", "model")  # a source's hints, kept together as `hints`
+HINT_KEYS = (
+    "select",
+    "labels",
+    "model_from",
+    "model",
+    "columns",
+)  # a source's hints, kept together as `hints`
 SOURCE_KEYS = frozenset(Source.__dataclass_fields__) - {"per", "hints"} | {"unit", *HINT_KEYS}
 
 
@@ -318,7 +324,34 @@ def parse_hints(raw: Mapping[str, Any], where: str) -> Hints:
         labels=tuple((k, str(v)) for k, v in labels.items()),
         model_from=str(model_from),
         model=model.strip(),
+        columns=_columns(raw.get("columns", {}), where),
     )
+
+
+def _columns(raw: object, where: str) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    """columns = { TextTokenPricingTables = ["model", "input", "cached_input", "output"] }: what the rows
+    of a page's component hold, in order (one of them the model; '-' a column of no price); a list of
+    such lists where the component draws rows of several widths."""
+    example = '{ TextTokenPricingTables = ["model", "input", "cached_input", "output"] }'
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: columns: expected a table such as {example}")
+    out = []
+    for name, value in raw.items():
+        several = isinstance(value, list) and bool(value) and all(isinstance(v, list) for v in value)
+        widths = value if several else [value]
+        for meanings in widths:
+            if not isinstance(meanings, list) or not all(isinstance(m, str) for m in meanings):
+                raise ConfigError(f"{where}: columns: {name}: expected a list such as {example}")
+            if meanings.count("model") != 1:
+                raise ConfigError(f'{where}: columns: {name}: one of the columns must be "model"')
+            for meaning in meanings:
+                if meaning not in ("model", "-") and label_meaning(meaning) is None:
+                    raise ConfigError(
+                        f'{where}: columns: {name}: {meaning!r}: expected "model", "-" or a kind '
+                        f"({', '.join(KIND_WORDS)})"
+                    )
+        out.append((str(name), tuple(tuple(m) for m in widths)))
+    return tuple(out)
 
 
 def _urls(value: object, where: str, environ: Mapping[str, str]) -> list[str]:

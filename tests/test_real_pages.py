@@ -172,10 +172,22 @@ CASES = [
         "zhipu-bigmodel_pricing_zh.txt",
     ),
 ]
+OPENAI_COLUMNS = (
+    (
+        "TextTokenPricingTables",
+        (
+            ("model", "input", "cached_input", "output"),
+            ("model", "input", "cached_input", "cache_write", "output"),
+        ),
+    ),
+)
 # what a page needs that no reader can infer, as its source would say it (README: the hints)
 HINTS = {
     # the model is named only in the page's URL (…/models/step-3.7-flash.md)
     "stepfun_model-step-3.7-flash_zh.txt": Hints(model="step-3.7-flash"),
+    # the page's price tables are a component's rows; the component draws the header
+    "openai_api-docs-pricing_v02.txt": Hints(columns=OPENAI_COLUMNS),
+    "openai_api-docs-pricing_v03.txt": Hints(columns=OPENAI_COLUMNS),
 }
 
 

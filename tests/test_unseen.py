@@ -1077,3 +1077,73 @@ def test_a_silently_skipped_amount_is_listed_and_a_read_one_is_not() -> None:
     assert len(said) == 1
     listed = said[0].partition(": ")[2].split(", ")
     assert "$10" in listed and "$50" in listed and "$1.25" not in listed
+
+
+# -- a component's rows, with the columns hint ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "columns", "expected"),
+    [
+        # OpenAI's MDX: panes named by a hidden label above each component; a bracketed tier in the name
+        (
+            '# Pricing\n\n<small>Prices per 1M tokens.</small>\n\n<div class="hidden">Standard</div>\n\n'
+            '<TextTokenPricingTables\n  tier="standard"\n  rows={[\n    ["m-5 (<272K context length)", 5, 0.5, 30],\n'
+            '    ["m-5-pro", 30, "", 180],\n  ]}\n/>\n\n<div class="hidden">Priority</div>\n\n'
+            '<TextTokenPricingTables\n  tier="priority"\n  rows={[\n    ["m-5-pro", 60, "-", 360],\n  ]}\n/>\n',
+            {"TextTokenPricingTables": [["model", "input", "cached_input", "output"]]},
+            {
+                ("m-5", "input", "<272K", "", "5"),
+                ("m-5", "cached_input", "<272K", "", "0.5"),
+                ("m-5", "output", "<272K", "", "30"),
+                ("m-5-pro", "input", "", "", "30"),
+                ("m-5-pro", "output", "", "", "180"),
+                ("m-5-pro", "input", "", "priority", "60"),
+                ("m-5-pro", "output", "", "priority", "360"),
+            },
+        ),
+        # another site's component: single quotes, a null, two row widths, the unit in its heading
+        (
+            "## Model prices (USD per 1M tokens)\n\n<PriceGrid rows={[['b-1', 1, null, 2], ['b-2', 3, 4]]} />\n",
+            {"PriceGrid": [["model", "input", "cached_input", "output"], ["model", "input", "output"]]},
+            {
+                ("b-1", "input", "", "", "1"),
+                ("b-1", "output", "", "", "2"),
+                ("b-2", "input", "", "", "3"),
+                ("b-2", "output", "", "", "4"),
+            },
+        ),
+    ],
+)
+def test_a_components_rows_are_read_under_the_columns_hint(
+    page: str, columns: dict[str, list[list[str]]], expected: set[tuple[str, ...]]
+) -> None:
+    from monitor.config import parse_hints
+
+    hints = parse_hints({"columns": columns}, "source[1] (x)")
+    read = {(m, k, t, c, amount) for m, k, t, c, amount, _cur in prices("markdown", page, hints=hints)}
+    assert read == {(m, k, t, c, str(Decimal(a))) for m, k, t, c, a in expected}
+    # without the hint the rows are said, never read by position
+    assert prices("markdown", page) == set()
+    assert any("columns hint" in p for p in problems("markdown", page))
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ('{ PriceGrid = ["input", "output"] }', 'one of the columns must be "model"'),
+        ('{ PriceGrid = ["model", "price per car"] }', "'price per car': expected \"model\""),
+        ('["model", "input"]', "columns: expected a table such as"),
+    ],
+)
+def test_a_columns_hint_that_cannot_be_read_names_its_place(
+    tmp_path: Path, columns: str, message: str
+) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        f'[[source]]\nname = "x"\nkind = "markdown"\nurl = "https://example.com/p.md"\ncolumns = {columns}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="source\\[1\\] \\(x\\): columns") as raised:
+        load_config(path)
+    assert message in str(raised.value)

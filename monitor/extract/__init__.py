@@ -333,7 +333,7 @@ def _without_tables(
 
 
 def _markdown(text: str, reading: Reading) -> Found:
-    grids, prose = markdown_grids(text)
+    grids, prose = markdown_grids(text, dict(reading.hints.columns))
     title = markdown_title(text)
     problems: list[str] = []
     if reading.hints.select:

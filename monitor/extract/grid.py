@@ -307,6 +307,7 @@ _RESOLUTION_VALUE = re.compile(r"^\d{3,4}\s*[pP]$|^\d\s*[kK]$")  # '1080p', '4K'
 _DESCRIPTION = re.compile(r"简介|介绍|说明|描述|\bdescription\b|\bnotes?\b|\babout\b", re.I)
 # a column of resolutions or sizes: its '2K 及以上' is a condition, never a context tier
 _RESOLUTION = re.compile(r"分辨率|清晰度|尺寸|像素|resolution|\bsize\b|pixels?", re.I)
+_TIER_NOTE = re.compile(r"\s*[(（]([^()（）]{1,40})[)）]\s*$")  # a note in brackets after a name
 # a column headed by an output size ('1024 x 1024', '1536×1024', '512x512 px'): each is a price per image
 # (or video) at that size, the size its condition
 _SIZE_HEADER = re.compile(r"^(\d{2,5})\s*[x×*]\s*(\d{2,5})(?:\s*px)?$", re.I)
@@ -554,6 +555,10 @@ def _read_rows(
             lines = [x for x in (clean_text(y) for y in row[model_col].text.splitlines()) if x]
             below = " ".join(lines[1:])
             name_tier = tier_of(below) if below else ""
+            bracket = _TIER_NOTE.search(model)
+            if bracket and tier_of(bracket.group(1)) and not name_tier:
+                # 'gpt-5.5 (<272K context length)': the row's tier, written beside the name
+                name_tier, model = tier_of(bracket.group(1)), model[: bracket.start()].strip()
             discount = DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)
             if discount:
                 badge = "; ".join(x for x in (badge, discount.group(0)) if x)

@@ -34,10 +34,25 @@ class Hints:
     labels: tuple[tuple[str, str], ...] = ()  # (the page's words, a kind or a tier they mean)
     model_from: str = ""  # "heading" or "title": where the page names the model of a table
     model: str = ""  # the model every table of the page prices (a model's own page)
+    # what a component's rows hold, by the component's name, one list per row width the component
+    # draws: (name, (("model", "input", "output"), ("model", "input", "cached_input", "output")))
+    columns: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
 
     def fingerprint(self) -> str:
         """The hints as text, for a digest: a changed hint re-reads a page whose bytes did not change."""
-        return f"{self.select}\0{sorted(self.labels)}\0{self.model_from}\0{self.model}"
+        return (
+            f"{self.select}\0{sorted(self.labels)}\0{self.model_from}\0{self.model}\0{sorted(self.columns)}"
+        )
+
+
+def column_label(meaning: str) -> str:
+    """A columns hint's entry as a header the readers know: 'model' -> 'Model', 'cached_input' -> 'cached
+    input'; '' or '-' is a column of no price."""
+    if meaning == "model":
+        return "Model"
+    if meaning in ("", "-"):
+        return "Notes"
+    return label_meaning(meaning) or meaning
 
 
 def label_meaning(value: str) -> str | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from monitor.extract.cells import Cell
 from monitor.extract.grid import Grid
+from monitor.extract.hints import column_label
 from monitor.extract.html import html_grids, parse_html, preamble_of
 from monitor.extract.labels import MODEL_TITLE
 from monitor.normalize import clean_text
@@ -27,32 +28,39 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|~<>])")
 
 
 _BARE_TAG = re.compile(r"^\s*</?[A-Za-z][^>]*>\s*$")
+_COMPONENT = re.compile(r"<([A-Z][\w.]*)\b")  # a JSX component's opening tag: '<TextTokenPricingTables'
+_COMPONENT_AT = "\x00component "
+_ROW_VALUES = re.compile(r"\[([^\[\]]*)\]")
+_VALUE = re.compile(
+    r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)|\b(?:null|undefined)\b'
+)
+_PANE_LABEL = re.compile(r"^[A-Za-z\u4e00-\u9fff][\w \u4e00-\u9fff-]{0,15}$")
 
 
 # a component's rows as a prop: <PricingTable rows={[["gpt-5.4-mini", 0.375, 0.0375, "-", 2.25], ...]}>
 _ROWS_PROP = re.compile(r"\brows=\{\s*\[(.*?)\]\s*\}", re.S)
-_ROW_ARRAY = re.compile(r"^\s*\[", re.M)
 
 
 _PLACEHOLDER = "\x00html-table "
 
 
-def markdown_grids(text: str) -> tuple[list[Grid], str]:
-    """The page's tables, and its text outside them (where a page states its units)."""
+def markdown_grids(
+    text: str, columns: Mapping[str, Sequence[Sequence[str]]] | None = None
+) -> tuple[list[Grid], str]:
+    """The page's tables, and its text outside them (where a page states its units). `columns` names the
+    columns of a component's rows (`rows={[...]}`) by the component's name: the source's columns hint."""
     grids: list[Grid] = []
-    for match in _ROWS_PROP.finditer(text):
-        # the component draws the header: which value is which is not in the page, so its rows are
-        # reported, never read by position
-        count = len(_ROW_ARRAY.findall(match.group(1)))
-        if count:
-            grids.append(
-                Grid(
-                    rows=[],
-                    unread=f"a component's table of {count} rows with no column labels in the page "
-                    f"(rows={{[...]}}); not read by position",
-                )
-            )
-    text = _ROWS_PROP.sub("\n", text)
+    components: list[tuple[str, list[list[Cell]]]] = []
+
+    def component(match: re.Match[str]) -> str:
+        rows = [_values(row) for row in _ROW_VALUES.findall(match.group(1))]
+        if not rows:
+            return "\n"
+        opened = [m.group(1) for m in _COMPONENT.finditer(match.string, 0, match.start())]
+        components.append((opened[-1] if opened else "", rows))
+        return f"\n{_COMPONENT_AT}{len(components) - 1}\n"
+
+    text = _ROWS_PROP.sub(component, text)
     # an HTML table inside Markdown stands where it is: a placeholder line, so that it has the same
     # headings and sentences around it as a pipe table
     html_tables: list[list[Grid]] = []
@@ -79,6 +87,17 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
         elif bold := _BOLD_LEAD.match(line):
             # '**openrouter**平台价格：' names the table below it within the chapter
             section = f"{chapter} > {bold.group(1).strip()}" if chapter else bold.group(1).strip()
+        if line.startswith(_COMPONENT_AT):
+            name, rows = components[int(line[len(_COMPONENT_AT) :])]
+            # the component stands where its opening tag does: its props are no sentences about it
+            opened = next((k for k in range(len(prose) - 1, -1, -1) if f"<{name}" in prose[k]), len(prose))
+            for grid in _component_grids(name, rows, (columns or {}).get(name), prose[:opened]):
+                grid.section, grid.page_model = section, page_model
+                grid.headings = [h for _level, h in headings] + grid.headings
+                grids.append(grid)
+                placed.append((grid, opened))
+            i += 1
+            continue
         if line.startswith(_PLACEHOLDER):
             for grid in html_tables[int(line[len(_PLACEHOLDER) :])]:
                 grid.section = grid.section or section
@@ -126,6 +145,57 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
         grid.lead = grid.lead or _context_lines(reversed(prose[:at]))[::-1]
         grid.trail = grid.trail or _context_lines(prose[at:])
     return grids, "\n".join(prose)
+
+
+def _component_grids(
+    name: str, rows: list[list[Cell]], widths: Sequence[Sequence[str]] | None, prose: list[str]
+) -> list[Grid]:
+    """A component's rows under the column labels the source's columns hint gives them, in the pane the
+    line above names ('Standard', 'Batch', 'Flex': a pane of tabs drawn by the component's page);
+    without the hint its rows are reported, never read by position (the component draws the header)."""
+    if not widths:
+        unread = (
+            f"a component's table of {len(rows)} rows with no column labels in the page "
+            f"({name or 'component'} rows={{[...]}}); not read by position (the source's columns hint "
+            "names them)"
+        )
+        return [Grid(rows=[], unread=unread)]
+    above = next((x for x in map(_pane_text, reversed(prose[-8:])) if x), "")
+    grids = []
+    for meanings in widths:
+        fitting = [row for row in rows if len(row) == len(meanings)]
+        if not fitting:
+            continue
+        # the source says these columns hold prices: each header says so ('input price'), as a page's would
+        header = [
+            Cell(column_label(m) if m in ("model", "-") else f"{column_label(m)} price") for m in meanings
+        ]
+        grid = Grid(rows=[header, *fitting])
+        if _PANE_LABEL.match(above):
+            grid.headings = [above]  # the pane's name, as a heading the table stands under
+        grids.append(grid)
+    known = {len(meanings) for meanings in widths}
+    misfits = ", ".join(repr(row[0].text) for row in rows if len(row) not in known and row)
+    if misfits:
+        said = " or ".join(str(n) for n in sorted(known))
+        grids.append(
+            Grid(
+                rows=[], unread=f"{name}: rows of another width than its {said} columns ({misfits}); not read"
+            )
+        )
+    return grids
+
+
+def _values(row: str) -> list[Cell]:
+    """'"gpt-5.4-mini", 0.75, "", null' -> cells, strings unquoted, an empty or null value empty."""
+    return [Cell(next((g for g in m.groups() if g is not None), "")) for m in _VALUE.finditer(row)]
+
+
+def _pane_text(line: str) -> str:
+    """A line's text outside tags and component props ('<div class="hidden">Batch</div>' -> 'Batch')."""
+    if "=" in _TAG.sub("", line) or _COMPONENT.search(line):
+        return ""
+    return clean_text(_TAG.sub(" ", line))
 
 
 def _context_lines(lines: Iterable[str], count: int = 4) -> list[str]:
