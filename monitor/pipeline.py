@@ -111,6 +111,9 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
             source.url,
             etag=None if holding else state.etag,
             last_modified=None if holding else state.last_modified,
+            browser=source.fetch == "browser",
+            wait_for=source.wait_for,
+            timeout=source.timeout,
         )
     except FetchError as exc:
         store.record_failure(source.name, started, deps.clock(), str(exc), exc.status)
