@@ -60,10 +60,12 @@ class Source:
     hints: Hints = field(default_factory=Hints)
 
     def settings_fingerprint(self) -> str:
-        """A digest of what the page is read with (kind, currency, unit, json mapping, hints): when it
-        changes, the next check reads the page again whatever its bytes, and logs the difference as a
-        correction ('reread')."""
+        """A digest of what the page is read with (kind, currency, unit, json mapping, hints, a browser
+        fetch): when it changes, the next check reads the page again whatever its bytes, and logs the
+        difference as a correction ('reread')."""
         read_with = f"{self.kind}\0{self.currency}\0{self.per}\0{self.json!r}\0{self.hints.fingerprint()}"
+        if self.fetch != "http":  # only then: an http source's fingerprint stays what it was
+            read_with += f"\0{self.fetch}"
         return hashlib.sha256(read_with.encode()).hexdigest()
 
 

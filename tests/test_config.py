@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -119,6 +120,10 @@ def test_browser_keys(tmp_path: Path) -> None:
     assert (anthropic.fetch, anthropic.wait_for, anthropic.timeout) == ("http", "", None)
     assert (config.settings.browser_url, config.settings.browser_pages) == ("ws://127.0.0.1:3000", 4)
     assert config.settings.browser_path == ""
+    # a page switched to the browser is read again as a correction ('reread'), not alerted as changes
+    served = replace(bailian, fetch="http", wait_for="")
+    assert bailian.settings_fingerprint() != served.settings_fingerprint()
+    assert replace(bailian, wait_for="td").settings_fingerprint() == bailian.settings_fingerprint()
 
 
 def test_cli_exit_code_2_for_bad_or_missing_config(tmp_path: Path) -> None:
