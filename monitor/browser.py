@@ -112,10 +112,14 @@ class Browsers:
 
     def _close_idle(self) -> None:
         self._idle = None
-        if self._open == 0:
-            task = asyncio.get_running_loop().create_task(self.aclose())
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+        task = asyncio.get_running_loop().create_task(self._close_if_idle())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _close_if_idle(self) -> None:
+        async with self._start:
+            if self._open == 0:  # a page opened since the timer fired keeps it
+                await self._shut()
 
     async def _shut(self) -> None:
         browser, driver = self._browser, self._playwright
