@@ -248,32 +248,35 @@ def test_a_page_that_never_settles_times_out_and_other_sources_go_on(
 
 @needs_browser
 def test_a_missing_browser_fails_its_source_with_the_reason(
-    tmp_path: Path, pages: PageServer, spa: dict[str, object]
+    tmp_path: Path, pages: PageServer, webhook: WebhookReceiver, spa: dict[str, object]
 ) -> None:
-    """A Chromium that is not there: the browser source fails saying so, the http source is read."""
+    """A Chromium that is not there: the browser source fails saying so, the http source is read; after
+    health_after (3) such checks one source-problem alert names the reason."""
     pages.put(
         "/price.md",
         fixture(
             "real_pages/gmicloud_inference-price__md-source__v01__2025-03-21__6d2b997347.md"
         ).read_bytes(),
     )
-    monitor = Monitor(tmp_path, settings(browser_path=str(tmp_path / "no-chromium")), [])
+    monitor = Monitor(tmp_path, settings(browser_path=str(tmp_path / "no-chromium")), [webhook.url])
     plain = Source(
         name="gmi", provider="GMI", kind="markdown", url=pages.url("/price.md"), currency="USD", interval=60
     )
 
-    async def go() -> dict[str, CheckOutcome]:
+    async def go() -> list[dict[str, CheckOutcome]]:
         try:
-            return await monitor.check(browser_source(pages.url("/pricing")), plain)
+            return [await monitor.check(browser_source(pages.url("/pricing")), plain) for _ in range(3)]
         finally:
             await monitor.close()
 
-    outcomes = asyncio.run(go())
-    assert outcomes["kimi"].status == "failed"
-    assert f"Chromium ({tmp_path / 'no-chromium'}) could not be started" in str(outcomes["kimi"].error)
-    assert outcomes["gmi"].status == "baseline"
-    [(error,)] = monitor_rows(monitor, "select error from checks where source = 'kimi'")
-    assert "could not be started" in error
+    first, _second, third = asyncio.run(go())
+    assert first["kimi"].status == third["kimi"].status == "failed"
+    assert f"Chromium ({tmp_path / 'no-chromium'}) could not be started" in str(first["kimi"].error)
+    assert first["gmi"].status == "baseline" and third["gmi"].status == "unchanged"
+    errors = monitor_rows(monitor, "select error from checks where source = 'kimi'")
+    assert len(errors) == 3 and all("could not be started" in error for (error,) in errors)
+    [alert] = webhook.received
+    assert "source problem" in alert["title"] and "could not be started" in alert["message"]
 
 
 @pytest.fixture
@@ -436,6 +439,31 @@ def test_guards_apply_to_a_rendered_page(tmp_path: Path, pages: PageServer) -> N
     )
     assert outcomes["gone"].status == "failed" and "HTTP 404" in str(outcomes["gone"].error)
     assert monitor_rows(monitor, "select http_status from checks where source = 'gone'") == [(404,)]
+
+
+@needs_browser
+def test_a_bot_check_served_to_the_browser_keeps_the_last_prices(
+    tmp_path: Path, pages: PageServer, spa: dict[str, object]
+) -> None:
+    """A real bot-check page (OpenAI's, as captured) rendered in place of the app: the check is 'broken'
+    with the reason, and the prices read before stay the latest."""
+    source = browser_source(pages.url("/pricing"))
+    monitor = Monitor(tmp_path, settings(), [])
+    challenge = fixture("pricing_pages_captured/openai_pricing__v01__2026-05-08__d1507e12fb.html")
+
+    async def go() -> list[CheckOutcome]:
+        try:
+            first = (await monitor.check(source))["kimi"]
+            pages.put("/pricing", challenge.read_bytes(), Content_Type="text/html")
+            return [first, (await monitor.check(source))["kimi"]]
+        finally:
+            await monitor.close()
+
+    first, second = asyncio.run(go())
+    assert first.status == "baseline", first.error
+    assert second.status == "broken"
+    assert second.error == "a bot-check (challenge) page was served instead of the pricing page"
+    assert len(monitor_rows(monitor, "select model from latest_prices")) == len(golden_prices())
 
 
 def test_a_daemon_without_browser_sources_does_not_load_playwright() -> None:
