@@ -8,7 +8,8 @@ scripts and navigation), served as it is ("static") and as a single-page app who
 same table as JSON and draws it ("drawn"). Each is fetched N times one after another through
 `Fetcher.fetch` (the monitor's own code: per-host limit, retries, size cap), by http and by the browser.
 
-Memory: the monitor's Python process (RSS) and, apart, the processes it starts for the browser
+Memory: the monitor's Python process (RSS; with what the daemon imports, the pages served by another
+process) and, apart, the processes it starts for the browser
 (Playwright's Node.js driver and Chromium's browser, zygote, network service and renderer processes): the
 sum of their PSS (proportional set size: shared pages counted once across them), peak while pages load
 (sampled every 200 ms) and after the pages are closed with the browser kept. "Per round" starts the
@@ -20,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
+import multiprocessing
 import os
 import resource
 import statistics
@@ -30,6 +33,7 @@ import time
 from dataclasses import replace
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +44,9 @@ from pages import Page
 from monitor.browser import Browsers
 from monitor.config import Settings
 from monitor.fetch import Fetcher
+
+for _module in ("monitor.cli", "monitor.daemon", "monitor.pipeline"):
+    importlib.import_module(_module)  # what the daemon has loaded: the Python RSS is the daemon's
 
 SPA = """<!doctype html><html><head><meta charset="utf-8"><title>Pricing</title></head><body>
 <main id="app">Loading…</main><script>
@@ -74,7 +81,7 @@ def make_pages() -> dict[str, tuple[bytes, str]]:
     }
 
 
-def serve(pages: dict[str, tuple[bytes, str]]) -> ThreadingHTTPServer:
+def _serve_forever(pages: dict[str, tuple[bytes, str]], ports: Connection) -> None:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # headers and body leave at once, no 40 ms delayed-ACK stall
@@ -92,11 +99,23 @@ def serve(pages: dict[str, tuple[bytes, str]]) -> ThreadingHTTPServer:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
+    ports.send(httpd.server_port)
+    httpd.serve_forever()
+
+
+def serve(pages: dict[str, tuple[bytes, str]]) -> tuple[multiprocessing.Process, int]:
+    """The pages served on 127.0.0.1 by a process of its own, so this one's memory is the monitor's."""
+    mine, theirs = multiprocessing.Pipe()
+    server = multiprocessing.get_context("spawn").Process(target=_serve_forever, args=(pages, theirs))
+    server.start()
+    return server, int(mine.recv())
+
+
+SERVER: set[int] = set()  # the page server's pid: not the monitor's
 
 
 def descendants(pid: int) -> list[int]:
+    """Every process under `pid` but the page server."""
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -110,9 +129,19 @@ def descendants(pid: int) -> list[int]:
             except OSError:
                 continue
             for child in map(int, children):
+                if child in SERVER or _multiprocessing(child):
+                    continue
                 found.append(child)
                 todo.append(child)
     return found
+
+
+def _multiprocessing(pid: int) -> bool:
+    """The page server or multiprocessing's resource tracker: a Python process of the benchmark's own."""
+    try:
+        return b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def kb(path: str, field: str) -> int:
@@ -191,8 +220,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20, help="pages fetched per round (default 20)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
     args = parser.parse_args()
-    httpd = serve(make_pages())
-    base = f"http://127.0.0.1:{httpd.server_port}"
+    server, port = serve(make_pages())
+    SERVER.add(server.pid or 0)
+    base = f"http://127.0.0.1:{port}"
     settings = replace(Settings(database=Path("unused")), retries=0, per_host=2)
     print(f"{args.rounds} rounds of {args.pages} pages, one after another; Chromium flags as shipped")
     rows = []
@@ -250,13 +280,21 @@ def main() -> None:
 
     async def go() -> None:
         await http_rows()
+        loaded = kb(f"/proc/{os.getpid()}/status", "VmRSS")
+        importlib.import_module("playwright.async_api")
+        imported = kb(f"/proc/{os.getpid()}/status", "VmRSS")
+        print(
+            f"Python RSS after the http rounds {loaded / 1024:.1f} MB, "
+            f"then with Playwright imported {imported / 1024:.1f} MB"
+        )
         for path in ("/static", "/drawn"):
             await browser_kept(path)
             await browser_per_round(path)
         await browser_kept("/drawn", "table td")
 
     asyncio.run(go())
-    httpd.shutdown()
+    server.terminate()
+    server.join()
     header = ("fetch", "page", "per page (median)", "Python RSS", "browser PSS", "idle, kept", "notes")
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))

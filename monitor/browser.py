@@ -40,8 +40,10 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 # Prices are text: pictures, video and fonts are not fetched (less time, less memory).
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 # A browser with no page open for this long is closed; the next browser fetch starts it again.
-# bench/browser_fetch.py: starting costs ~1 s of one core, keeping an idle one ~150 MB (README, Benchmarks).
+# bench/browser_fetch.py: starting one costs about 1 s, an idle one with its driver holds about 400 MB
+# (README, Benchmarks): between checks minutes apart it is not worth keeping.
 KEEP_IDLE = 60.0
+_CLOSE_WITHIN = 10.0  # seconds; a driver that does not answer is left to die with its pipe
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CLOSED = ("Target page, context or browser has been closed", "Target closed", "Browser has been closed")
 
@@ -126,12 +128,14 @@ class Browsers:
         self._browser = self._playwright = None
         try:
             if browser is not None:
-                await browser.close()
+                async with asyncio.timeout(_CLOSE_WITHIN):
+                    await browser.close()
         except Exception as exc:  # a crashed browser cannot be closed; its driver still can
             log.debug("closing the browser: %s", exc)
         try:
             if driver is not None:
-                await driver.stop()
+                async with asyncio.timeout(_CLOSE_WITHIN):
+                    await driver.stop()
         except Exception as exc:
             log.debug("stopping Playwright: %s", exc)
 
