@@ -371,14 +371,18 @@ def test_at_most_browser_pages_pages_at_a_time_and_an_idle_browser_is_closed(
     assert pages.hits("/a") == 2
 
 
+PUBLIC_NAME = "pricing.example"  # a name, not an address: a public page as far as the monitor can tell
+
+
 @pytest.fixture
 def remote_chromium(tmp_path: Path) -> Iterator[str]:
-    """A Chromium started on its own with a DevTools port on 127.0.0.1, as a browser container would run."""
+    """A Chromium started on its own with a DevTools port on 127.0.0.1, as a browser container would run;
+    it resolves pricing.example to 127.0.0.1."""
     profile = tmp_path / "remote-profile"
     assert CHROMIUM is not None
     process = subprocess.Popen(
         [CHROMIUM, *CHROMIUM_FLAGS, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-         f"--user-data-dir={profile}", "about:blank"],
+         f"--user-data-dir={profile}", f"--host-resolver-rules=MAP {PUBLIC_NAME} 127.0.0.1", "about:blank"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -416,6 +420,34 @@ def test_browser_url_reads_through_a_browser_running_elsewhere(
     assert len(monitor_rows(monitor, "select model from prices")) == len(golden_prices())
     assert bad.status == "failed"
     assert "cannot connect to the browser at browser_url = 'http://127.0.0.1:9'" in str(bad.error)
+
+
+@needs_browser
+def test_a_public_pages_scripts_cannot_reach_local_addresses_and_pictures_are_not_fetched(
+    tmp_path: Path, pages: PageServer, remote_chromium: str
+) -> None:
+    """A page at a public name may load its own scripts, but not one at 127.0.0.1, and no picture."""
+    local = f"http://127.0.0.1:{pages.port}"
+    pages.put(
+        "/public",
+        f'<html><body><p>prices</p><img src="/pic.png"><script src="/same.js"></script>'
+        f'<script src="{local}/local.js"></script></body></html>',
+    )
+    for path in ("/same.js", "/local.js", "/pic.png"):
+        pages.put(path, "")
+    monitor = Monitor(tmp_path, settings(browser_url=remote_chromium), [])
+    source = browser_source(f"http://{PUBLIC_NAME}:{pages.port}/public")
+
+    async def go() -> CheckOutcome:
+        try:
+            return (await monitor.check(source))["kimi"]
+        finally:
+            await monitor.close()
+
+    outcome = asyncio.run(go())
+    assert outcome.error == "no prices found on the page"  # it was loaded and read
+    assert (pages.hits("/public"), pages.hits("/same.js")) == (1, 1)
+    assert (pages.hits("/local.js"), pages.hits("/pic.png")) == (0, 0)
 
 
 @needs_browser
