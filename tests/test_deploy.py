@@ -96,6 +96,8 @@ def _sandbox_missing() -> str | None:
         return "systemd-analyze is not installed"
     if not (shutil.which("chromium") and importlib.util.find_spec("playwright")):
         return "Chromium or Playwright is not installed"
+    if not Path("/usr/bin/python3").exists():
+        return "Debian's /usr/bin/python3 is not there (python3-seccomp is a package for it)"
     if subprocess.run(["/usr/bin/python3", "-c", "import seccomp"], capture_output=True).returncode != 0:
         return "Debian's python3-seccomp is not installed (apt-get install python3-seccomp)"
     major, minor = (int(n) for n in re.findall(r"\d+", platform.release())[:2])
