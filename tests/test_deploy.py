@@ -8,9 +8,12 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from monitor.browser import CHROMIUM_FLAGS
 
 UNIT = Path(__file__).parents[1] / "deploy" / "monitor.service"
 analyze = shutil.which("systemd-analyze")
@@ -69,11 +72,12 @@ DROP_IN = UNIT.parent / "monitor.service.d" / "browser.conf"
 SANDBOX = UNIT.parent / "unit_sandbox.py"
 RENDER = """
 import asyncio
+import sys
 from monitor.browser import Browsers
 from monitor.errors import BrowserError
 
 async def main():
-    browsers = Browsers()
+    browsers = Browsers(url=sys.argv[1] if len(sys.argv) > 1 else "")
     try:
         page = await browsers.render(
             "data:text/html,<table><tr><td>x</td></tr></table>"
@@ -133,5 +137,47 @@ def test_chromium_starts_under_the_units_filters_only_with_the_drop_in(tmp_path:
         command = ["/usr/bin/python3", str(SANDBOX), *map(str, files), "--", sys.executable, str(script)]
         result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=UNIT.parents[1])
         outputs.append(result.stdout)
+    assert "failed: Playwright's driver could not be started" in outputs[0]
+    assert "rendered: <html><head><title>drawn 42</title>" in outputs[1], outputs[1]
+
+
+@pytest.mark.skipif(_sandbox_missing() is not None, reason=str(_sandbox_missing()))
+def test_with_browser_url_the_driver_needs_only_write_execute_memory(tmp_path: Path) -> None:
+    """A Chromium outside the service (browser_url): the driver in the service still dies under the unit
+    as it is, and MemoryDenyWriteExecute=no alone, without the drop-in's system calls, is enough."""
+    profile = tmp_path / "profile"
+    chromium = subprocess.Popen(
+        [str(shutil.which("chromium")), *CHROMIUM_FLAGS, "--remote-debugging-address=127.0.0.1",
+         "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        port_file = profile / "DevToolsActivePort"
+        for _ in range(300):
+            if port_file.exists() and port_file.read_text().strip():
+                break
+            time.sleep(0.1)
+        url = f"http://127.0.0.1:{port_file.read_text().split()[0]}"
+        script = tmp_path / "render.py"
+        script.write_text(RENDER, encoding="utf-8")
+        write_execute = tmp_path / "write-execute.conf"
+        write_execute.write_text("[Service]\nMemoryDenyWriteExecute=no\n", encoding="utf-8")
+        outputs = []
+        for files in ([UNIT], [UNIT, write_execute]):
+            command = [
+                "/usr/bin/python3",
+                str(SANDBOX),
+                *map(str, files),
+                "--",
+                sys.executable,
+                str(script),
+                url,
+            ]
+            result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=UNIT.parents[1])
+            outputs.append(result.stdout)
+    finally:
+        chromium.terminate()
+        chromium.wait(timeout=30)
     assert "failed: Playwright's driver could not be started" in outputs[0]
     assert "rendered: <html><head><title>drawn 42</title>" in outputs[1], outputs[1]
