@@ -332,6 +332,33 @@ def test_a_browser_that_crashes_mid_page_fails_that_check_and_the_next_starts_a_
 
 
 @needs_browser
+def test_a_crash_is_retried_within_the_check_with_a_new_browser(
+    tmp_path: Path, pages: PageServer, spa: dict[str, object], crashing_chromium: Path
+) -> None:
+    """With retries = 1 a browser killed mid-page costs the check nothing: the retry starts a new browser
+    and the page is read; the page was asked for twice."""
+    hits = [0]
+
+    def slow_once() -> Response:
+        hits[0] += 1
+        return Response(200, SHELL.encode(), {"Content-Type": "text/html"}, hang=8.0 if hits[0] == 1 else 0)
+
+    pages.pages["/pricing"] = slow_once
+    monitor = Monitor(tmp_path, settings(browser_path=str(crashing_chromium), retries=1), [])
+
+    async def go() -> CheckOutcome:
+        try:
+            return (await monitor.check(browser_source(pages.url("/pricing"), timeout=15.0)))["kimi"]
+        finally:
+            await monitor.close()
+
+    outcome = asyncio.run(go())
+    assert outcome.status == "baseline", outcome.error
+    assert hits[0] == 2
+    assert len(monitor_rows(monitor, BASELINE_PRICES)) == len(golden_prices())
+
+
+@needs_browser
 def test_at_most_browser_pages_pages_at_a_time_and_an_idle_browser_is_closed(
     tmp_path: Path, pages: PageServer
 ) -> None:
