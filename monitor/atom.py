@@ -1,5 +1,5 @@
-"""An Atom feed of the change log (RFC 4287): one entry per price change and per news claim, newest
-first, so that any feed reader can subscribe to a monitor."""
+"""An Atom feed of the change log (RFC 4287): one entry per price change, per price notice of a pricing
+page and per news claim, newest first, so that any feed reader can subscribe to a monitor."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from monitor.errors import MonitorError
-from monitor.messages import change_line
+from monitor.messages import NOT_ALERTED, change_line
 from monitor.store import LogFilter, Store, change_from_row
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -25,11 +25,14 @@ def build_feed(
     title: str = "monitor: LLM API price changes",
     limit: int = 200,
     now: str | None = None,
+    notices: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """Rows of the change log and of news claims -> an Atom document, the newest `limit` entries."""
+    """Rows of the change log, of news claims and of price notices -> an Atom document, the newest
+    `limit` entries."""
     # Newest first; rows come oldest first, so reversed they keep the later record first within a second.
-    entries = [_change_entry(row) for row in reversed(changes) if row["change"] not in ("flap", "reread")]
+    entries = [_change_entry(row) for row in reversed(changes) if row["change"] not in NOT_ALERTED]
     entries += [_claim_entry(row) for row in reversed(claims)]
+    entries += [_notice_entry(row) for row in reversed(notices or [])]
     entries.sort(key=lambda e: e["updated"], reverse=True)
     entries = entries[:limit]
     updated = entries[0]["updated"] if entries else (now or datetime.now(UTC).isoformat(timespec="seconds"))
@@ -105,12 +108,22 @@ def _claim_entry(row: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _notice_entry(row: dict[str, Any]) -> dict[str, str]:
+    return {
+        "id": f"urn:monitor:notice:{row['id']}:{row['found']}",
+        "title": f"notice: {row['provider']}: {row['sentence']}",
+        "updated": row["found"],
+        "link": row["url"] or "",
+        "category": "notice",
+        "content": f"{row['provider']} ({row['source']}), {row['found']}\n{row['sentence']}\n{row['url']}",
+    }
+
+
 FEED_ENTRIES = 200  # what the daemon's feed keeps: readers poll often, they need the recent entries
 
 
 def refresh_feed(store: Store, path: Path, limit: int = FEED_ENTRIES) -> None:
-    """Rewrite the feed at `path` from the newest changes and news claims in the database."""
+    """Rewrite the feed at `path` from the newest changes, price notices and news claims in the database."""
     every = LogFilter()
-    write_feed(
-        path, build_feed(store.find_changes(every, limit), store.find_news_claims(every, limit), limit=limit)
-    )
+    changes, claims = store.find_changes(every, limit), store.find_news_claims(every, limit)
+    write_feed(path, build_feed(changes, claims, limit=limit, notices=store.find_notices(every, limit)))

@@ -20,7 +20,7 @@ from monitor.config import Config, config_path, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
 from monitor.extract import EXTRACTORS, PRESETS, JsonOptions, extract_prices
 from monitor.messages import change_line
-from monitor.pipeline import check_sources, make_deps
+from monitor.pipeline import check_sources, make_deps, preview_source
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -57,8 +57,13 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 @cli.command()
 @click.option("--source", "source_name", metavar="NAME", help="Check only this source.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Fetch and read with the current settings, print what would change; write nothing.",
+)
 @click.pass_context
-def check(ctx: click.Context, source_name: str | None) -> None:
+def check(ctx: click.Context, source_name: str | None, dry_run: bool) -> None:
     """Poll every source once, record and alert what changed, and exit.
 
     Exit code 0: all good; 1: some source failed; 2: configuration error.
@@ -74,6 +79,8 @@ def check(ctx: click.Context, source_name: str | None) -> None:
 
     async def go() -> list[Any]:
         try:
+            if dry_run:
+                return [await preview_source(source, deps) for source in sources]
             return await check_sources(sources, deps)
         finally:
             await deps.fetcher.aclose()
@@ -83,7 +90,7 @@ def check(ctx: click.Context, source_name: str | None) -> None:
     except MonitorError as exc:
         _fail(str(exc), 1)
     for outcome in outcomes:
-        line = f"{outcome.source}: {outcome.status}"
+        line = f"{outcome.source}: {'would be ' if dry_run else ''}{outcome.status}"
         if outcome.error:
             line += f": {outcome.error}"
         elif outcome.changes:
@@ -91,6 +98,8 @@ def check(ctx: click.Context, source_name: str | None) -> None:
         click.echo(line)
         for change in outcome.changes:
             click.echo(f"  {change_line(change)}")
+        for notice in outcome.notices:
+            click.echo(f"  notice: {notice}")
         for problem in outcome.problems:
             click.echo(f"  unreadable: {problem}", err=True)
     sys.exit(0 if all(o.ok for o in outcomes) else 1)
@@ -269,6 +278,12 @@ def _store(ctx: click.Context) -> Any:
 @click.option(
     "--news-only", "--news", "news_only", is_flag=True, help="Only the price claims read from news."
 )
+@click.option(
+    "--notices-only",
+    "notices_only",
+    is_flag=True,
+    help="Only the price notices read from the pricing pages' prose.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row for spreadsheets.")
 @click.pass_context
@@ -282,24 +297,29 @@ def log(
     until: str | None,
     changes_only: bool,
     news_only: bool,
+    notices_only: bool,
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    """Show the change log: every price changed, added or removed, and the news' price claims.
+    """Show the change log: every price changed, added or removed, the pricing pages' price notices and
+    the news' price claims.
 
-    --json and --csv print the changes (with --news-only: the claims).
+    --json and --csv print the changes (with --news-only: the claims; with --notices-only: the notices).
     """
     from monitor.export import to_csv
     from monitor.store import LogFilter
 
-    if changes_only and news_only:
-        raise click.UsageError("--changes-only and --news-only exclude each other")
+    if changes_only + news_only + notices_only > 1:
+        raise click.UsageError("--changes-only, --news-only and --notices-only exclude each other")
     if as_json and as_csv:
         raise click.UsageError("--json and --csv exclude each other")
     where = LogFilter(source_name, provider, model, kind, _since(since), _since(until, "--until"))
     store = _store(ctx)
     claims = [] if changes_only else [views.news_record(r) for r in store.find_news_claims(where)]
-    if news_only:
+    notices = [] if news_only else [views.notice_record(r) for r in store.find_notices(where)]
+    if notices_only:
+        records, header, row, empty = notices, views.NOTICE_HEADER, views.notice_row, "no notices recorded"
+    elif news_only:
         records, header, row, empty = claims, views.NEWS_HEADER, views.news_row, "no news claims recorded"
     else:
         records = [views.change_record(r) for r in store.find_changes(where)]
@@ -308,7 +328,10 @@ def log(
         click.echo(to_csv(records), nl=False)
         return
     _show(records, as_json, header, row, empty)
-    if claims and not news_only and not as_json:  # --json keeps its list of changes
+    if notices and not notices_only and not as_json:  # beside the pages' price changes
+        click.echo("\nPrice notices on the pricing pages:")
+        click.echo(views.table(views.NOTICE_HEADER, [views.notice_row(r) for r in notices]))
+    if claims and not news_only and not notices_only and not as_json:  # --json keeps its list of changes
         click.echo("\nNews claims:")
         click.echo(views.table(views.NEWS_HEADER, [views.news_row(r) for r in claims]))
 
@@ -427,7 +450,8 @@ def report(ctx: click.Context, out: Path, since: str, currency: str | None) -> N
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1), help="Newest entries kept.")
 @click.pass_context
 def feed(ctx: click.Context, out: Path, limit: int) -> None:
-    """Write an Atom feed of the change log (one entry per change or news claim, newest first)."""
+    """Write an Atom feed of the change log (one entry per change, price notice or news claim, newest
+    first)."""
     from monitor.atom import refresh_feed
 
     try:

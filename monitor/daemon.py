@@ -123,7 +123,8 @@ async def _job(source: Source, deps: Deps) -> None:
         if outcome.ok:
             log.info("%s: %s", source.name, outcome.status)
         await deps.notifier.flush(deps.store)
-        if deps.feed and (outcome.status in ("baseline", "changed") or not deps.feed.exists()):
+        wrote = outcome.status in ("baseline", "changed") or outcome.notices
+        if deps.feed and (wrote or not deps.feed.exists()):
             refresh_feed(deps.store, deps.feed)
     except MonitorError as exc:  # the database or the feed file, named in the message; the next round retries
         log.error("%s: %s", source.name, exc)

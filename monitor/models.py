@@ -17,8 +17,9 @@ SUSPECT_FACTOR = 100
 # only by tier, condition, currency or unit are two records, never a collision.
 PriceKey = tuple[str, str, str, str, str, str]
 
-# 'reread': a price that differs because the source's settings changed (a correction, never alerted)
-ChangeKind = Literal["changed", "added", "removed", "status", "flap", "reread"]
+# 'reread': a price that differs because the source's settings changed (a correction, never alerted);
+# 'relabelled': a price the page now shows under another label, at the same amount (never alerted)
+ChangeKind = Literal["changed", "added", "removed", "status", "flap", "reread", "relabelled"]
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,19 @@ class Change:
     unit: str
     old: Price | None
     new: Price | None
+    # the new price is one of those that replaced `old` under new tiers or conditions (0.14 -> 0.22
+    # off-peak, 0.44 peak): said beside the change, which is named as the new price
+    restructured: bool = False
 
     @classmethod
-    def between(cls, change: ChangeKind, old: Price | None, new: Price | None) -> Change:
+    def between(
+        cls, change: ChangeKind, old: Price | None, new: Price | None, restructured: bool = False
+    ) -> Change:
         """The change from `old` to `new` (either may be None), named as the newer side names it."""
         shown = new or old
         assert shown is not None, "a change has an old or a new price"
         _model, kind, tier, condition, currency, unit = shown.key
-        return cls(change, shown.model, kind, tier, condition, currency, unit, old, new)
+        return cls(change, shown.model, kind, tier, condition, currency, unit, old, new, restructured)
 
     @property
     def old_per_million(self) -> Decimal | None:

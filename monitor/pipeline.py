@@ -24,11 +24,12 @@ from monitor.errors import FetchError
 from monitor.extract import content_digest, extract_prices
 from monitor.fetch import Fetcher, require_public
 from monitor.hold import apply_changes, hold_changes
-from monitor.messages import change_line, change_message, news_message, plain_message
+from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
 from monitor.models import Change, FetchResult, Price
 from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
+from monitor.notices import watch_notices
 from monitor.notify import Notifier, check_urls, redact_logs
-from monitor.store import SourceRow, Store, sha256
+from monitor.store import SourceRow, SourceState, Store, sha256
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -57,6 +58,7 @@ class CheckOutcome:
     error: str | None = None
     problems: list[str] = field(default_factory=list)
     alert_id: int | None = None
+    notices: list[str] = field(default_factory=list)  # sentences of the page's prose announcing prices
 
     @property
     def ok(self) -> bool:
@@ -131,7 +133,29 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
 
     if source.kind == "feed":
         return await _read_feed(source, deps, row, started, fetched, digest)
+    notices: list[str] = []
+    outcome = await _read_page(source, deps, row, state, holding, started, fetched, digest, notices)
+    outcome.notices = notices
+    return outcome
+
+
+async def _read_page(
+    source: Source,
+    deps: Deps,
+    row: SourceRow,
+    state: SourceState,
+    holding: bool,
+    started: str,
+    fetched: FetchResult,
+    digest: str,
+    notices: list[str],
+) -> CheckOutcome:
+    """A fetched page's prices: extracted, guarded, diffed against the stored ones, and recorded; and
+    the price notices of its prose (added to `notices`), where its content changed."""
+    store = deps.store
     day = started[:10]
+    settings = source.settings_fingerprint()
+    reread = state.settings_sha256 is not None and state.settings_sha256 != settings
     try:
         content = await asyncio.to_thread(
             content_digest, source.kind, fetched.text, source.currency, source.per, day, source.hints
@@ -140,6 +164,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
             # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
             store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
             return CheckOutcome(source.name, "unchanged")
+        notices += watch_notices(store, row, fetched.text, started, deps.notifier.targets_for(source.name))
         result = await asyncio.to_thread(
             extract_prices,
             source.kind,
@@ -189,7 +214,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         # A cosmetic change (scripts, dates, tokens), or changes still held: store no new prices.
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
         return CheckOutcome(source.name, "unchanged", problems=result.problems)
-    alerted = [c for c in changes if c.change != "reread" and _alertable(source, c)]
+    alerted = [c for c in changes if c.change not in NOT_ALERTED and _alertable(source, c)]
     alert = change_message(source.provider, source.name, source.url, started, alerted) if alerted else None
     status = "baseline" if baseline else "changed"
     _check_id, alert_id = store.record_prices(
@@ -211,6 +236,45 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
     log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
+
+
+async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
+    """What a check of `source` would find now with its current settings (`check --dry-run`): the page
+    fetched whole and read, compared with the stored prices. Nothing is written and nothing is sent."""
+    if source.kind == "feed":
+        return CheckOutcome(source.name, "failed", error="--dry-run reads price pages, not feeds")
+    try:
+        fetched = await deps.fetcher.fetch(
+            source.url,
+            browser=source.fetch == "browser",
+            wait_for=source.wait_for,
+            timeout=source.timeout,
+        )
+        result = await asyncio.to_thread(
+            extract_prices,
+            source.kind,
+            fetched.text,
+            source.currency,
+            source.json,
+            source.per,
+            deps.clock()[:10],
+            source.hints,
+        )
+    except FetchError as exc:
+        return CheckOutcome(source.name, "failed", error=str(exc))
+    except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
+        return CheckOutcome(source.name, "failed", error=f"extraction failed: {type(exc).__name__}: {exc}")
+    old = deps.store.latest_prices(source.name)
+    problem = page_problem(old, result.prices, fetched.text)
+    if problem:
+        return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
+    if not deps.store.has_baseline(source.name):
+        return CheckOutcome(source.name, "baseline", problems=result.problems)
+    changes = diff_prices(old, result.prices)
+    stored = deps.store.source_state(source.name).settings_sha256
+    if stored is not None and stored != source.settings_fingerprint():
+        changes = [replace(c, change="reread") for c in changes]
+    return CheckOutcome(source.name, "changed" if changes else "unchanged", changes, problems=result.problems)
 
 
 _SHORT_ARTICLE = 400  # characters: a feed item with less text than this is a summary; its link is read

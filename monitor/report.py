@@ -17,7 +17,7 @@ from monitor.compare import COLUMNS, Row, compare, sort_rows
 from monitor.errors import MonitorError
 from monitor.fx import Rates
 from monitor.history import model_series
-from monitor.messages import format_pct, format_per_million
+from monitor.messages import NOT_ALERTED, format_pct, format_per_million
 from monitor.models import model_groups, model_id
 from monitor.store import LogFilter, Store
 
@@ -45,9 +45,10 @@ class ReportInput:
 def write_report(store: Store, out: Path, options: ReportInput) -> Path:
     """Write DIR/index.html and DIR/charts/*.svg; return the index's path. Errors name the file."""
     changes = [
-        c for c in store.find_changes(LogFilter(since=options.since)) if c["change"] not in ("flap", "reread")
+        c for c in store.find_changes(LogFilter(since=options.since)) if c["change"] not in NOT_ALERTED
     ]
     claims = store.find_news_claims(LogFilter(since=options.since))
+    notices = store.find_notices(LogFilter(since=options.since))
     rows = sort_rows(compare(store.all_latest_prices(), options.fx, options.currency), "provider")
     figures = []
     missing = None
@@ -64,7 +65,7 @@ def write_report(store: Store, out: Path, options: ReportInput) -> Path:
                 missing = str(exc)  # the report is still worth having: tables, without charts
                 break
             figures.append((name, file))
-        page = _page(changes, claims, rows, figures, options, missing)
+        page = _page(changes, claims, rows, figures, options, missing, notices)
         index = out / "index.html"
         index.write_text(page, encoding="utf-8")
     except OSError as exc:
@@ -93,6 +94,7 @@ def _page(
     figures: list[tuple[str, str]],
     options: ReportInput,
     missing: str | None = None,
+    notices: list[dict[str, Any]] | None = None,
 ) -> str:
     e = html.escape
     made = options.now.isoformat(timespec="minutes")
@@ -116,6 +118,8 @@ def _page(
             _changes_table(lineup, ""),
             "</details>",
         ]
+    if notices:
+        parts += ['<h2 id="notices">Price notices on the pricing pages</h2>', _notices_table(notices)]
     if claims:
         parts += ['<h2 id="news">In the news</h2>', _claims_table(claims)]
     parts += ['<h2 id="compare">Price comparison</h2>', _compare_table(rows, options)]
@@ -200,6 +204,18 @@ def _claims_table(claims: list[dict[str, Any]]) -> str:
             f"<td>{e(row['kind'])}</td>"
             f"<td class=n>{e(new)}</td><td>{e(row['verdict'])}</td><td>{quote}</td></tr>"
         )
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _notices_table(notices: list[dict[str, Any]]) -> str:
+    """What the pricing pages' prose announced about their prices, newest first."""
+    e = html.escape
+    out = ['<table class="notices"><tr><th>found</th><th>source</th><th>notice</th></tr>']
+    for row in reversed(notices):
+        source = f'<a href="{e(row["url"])}">{e(row["source"])}</a>' if row["url"] else e(row["source"])
+        when = e(_when(row["found"]))
+        out.append(f"<tr><td class=t>{when}</td><td>{source}</td><td>{e(row['sentence'])}</td></tr>")
     out.append("</table>")
     return "\n".join(out)
 

@@ -202,7 +202,30 @@ def m009_claim_tiers(db: Database) -> None:
 
 
 @migrations()
-def m010_settings_fingerprint(db: Database) -> None:
+def m010_page_notices(db: Database) -> None:
+    """Price notices: the sentences of a pricing page's prose that announce a price change. The keys of
+    the page's sentences at its last check (to tell a new sentence from one renumbered or re-dated), the
+    texts it ever showed (a notice is alerted once) and the notices found."""
+    db.table("page_prose").create({"source": str, "keys": str}, pk="source")
+    db.table("page_prose_seen").create({"source": str, "text": str}, pk=("source", "text"))
+    db.table("page_notices").create(
+        {
+            "id": int,
+            "source": str,
+            "provider": str,
+            "url": str,
+            "found": str,
+            "model": str,  # '': a notice names no model; kept so `monitor log --model` narrows it away
+            "kind": str,  # 'notice'
+            "sentence": str,
+        },
+        pk="id",
+    )
+    db.table("page_notices").create_index(["found"])
+
+
+@migrations()
+def m011_settings_fingerprint(db: Database) -> None:
     """A fingerprint of the extraction settings the last good page was read with: a changed setting
     re-reads the page at the next check, whatever its bytes."""
     db.table("sources").add_column("settings_sha256", str)

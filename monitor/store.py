@@ -344,11 +344,12 @@ class Store:
     # -- digests -----------------------------------------------------------------------------
 
     def hold_new_deliveries(self) -> None:
-        """Deliveries of new change, health and news alerts wait for the digest instead of going out."""
+        """Deliveries of new change, health, news and notice alerts wait for the digest, not going out."""
         with self._writing("hold the alerts for the digest"), self._transaction():
             self.db.execute(
                 "update deliveries set status = 'held' where status = 'pending' and attempts = 0 "
-                "and alert_id in (select id from alerts where kind in ('changes', 'health', 'news'))"
+                "and alert_id in (select id from alerts "
+                "where kind in ('changes', 'health', 'news', 'notice'))"
             )
 
     def held_alerts(self) -> dict[str, list[dict[str, Any]]]:
@@ -575,6 +576,44 @@ class Store:
     def find_news_claims(self, where: LogFilter, newest: int | None = None) -> list[dict[str, Any]]:
         """Price claims read from news items, oldest first, narrowed by `where` (and to the newest N)."""
         return self._log("news_claims", "found", where, newest)
+
+    def page_prose(self, source: str) -> tuple[list[str] | None, set[str]]:
+        """A pricing page's sentence keys at its last check (None: never read) and every sentence it
+        ever showed."""
+        rows = self._select("select keys from page_prose where source = ?", [source])
+        seen = self._select("select text from page_prose_seen where source = ?", [source])
+        return (json.loads(rows[0]["keys"]) if rows else None), {row["text"] for row in seen}
+
+    def record_prose(
+        self,
+        source: SourceRow,
+        when: str,
+        keys: list[str],
+        sentences: Iterable[str],
+        notices: list[str],
+        alert: Message | None,
+        targets: Iterable[str],
+    ) -> int | None:
+        """A pricing page's prose as now read, its new price notices and their alert, all or nothing."""
+        with self._writing("record the page's notices"), self._transaction():
+            self.db.execute(
+                "insert into page_prose (source, keys) values (?, ?) "
+                "on conflict(source) do update set keys = excluded.keys",
+                [source.name, json.dumps(keys, ensure_ascii=False)],
+            )
+            self.db.conn.executemany(
+                "insert or ignore into page_prose_seen (source, text) values (?, ?)",
+                [(source.name, text) for text in sentences],
+            )
+            row = {"source": source.name, "provider": source.provider, "url": source.url, "found": when}
+            self._insert_rows(
+                "page_notices", [{**row, "model": "", "kind": "notice", "sentence": n} for n in notices]
+            )
+            return self._insert_alert(source.name, None, when, alert, targets, "notice") if alert else None
+
+    def find_notices(self, where: LogFilter, newest: int | None = None) -> list[dict[str, Any]]:
+        """Price notices read from pricing pages, oldest first, narrowed by `where` (and to the newest N)."""
+        return self._log("page_notices", "found", where, newest)
 
     def _log(self, table: str, time: str, where: LogFilter, newest: int | None) -> list[dict[str, Any]]:
         clause, args = where.sql(time)

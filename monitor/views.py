@@ -155,6 +155,24 @@ def news_row(record: dict[str, Any]) -> list[str]:
 NEWS_HEADER = ["time", "source", "model", "kind", "old /1M", "new /1M", "pricing page"]
 
 
+def notice_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One record of `monitor log --notices-only --json`: a pricing page's sentence announcing prices."""
+    return {
+        "time": row["found"],
+        "source": row["source"],
+        "provider": row["provider"],
+        "url": row["url"],
+        "notice": row["sentence"],
+    }
+
+
+def notice_row(record: dict[str, Any]) -> list[str]:
+    return [record["time"][:16], record["source"], record["notice"]]
+
+
+NOTICE_HEADER = ["time", "source", "notice on the pricing page"]
+
+
 def price_row(record: dict[str, Any]) -> list[str]:
     amount = Decimal(str(record["per_million"]))
     normalized = format_per_million(amount, record["currency"], record["unit"], record["free"])

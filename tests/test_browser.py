@@ -22,7 +22,7 @@ from monitor.config import Settings, Source
 from monitor.extract import extract_prices
 from monitor.fetch import Fetcher
 from monitor.notify import Notifier
-from monitor.pipeline import CheckOutcome, Deps, check_sources, utc_now
+from monitor.pipeline import CheckOutcome, Deps, check_sources, preview_source, utc_now
 from monitor.store import Store
 from tests.conftest import GOLDENS, fixture
 from tests.servers import PageServer, Response, WebhookReceiver
@@ -149,7 +149,8 @@ def test_a_table_drawn_from_json_is_read_and_its_change_alerted(
     tmp_path: Path, pages: PageServer, webhook: WebhookReceiver, spa: dict[str, list[list[str]]]
 ) -> None:
     """The served HTML has no price; the rendered page has the real page's six prices. A price changed
-    in the JSON is alerted by name and numbers; an unchanged page is 'unchanged' without a new snapshot."""
+    in the JSON is shown by `check --dry-run` and then alerted by name and numbers; an unchanged page is
+    'unchanged' without a new snapshot."""
     served = extract_prices("html", SHELL, "CNY")
     assert served.prices == []
     monitor = Monitor(tmp_path, settings(), [webhook.url])
@@ -159,6 +160,8 @@ def test_a_table_drawn_from_json_is_read_and_its_change_alerted(
         try:
             first = (await monitor.check(source))["kimi"]
             spa["rows"][0][3] = "¥5.20"  # kimi-k2.7-code's input (cache miss), was ¥6.50
+            preview = await preview_source(source, monitor.deps)  # check --dry-run: rendered, not stored
+            assert [(c.model, str(c.new_per_million)) for c in preview.changes] == [("kimi-k2.7-code", "5.2")]
             second = (await monitor.check(source))["kimi"]
             third = (await monitor.check(source))["kimi"]
             return [first, second, third]
@@ -177,7 +180,7 @@ def test_a_table_drawn_from_json_is_read_and_its_change_alerted(
     assert len(monitor_rows(monitor, "select id from snapshots")) == 2
     [alert] = webhook.received
     assert "kimi-k2.7-code" in alert["message"] and "6.5" in alert["message"] and "5.2" in alert["message"]
-    assert pages.hits("/pricing") == 3 and pages.hits("/prices.json") == 3
+    assert pages.hits("/pricing") == 4 and pages.hits("/prices.json") == 4
 
 
 def monitor_rows(monitor: Monitor, sql: str) -> list[tuple[str, ...]]:

@@ -301,9 +301,9 @@ SIMONW_TRUTH: dict[int, set[Key]] = {
 
 def test_a_real_english_feed_few_wrong_claims() -> None:
     """On real English prose the reader is built to be right when it speaks: precision at least 0.9.
-    Recall is lower (0.84 when this was written; missed: a price with no unit at all ('for 80b is
-    $1.00'), brands not in the alias table (Reka), '80c per million', '$0.50/$1.50' in brackets) and is
-    kept from falling back."""
+    Recall is lower (0.93 since issue 15, 0.84 before; still missed: a price with no unit at all ('for
+    80b is $1.00', which is not even the model listed, 70b), and '$0.50/$1.50' in brackets after prices
+    of another model) and is kept from falling back."""
     import feedparser
 
     feed = feedparser.parse((FIXTURES / SIMONW_FEED).read_bytes())
@@ -319,7 +319,7 @@ def test_a_real_english_feed_few_wrong_claims() -> None:
     print(f"precision {precision:.3f} recall {recall:.3f} wrong {wrong}")
     assert expected == 43
     assert precision >= 0.9, wrong
-    assert recall >= 0.8
+    assert recall >= 0.9
 
 
 def test_a_claim_keeps_the_tier_its_sentence_gives() -> None:
@@ -332,3 +332,383 @@ def test_a_claim_keeps_the_tier_its_sentence_gives() -> None:
     plain = extract_claims("Claude 3 Haiku costs $0.25/million input tokens.")
     assert [c.tier for c in plain] == [""]
     assert extract_claims(text)[0].to_json()["tier"] == "<=128K"
+
+
+def test_the_labelled_real_articles_meet_the_recall_and_precision_floor() -> None:
+    """Seven real articles (zh, ja, en) no one here wrote, every price claim labelled by hand
+    (tests/fixtures/news_articles): recall over the 'must' claims at least 0.9, precision over all that is
+    reported at least 0.95. `bench/news_claims.py` prints the same figures per article."""
+    from bench.news_claims import score_folder, totals
+
+    scores = score_folder(FIXTURES / "news_articles")
+    recall, precision = totals(scores)
+    missed = [(s.name, label) for s in scores for label in s.missed]
+    wrong = [(s.name, c.model, c.kind, str(c.new_per_million), c.quote[:60]) for s in scores for c in s.wrong]
+    print(f"recall {recall:.3f} precision {precision:.3f}", *missed, *wrong, sep="\n")
+    assert len(scores) == 7 and sum(s.must for s in scores) == 29
+    assert recall >= 0.9, missed
+    assert precision >= 0.95, wrong
+
+
+# Each rule of the claim reader on phrasings of its own, none from the labelled articles, in two
+# languages or more: (rule, text, every claim expected as (model, kind, old /1M, new /1M, free)).
+RULES: list[tuple[str, str, set[Key]]] = [
+    (
+        "kind inside the unit",
+        "Qwen-Max的价格为2.4元/百万输入tokens，9.6元/百万输出tokens。",
+        {_c("Qwen-Max", "input", None, "2.4"), _c("Qwen-Max", "output", None, "9.6")},
+    ),
+    (
+        "kind inside the unit",
+        "GPT-4.1 costs $2 per million input tokens and $8 per million output tokens.",
+        {_c("GPT-4.1", "input", None, "2"), _c("GPT-4.1", "output", None, "8")},
+    ),
+    (
+        "kind after the unit",
+        "Mistral Medium 3: $0.40/MTok input, $2/MTok output.",
+        {_c("Mistral Medium 3", "input", None, "0.4"), _c("Mistral Medium 3", "output", None, "2")},
+    ),
+    (
+        "kind after the unit",
+        "Gemini 2.5 Pro is priced at $1.25/1M input and $10/1M output.",
+        {_c("Gemini 2.5 Pro", "input", None, "1.25"), _c("Gemini 2.5 Pro", "output", None, "10")},
+    ),
+    (
+        "unit before the amount, kind in it",
+        "智谱宣布GLM-4-Plus的价格下调，每百万输出tokens 5元。",
+        {_c("GLM-4-Plus", "output", None, "5")},
+    ),
+    (
+        "unit before the amount, kind in it",
+        "Mistral Small 3の入力トークン100万単位あたりの料金は0.1ドルとなった。",
+        {_c("Mistral Small 3", "input", None, "0.1")},
+    ),
+    (
+        "one unit for the sentence, kinds by their words",
+        "Input for Gemini 2.0 Flash now costs $0.10 per million tokens, and output $0.40.",
+        {_c("Gemini 2.0 Flash", "input", None, "0.1"), _c("Gemini 2.0 Flash", "output", None, "0.4")},
+    ),
+    (
+        "one unit for the sentence, kinds by their words",
+        "Qwen-Plus输入价格为每百万tokens 0.8元，输出为2元。",
+        {_c("Qwen-Plus", "input", None, "0.8"), _c("Qwen-Plus", "output", None, "2")},
+    ),
+    (
+        "respectively: models",
+        "GLM-4-Plus与GLM-4-Air的输出价格分别为50元和1元/百万tokens。",
+        {_c("GLM-4-Plus", "output", None, "50"), _c("GLM-4-Air", "output", None, "1")},
+    ),
+    (
+        "respectively: models",
+        "GPT-4o and GPT-4o mini cost $2.50 and $0.15 per million input tokens, respectively.",
+        {_c("GPT-4o", "input", None, "2.5"), _c("GPT-4o mini", "input", None, "0.15")},
+    ),
+    (
+        "respectively: models",
+        "o3とo4-miniの入力価格はそれぞれ100万トークンあたり2ドルと1.1ドル。",
+        {_c("o3", "input", None, "2"), _c("o4-mini", "input", None, "1.1")},
+    ),
+    (
+        "respectively: kinds",
+        "Claude Sonnet 4 costs $3 and $15 per million tokens for input and output respectively.",
+        {_c("Claude Sonnet 4", "input", None, "3"), _c("Claude Sonnet 4", "output", None, "15")},
+    ),
+    (
+        "respectively: kinds",
+        "Doubao-pro-32k的输入和输出价格分别为0.8元和2元/百万tokens。",
+        {_c("Doubao-pro-32k", "input", None, "0.8"), _c("Doubao-pro-32k", "output", None, "2")},
+    ),
+    (
+        "respectively: kinds",
+        "Claude Opus 4 has input/output pricing of $15/$75 per million tokens.",
+        {_c("Claude Opus 4", "input", None, "15"), _c("Claude Opus 4", "output", None, "75")},
+    ),
+    (
+        "from/to with other verbs",
+        "百川宣布Baichuan4的API价格从100元/百万tokens下调到20元/百万tokens。",
+        {_c("Baichuan4", "all", "100", "20")},
+    ),
+    (
+        "from/to with other verbs",
+        "OpenAI cut o3's input price from $10 to $2 per million tokens.",
+        {_c("o3", "input", "10", "2")},
+    ),
+    (
+        "from/to with other verbs",
+        "Mistral Small 3の入力料金は100万トークンあたり0.2ドルから0.1ドルに値下げされた。",
+        {_c("Mistral Small 3", "input", "0.2", "0.1")},
+    ),
+    (
+        "from/to with other verbs",
+        "Qwen-Long输入价格从0.5元/百万tokens降至0.3元。",
+        {_c("Qwen-Long", "input", "0.5", "0.3")},
+    ),
+    (
+        "to free",
+        "Gemini 1.5 Flash-8B went from $0.075 per million tokens to free for developers.",
+        {_c("Gemini 1.5 Flash-8B", "all", "0.075", "0", True)},
+    ),
+    (
+        "to free",
+        "智谱将GLM-4-Flash的价格从0.1元/百万tokens降为免费。",
+        {_c("GLM-4-Flash", "all", "0.1", "0", True)},
+    ),
+    (
+        "tokens a yuan buys",
+        "豆包Doubao-lite-4k，1元能买到400万tokens。",
+        {_c("Doubao-lite-4k", "all", None, "0.25")},
+    ),
+    ("tokens a yuan buys", "混元-lite降价后1元可買200万tokens。", {_c("混元-lite", "all", None, "0.5")}),
+    (
+        "a short form after the full name",
+        "DeepSeek released DeepSeek-V4-Flash and DeepSeek-V4-Pro today. V4-Flash costs $0.14 per million "
+        "input tokens.",
+        {_c("DeepSeek-V4-Flash", "input", None, "0.14")},
+    ),
+    (
+        "a short form after the full name",
+        "DeepSeek-R1发布。R1的输出价格为每百万tokens 16元。",
+        {_c("DeepSeek-R1", "output", None, "16")},
+    ),
+    (
+        "a version named as a model after its brand",
+        "DeepSeek announced new prices on Tuesday. The V3 model now costs $0.27 per million input tokens.",
+        {_c("DeepSeek-V3", "input", None, "0.27")},
+    ),
+    (
+        "a version named as a model after its brand",
+        "Kimi发布新模型。K2模型的输入价格为4元/百万tokens。",
+        {_c("Kimi-K2", "input", None, "4")},
+    ),
+    (
+        "a name's second word is kept",
+        "Kimi K2 is priced at $0.60 per million input tokens.",
+        {_c("Kimi K2", "input", None, "0.6")},
+    ),
+    (
+        "a name's second word is kept",
+        "百度ERNIE 4.5 Turbo的输出价格为每百万tokens 3.2元。",
+        {_c("ERNIE 4.5 Turbo", "output", None, "3.2")},
+    ),
+    (
+        "a company is not a model",
+        "OpenAI cut the price of o3 to $2 per million input tokens.",
+        {_c("o3", "input", None, "2")},
+    ),
+    (
+        "a company is not a model",
+        "月之暗面宣布Kimi-K2输入价格降至2元/百万tokens。",
+        {_c("Kimi-K2", "input", None, "2")},
+    ),
+    ("a company is not a model", "OpenAI charges $5 per million tokens for its newest model.", set()),
+    (
+        "a comparison is not the priced model",
+        "GPT-5 costs $1.25 per million input tokens, half the price of Claude Sonnet 4.",
+        {_c("GPT-5", "input", None, "1.25")},
+    ),
+    (
+        "a comparison is not the priced model",
+        "DeepSeek-V4-Pro is 30x cheaper than GPT-5.5 and lands within 95% of GPT-5.5: $0.87/MTok output.",
+        {_c("DeepSeek-V4-Pro", "output", None, "0.87")},
+    ),
+    (
+        "a price in another paragraph is not this paragraph's model",
+        "Claude Haiku 3.5 is out today with a bigger context window, as is GPT-4.1 mini.\n\n"
+        "Pricing starts at $2 per million tokens.",
+        set(),
+    ),
+    (
+        "a price in another paragraph is not this paragraph's model",
+        "Qwen-Max上线新版本。GLM-4-Plus同步更新。\n\n起价为每百万tokens 2元。",
+        set(),
+    ),
+    ("the consumer app is not the API", "对于普通用户来说，Kimi网页版一直是免费的。", set()),
+    ("the consumer app is not the API", "DeepSeek's app remains free for consumers.", set()),
+    ("the consumer app is not the API", "OpenAI made GPT-4o free in ChatGPT for all users.", set()),
+    ("storage by the minute or hour", "Kimi的上下文缓存存储费用为5元/百万tokens/分钟。", set()),
+    (
+        "storage by the minute or hour",
+        "Gemini 1.5 Pro context caching storage costs $4.50 per million tokens per hour.",
+        set(),
+    ),
+    ("forecasts", "Analysts expect GPT-5 prices to fall to $1 per million tokens next year.", set()),
+    ("forecasts", "业内预计Qwen-Max价格将降至每百万tokens 1元。", set()),
+    ("hypotheticals", "もしGPT-4oが100万トークンあたり1ドルになれば、市場は変わる。", set()),
+    ("hypotheticals", "如果DeepSeek把价格降至每百万tokens 0.5元，竞争对手将承受压力。", set()),
+    ("no longer free", "Gemini 2.0 Flash-Lite is no longer free.", set()),
+    (
+        "no longer free",
+        "GLM-4-Flash不再免费，价格为0.1元/百万tokens。",
+        {_c("GLM-4-Flash", "all", None, "0.1")},
+    ),
+    (
+        "an old price alone is no claim",
+        "This is an 80% cut from the previous rates of $15 and $60 per million tokens for GPT-4.5.",
+        set(),
+    ),
+    ("an old price alone is no claim", "Qwen-Max此前为20元/百万tokens。", set()),
+    (
+        "a bracketed qualifier with a word after it",
+        "DeepSeek-V3.1の入力は100万トークンあたり0.56ドル（キャッシュミス時）、0.07ドル（キャッシュヒット時）。",
+        {_c("DeepSeek-V3.1", "input", None, "0.56"), _c("DeepSeek-V3.1", "cached_input", None, "0.07")},
+    ),
+    (
+        "a bracketed qualifier with a word after it",
+        "DeepSeek-V3.2输入价格为每百万tokens 0.2元（缓存命中时），2元（缓存未命中时）。",
+        {_c("DeepSeek-V3.2", "cached_input", None, "0.2"), _c("DeepSeek-V3.2", "input", None, "2")},
+    ),
+    (
+        "'per million' in Japanese without the word tokens beside it",
+        "OpenAIはGPT-4oの価格を引き下げ、入力トークンは100万あたり2.5ドル、出力トークンは10ドルになった。",
+        {_c("GPT-4o", "input", None, "2.5"), _c("GPT-4o", "output", None, "10")},
+    ),
+    (
+        "'per million' in Japanese without the word tokens beside it",
+        "Gemini 2.5 Flashの出力トークンの料金は100万当たり2.5ドル。",
+        {_c("Gemini 2.5 Flash", "output", None, "2.5")},
+    ),
+    (
+        "parallel clauses, each with its model, share the sentence's unit",
+        "月之暗面宣布，moonshot-v1-8k价格下调至每百万tokens 12元，moonshot-v1-32k下调至24元。",
+        {_c("moonshot-v1-8k", "all", None, "12"), _c("moonshot-v1-32k", "all", None, "24")},
+    ),
+    (
+        "parallel clauses, each with its model, share the sentence's unit",
+        "Gemini 2.0 Flash drops to $0.10 per million input tokens, Gemini 2.0 Flash-Lite to $0.075.",
+        {_c("Gemini 2.0 Flash", "input", None, "0.1"), _c("Gemini 2.0 Flash-Lite", "input", None, "0.075")},
+    ),
+    (
+        "a sentence about several models leaves the next price's model open",
+        "GPT-4.1 is priced at $2 per million input tokens, while GPT-4.1 mini is faster. The nano model is "
+        "the cheapest at $0.10 per million input tokens.",
+        {_c("GPT-4.1", "input", None, "2")},
+    ),
+    (
+        "a sentence about several models leaves the next price's model open",
+        "GLM-4-Plus和GLM-4-Air同日发布。新模型起价为每百万tokens 1元。",
+        set(),
+    ),
+    (
+        "cents",
+        "Claude 3 Haiku costs 25 cents per million input tokens.",
+        {_c("Claude 3 Haiku", "input", None, "0.25")},
+    ),
+    ("cents", "Reka offers reka-edge (40c per million).", {_c("reka-edge", "all", None, "0.4")}),
+    (
+        "cents",
+        "GPT-4o miniの料金は入力100万トークンあたり15セント、出力100万トークンあたり60セント。",
+        {_c("GPT-4o mini", "input", None, "0.15"), _c("GPT-4o mini", "output", None, "0.6")},
+    ),
+    (
+        "a version named as a model takes the brand named last before it",
+        "DeepSeek says its R1 model costs $0.55 per million input tokens, against $15 for OpenAI's o1.",
+        {_c("DeepSeek-R1", "input", None, "0.55")},
+    ),
+    (
+        "a version named as a model takes the brand named last before it",
+        "GPT-4o之后，Qwen发布了新一代。其中VL2模型的输入价格为每百万tokens 3元。",
+        {_c("Qwen-VL2", "input", None, "3")},
+    ),
+    (
+        "a Chinese brand keeps the name attached to it",
+        "腾讯混元-standard输入价格从0.01元/千tokens降至0.0045元/千tokens。",
+        {_c("混元-standard", "input", "10", "4.5")},
+    ),
+    (
+        "a Chinese brand keeps the name attached to it",
+        "豆包-pro-32k的输出价格为每百万tokens 2元。",
+        {_c("豆包-pro-32k", "output", None, "2")},
+    ),
+    (
+        "the old price after the new one",
+        "GPT-4o now costs $2.50 per million input tokens, down from $5.",
+        {_c("GPT-4o", "input", "5", "2.5")},
+    ),
+    (
+        "the old price after the new one",
+        "Qwen-Turbo输入价格降至0.3元/百万tokens，较此前的2元下降85%。",
+        {_c("Qwen-Turbo", "input", "2", "0.3")},
+    ),
+    (
+        "'from' before the unit of the old price",
+        "Qwen-Max的价格由每千tokens 0.12元下调至0.04元。",
+        {_c("Qwen-Max", "all", "120", "40")},
+    ),
+    (
+        "'from' before the unit of the old price",
+        "ERNIE 4.0的輸入價格由每千tokens 0.12元下調至0.03元。",
+        {_c("ERNIE 4.0", "input", "120", "30")},
+    ),
+    (
+        "a price that 'was' is an old one",
+        "Claude 3 Opus input was $15 per million tokens; now it is $5 per million tokens for Claude "
+        "Opus 4.5.",
+        {_c("Claude Opus 4.5", "all", None, "5")},
+    ),
+    ("a price that 'was' is an old one", "GLM-4的价格曾为每百万tokens 100元。", set()),
+    (
+        "a model's name ends where its letters and digits end",
+        "Kimi K2的价格为输入4元/百万tokens、输出16元/百万tokens。",
+        {_c("Kimi K2", "input", None, "4"), _c("Kimi K2", "output", None, "16")},
+    ),
+    (
+        "a model's name ends where its letters and digits end",
+        "Qwen3は入力100万トークンあたり0.4ドル。",
+        {_c("Qwen3", "input", None, "0.4")},
+    ),
+    (
+        "a cache hit before the input word qualifies it",
+        "DeepSeek-V2.5のキャッシュヒット時の入力料金は100万トークンあたり0.014ドル。",
+        {_c("DeepSeek-V2.5", "cached_input", None, "0.014")},
+    ),
+    (
+        "a cache hit before the input word qualifies it",
+        "For DeepSeek-V3, cache-hit input now costs $0.07 per million tokens.",
+        {_c("DeepSeek-V3", "cached_input", None, "0.07")},
+    ),
+    (
+        "a free clause beside prices in one sentence",
+        "GLM-4-Plus每百万tokens价格50元，GLM-4-Air为1元，GLM-4-Flash免费。",
+        {
+            _c("GLM-4-Plus", "all", None, "50"),
+            _c("GLM-4-Air", "all", None, "1"),
+            _c("GLM-4-Flash", "all", *FREE),
+        },
+    ),
+    (
+        "a free clause beside prices in one sentence",
+        "Gemini 2.0 Flash costs $0.10 per million input tokens, and Gemini 2.0 Flash-Lite is free of charge.",
+        {_c("Gemini 2.0 Flash", "input", None, "0.1"), _c("Gemini 2.0 Flash-Lite", "all", *FREE)},
+    ),
+    (
+        "a comparison after the model",
+        "据悉，该模型每百万tokens输入价格为2元，与DeepSeek-V3此前的价格相比上涨了一倍。",
+        set(),
+    ),
+    (
+        "a comparison after the model",
+        "Gemini 2.5 Flashの料金は100万トークンあたり0.3ドルで、GPT-4o miniと比べて2倍となる。",
+        {_c("Gemini 2.5 Flash", "all", None, "0.3")},
+    ),
+    ("a count of tokens is no unit", "以处理100万tokens为例，使用DeepSeek-V3需要花费约2元。", set()),
+    ("a count of tokens is no unit", "Processing 1 million tokens with GPT-4o costs about $5.", set()),
+    ("an estimate or a conversion is no price", "各家价格对比：GPT-4o每百万tokens输入约36元。", set()),
+    (
+        "an estimate or a conversion is no price",
+        "Claude 3.5 Sonnet works out to roughly $3 per million input tokens.",
+        set(),
+    ),
+]
+
+
+def test_each_rule_of_the_claim_reader_on_phrasings_of_its_own() -> None:
+    """Every rule holds on at least two phrasings written for it (two languages where the rule is not
+    English's or Chinese's alone); a failure names the rule and what was read instead."""
+    failures = []
+    for rule, text, truth in RULES:
+        got = _keys(text)
+        if got != truth:
+            failures.append((rule, text[:50], sorted(got - truth, key=str), sorted(truth - got, key=str)))
+    assert not failures, failures
+    rules = [rule for rule, _text, _truth in RULES]
+    assert all(rules.count(rule) >= 2 for rule in rules)

@@ -4,6 +4,7 @@ the same bytes: the difference is logged as a correction ('reread'), never alert
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -38,6 +39,16 @@ currency = "{currency}"
     )
 
 
+def rows(database: Path) -> tuple[int, ...]:
+    """How many checks, changes, prices and alerts the database holds, and the source's state."""
+    with sqlite3.connect(database) as db:
+        counts = tuple(
+            db.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("checks", "changes", "prices", "alerts")
+        )
+        return (*counts, hash(db.execute("select * from sources").fetchall().__repr__()))
+
+
 def check(path: Path) -> str:
     result = CliRunner().invoke(cli, ["--config", str(path), "check"])
     assert result.exit_code == 0, result.output
@@ -57,6 +68,11 @@ def test_a_fixed_currency_rereads_an_unchanged_page_as_a_correction(
     sent = len(webhook.received)
 
     write_config(path, pages, webhook, "CNY")
+    before = rows(tmp_path / "monitor.db")
+    dry = CliRunner().invoke(cli, ["--config", str(path), "check", "--source", "prices-cn", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "prices-cn: would be changed" in dry.output and "reread with new settings" in dry.output
+    assert rows(tmp_path / "monitor.db") == before and len(webhook.received) == sent, "wrote nothing"
     assert "prices-cn: reread" in check(path)
     assert pages.requests[-1][1].get("If-None-Match") is None, "no conditional GET after a settings change"
     log = json.loads(CliRunner().invoke(cli, ["--config", str(path), "log", "--json"]).output)

@@ -247,8 +247,11 @@ def test_feed_is_valid_atom_with_one_entry_per_change(review: Path, tmp_path: Pa
     parsed = feedparser.parse(out.read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
-    expected = query(review, "select count(*) from changes where change != 'flap'")[0][0]
-    assert len(parsed.entries) == expected > 100
+    changes = query(review, "select count(*) from changes where change != 'flap'")[0][0]
+    notices = query(review, "select count(*) from page_notices")[0][0]  # the pricing pages' own prose
+    expected = changes + notices
+    assert len(parsed.entries) == expected and changes > 100 and notices > 0
+    assert len([e for e in parsed.entries if e.id.startswith("urn:monitor:notice:")]) == notices
     assert len({e.id for e in parsed.entries}) == expected
     times = [e.updated for e in parsed.entries]
     assert times == sorted(times, reverse=True)
@@ -361,7 +364,12 @@ def report(review: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_report_holds_summary_comparison_and_charts(report: Path) -> None:
     page = LexborHTMLParser((report / "index.html").read_text(encoding="utf-8"))
-    assert [h.text() for h in page.css("h2")] == ["Latest changes", "Price comparison", "Charts"]
+    assert [h.text() for h in page.css("h2")] == [
+        "Latest changes",
+        "Price notices on the pricing pages",  # what the replayed pages' prose announced
+        "Price comparison",
+        "Charts",
+    ]
     summary = page.css_first("p.summary").text()
     assert "prices changed" in summary and "cuts" in summary
     cut = [

@@ -19,7 +19,7 @@ from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.hints import Hints, relabel_text, relabelled, scoped
 from monitor.extract.html import page_blocks, page_text, page_title, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
-from monitor.extract.labels import ABOUT_PRICES, models_named_in, split_model
+from monitor.extract.labels import ABOUT_PRICES, models_named_in, section_topic, split_model
 from monitor.extract.markdown import markdown_grids, markdown_page_model, markdown_title
 from monitor.models import ExtractResult, Price, model_id
 from monitor.normalize import PriceContext, context_of
@@ -33,7 +33,6 @@ _UNIT_SENTENCE = re.compile(
     re.I,
 )
 
-_PRICING_WORD = re.compile(r"\s*(?:pricing|prices?|价格|定价)\s*$", re.I)
 _CONTEXT_TOPIC = re.compile(r"context|上下文", re.I)
 
 Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
@@ -213,7 +212,11 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
         else:
             # 'Fast mode pricing' says what these prices are; 'Long context pricing' says no more
             # than the tiers do
-            topic = _PRICING_WORD.sub("", grid.section).strip(" :：").lower()
+            # the nearest heading that says something ('Overview' above it says nothing)
+            topic = next(
+                (t for t in (_with_section("", h) for h in reversed(grid.headings or [grid.section])) if t),
+                "",
+            )
             said_topic = "" if _CONTEXT_TOPIC.search(topic) else topic
             grid.condition = " ".join(x for x in (grid.tab.lower(), said_topic) if x)
             result = prices_from_grid(grid, table_context(grid, page), as_of)
@@ -242,7 +245,7 @@ def _hinted(grids: list[Grid], hints: Hints, title: str) -> list[Grid]:
         elif hints.model_from == "title":
             grid.hint_model = split_model(title)[0]
         elif hints.model_from == "heading" and grid.headings:
-            grid.hint_model = split_model(grid.headings[-1])[0]
+            grid.hint_model = split_model(grid.topic() or grid.headings[-1])[0]
     return grids
 
 
@@ -425,14 +428,8 @@ def _with_section(condition: str, section: str) -> str:
     """A price's condition with the section that tells it from the model's other prices ('Fast mode
     pricing' -> 'fast mode'; 'Global' -> 'global'): never part of the model's name, so an edit of one
     table does not rename the model's prices in the others."""
-    said = _PRICING_WORD.sub("", section).strip(" :：>").lower()
-    if _GENERIC_SECTION.fullmatch(said):
-        return condition  # 'Model pricing' says nothing the other section's condition does not
+    said = section_topic(section)  # 'Model pricing' says nothing the other section's condition does not
     return " ".join(x for x in (condition, said) if x)
-
-
-# a section that names no condition: the page's main table beside its variants
-_GENERIC_SECTION = re.compile(r"models?|模型|standard|标准|default|regular|常规|overview|概览|api|")
 
 
 def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], list[str]]:
@@ -451,10 +448,22 @@ def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], li
 
     first = groups(found)
     # a model whose prices differ between two sections (Claude's Global and us-east5 tables) is named
-    # by section in all of them, also for a price that only one section lists
+    # by section in all of them, also for a price that only one section lists: by the nearest heading
+    # that tells its sections apart (a heading both share, 'Overview' above each, says nothing)
     told_apart = {(model_id(p.model), s) for p, s in found if s and differ(first[p.key])}
+    paths: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for model, section in told_apart:
+        paths[model].add(tuple(section.split(" > ")))
+
+    def telling(model: str, section: str) -> str:
+        path = tuple(section.split(" > "))
+        others = [other for other in paths[model] if other != path]
+        if not others:
+            return ""  # prices that differ within one section: no heading tells them apart
+        return next((h for h in reversed(path) if section_topic(h) and all(h not in o for o in others)), "")
+
     named = [
-        (replace(p, condition=_with_section(p.condition, s)), s)
+        (replace(p, condition=_with_section(p.condition, telling(model_id(p.model), s))), s)
         if (model_id(p.model), s) in told_apart
         else (p, s)
         for p, s in found

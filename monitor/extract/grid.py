@@ -23,6 +23,7 @@ from monitor.extract.labels import (
     kind_of,
     model_names,
     row_kind,
+    section_topic,
     split_model,
     tier_of,
     tiers_of,
@@ -60,6 +61,19 @@ class Grid:
     caption: str = ""
     lead: list[str] = field(default_factory=list)  # the text lines just before it
     trail: list[str] = field(default_factory=list)  # the text lines just after it
+
+    def topic(self) -> str:
+        """The nearest heading above the table that says something of it ('Overview' does not)."""
+        return next((h for h in reversed(self.headings) if section_topic(h)), "")
+
+    def sections(self) -> str:
+        """The headings the table stands under, outermost first ('Pricing > Fast mode pricing'), and
+        the bold line that names it within the last ('**openrouter**平台价格：')."""
+        parts = list(self.headings)
+        last = self.section.rpartition(" > ")[2]
+        if last and (not parts or last != parts[-1]):
+            parts.append(last)
+        return " > ".join(parts)
 
     def path(self) -> str:
         """Where the table is, as a reader would say it: 'Pricing > Text models > tab 广州'."""
@@ -131,7 +145,7 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
     rows = [row for row in grid.rows if any(c.text.strip() for c in row)]
     if len(rows) < 2:
         return GridPrices()
-    if grid.headings and _EXAMPLE.search(grid.headings[-1]):
+    if _EXAMPLE.search(grid.topic()):
         sums = [
             quoted(c.text, 40) for row in rows for c in row if find_amounts(c.text) and find_currency(c.text)
         ]
@@ -475,7 +489,7 @@ def _read_rows(
             return GridPrices(upper.prices + lower.prices, upper.problems + lower.problems)
     rows = _with_sub_header(rows, model_col)
     columns = _told_apart([_Column.of(_header_text(c)) for c in rows[0]])
-    if grid.headings and _BATCH.search(grid.headings[-1]):
+    if _BATCH.search(grid.topic()):
         # a table under a batch heading ('批量推理', 'Batch API') prices batch use
         columns = [replace(c, batch=True) for c in columns]
     width = len(columns)
@@ -537,7 +551,8 @@ def _read_rows(
                 badge = "; ".join(x for x in (badge, dated) if x)
             when = dated if dated.startswith("from") else ""
             # lines under the name: the row's tier ('上下文 ≤ 512K') and a badge ('永久五折')
-            below = " ".join(clean_text(x) for x in row[model_col].text.splitlines()[1:])
+            lines = [x for x in (clean_text(y) for y in row[model_col].text.splitlines()) if x]
+            below = " ".join(lines[1:])
             name_tier = tier_of(below) if below else ""
             discount = DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)
             if discount:
@@ -626,7 +641,7 @@ def _read_row(
             column.tier or row_tier,
             " ".join(x for x in (condition, column.condition, table.grid.condition) if x),
             f"{model} / {column.label or f'column {j + 1}'}",
-            table.grid.section,
+            table.grid.sections(),
             row_says_free,
             status,
             table.grid.footnotes,
@@ -691,7 +706,8 @@ def _split_lines(
         if j == model_col or columns[j].kind or columns[j].price_header:
             continue
         kinds = [clean_text(line) for line in cell.text.splitlines() if clean_text(line)]
-        found = {row_kind(k.rstrip(":：")) for k in kinds}
+        # '输入长度 [0, 32]<br>且输出长度 [0, 0.2]' is one tier over two lines, not two kinds
+        found = {None if tier_of(k) else row_kind(k.rstrip(":：")) for k in kinds}
         if len(kinds) < 2 or None in found:
             continue
         split: dict[int, list[str]] = {}
@@ -786,7 +802,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
                     tier_of(label),
                     condition,
                     where,
-                    grid.section,
+                    grid.sections(),
                     status=status,
                     footnotes=grid.footnotes,
                     badge=badge,

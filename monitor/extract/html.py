@@ -11,6 +11,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.cells import Cell
 from monitor.extract.grid import Grid
+from monitor.extract.labels import MODEL_TITLE, section_topic
 from monitor.normalize import clean_text
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -43,7 +44,7 @@ class _Walk:
     grids: list[Grid]
     grid_lines: list[int]  # for each grid, how many text lines came before it
     tabs: list[tuple[int, list[str]]]  # (text lines before, names) of each ARIA tab list
-    heading_lines: set[int]  # which of `lines` are headings
+    heading_lines: dict[int, int]  # which of `lines` are headings, and their levels
 
 
 def html_grids(tree: LexborHTMLParser) -> list[Grid]:
@@ -56,7 +57,7 @@ def page_blocks(
 ) -> tuple[list[Grid], list[str]]:
     """The page's tables with their context, and its text lines outside them; within `roots` only,
     where given (the parts a source's `select` hint chose)."""
-    walk = _Walk([], [], [], [], [], [], set())
+    walk = _Walk([], [], [], [], [], [], {})
     body = tree.body or tree.root
     for root in roots if roots is not None else ([body] if body is not None else []):
         if root.tag == "table":
@@ -116,7 +117,7 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
             text = clean_text(child.text(separator=" "))
             if text:
                 walk.headings = [h for h in walk.headings if h[0] < level] + [(level, text)]
-                walk.heading_lines.add(len(walk.lines))
+                walk.heading_lines[len(walk.lines)] = level
                 walk.lines.append(text)
         elif tag == "table":
             _end_line(walk)
@@ -182,7 +183,7 @@ def _table(table: LexborNode, walk: _Walk) -> None:
     grid = Grid(
         rows=_expand(rows),
         section=path[-1] if path else "",
-        preamble=walk.lines[-1] if walk.lines and walk.lines[-1] not in path[-1:] else "",
+        preamble=preamble_of(walk.lines, walk.heading_lines),
         headings=path,
         caption=clean_text(caption.text(separator=" ")) if caption is not None else "",
     )
@@ -191,6 +192,24 @@ def _table(table: LexborNode, walk: _Walk) -> None:
     for nested in table.css("table"):
         if nested is not table and _owning_table(nested) == table:
             _table(nested, walk)
+
+
+def preamble_of(lines: list[str], heading_levels: dict[int, int]) -> str:
+    """The last sentence above a table (after `lines`): past a heading between them only where the
+    sentence stands in a section that holds that heading ('Prices per 1M tokens.' above '###### Overview'
+    speaks for it; the last sentence of a sibling section does not)."""
+    crossed = 99  # the shallowest heading passed on the way up
+    for k in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
+        if k in heading_levels:
+            if MODEL_TITLE.match(lines[k].strip("#* ")):
+                return ""  # a heading that names a model is what the table is about
+            crossed = min(crossed, heading_levels[k])
+            continue
+        if crossed == 99:
+            return lines[k]
+        governing = next((heading_levels[h] for h in range(k - 1, -1, -1) if h in heading_levels), 0)
+        return lines[k] if governing < crossed else ""
+    return ""
 
 
 def _join_split_headers(walk: _Walk) -> None:
@@ -223,13 +242,15 @@ def _name_tabs(walk: _Walk) -> None:
     for index, grid in enumerate(walk.grids):
         if index in taken or not grid.lead:
             continue
+        k = walk.grid_lines[index] - 1
+        while k in walk.heading_lines and not section_topic(walk.lines[k]):
+            k -= 1  # a heading of no meaning ('Overview') between the tab names and the pane
         labels: list[str] = []
-        for line in reversed(grid.lead):
-            if not _TAB_LABEL.match(line) or line in grid.headings:
-                break
-            labels.insert(0, line)
+        while k >= 0 and k not in walk.heading_lines and _TAB_LABEL.match(walk.lines[k]) and len(labels) < 12:
+            labels.insert(0, walk.lines[k])
+            k -= 1
         if len(labels) >= 2:
-            _assign_tabs(walk, walk.grid_lines[index] - len(labels), labels, taken)
+            _assign_tabs(walk, k + 1, labels, taken)
 
 
 def _assign_tabs(walk: _Walk, at: int, names: list[str], taken: set[int]) -> None:
@@ -271,8 +292,19 @@ def _cell(node: LexborNode) -> Cell:
     for n in crossed:
         n.decompose()
     for br in node.css("br"):
-        br.replace_with("\n")
-    return Cell(text=node.text(separator=" "), struck=" ".join(struck).strip(), marks=marks)
+        br.replace_with(_BREAK)
+    for block in node.css(_CELL_BLOCKS):
+        block.insert_before(_BREAK)
+    # whitespace in the page's source (an indented, wrapped <td>) is a space, as a browser shows it; a
+    # <br> and a block inside the cell (a list item, a paragraph) start a line
+    text = _SOURCE_SPACE.sub(" ", node.text(separator=" ")).replace(_BREAK, "\n")
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return Cell(text=text, struck=" ".join(struck).strip(), marks=marks)
+
+
+_CELL_BLOCKS = "p, div, li, dt, dd, tr, h1, h2, h3, h4, h5, h6, blockquote, pre"
+_BREAK = "\ue000"  # a <br> while the cell's source whitespace collapses (private use: never page text)
+_SOURCE_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
 def _expand(rows: list[LexborNode]) -> list[list[Cell]]:

@@ -245,6 +245,18 @@ MODEL_TITLE = re.compile(r"^(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)[\w .:/+()（）-
 ABOUT_PRICES = re.compile(r"\bpric(?:e|es|ing)\b|\bcosts?\b|价格|计费|单价|定价|费用|収費|料金", re.I)
 
 
+PRICING_WORD = re.compile(r"\s*(?:pricing|prices?|价格|定价)\s*$", re.I)
+# a section that names no condition: the page's main table beside its variants, or a heading of no meaning
+GENERIC_SECTION = re.compile(r"models?|模型|standard|标准|default|regular|常规|overview|概览|api|")
+
+
+def section_topic(heading: str) -> str:
+    """What a heading says a table's prices are ('Fast mode pricing' -> 'fast mode'), '' where it says
+    nothing ('Model pricing', 'Overview')."""
+    said = PRICING_WORD.sub("", heading).strip(" :：>*#").lower()
+    return "" if GENERIC_SECTION.fullmatch(said) else said
+
+
 # a status, in any phrasing: '(deprecated)', '(retiring 2026-08-31)', '（2026-08-31 下线）', '即将下线'
 _STATUS_WORDS = re.compile(
     r"deprecat|retir|legacy|sunset|end[- ]of[- ]life|\beol\b|discontinu|preview|\bbeta\b|\blatest\b|\bnew\b"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from monitor.extract.cells import Cell
 from monitor.extract.grid import Grid
-from monitor.extract.html import html_grids, parse_html
+from monitor.extract.html import html_grids, parse_html, preamble_of
 from monitor.extract.labels import MODEL_TITLE
 from monitor.normalize import clean_text
 
@@ -96,7 +96,13 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
                     rows.append(_cells(lines[i]))
                 i += 1
             # the last sentence above the table; a bare tag ('</Note>') closing a note says nothing
-            preamble = next((p for p in reversed(prose[-6:]) if p.strip() and not _BARE_TAG.match(p)), "")
+            recent = [p for p in prose[-12:] if p.strip() and not _BARE_TAG.match(p)]
+            levels = {
+                k: len(p.lstrip()) - len(p.lstrip().lstrip("#"))
+                for k, p in enumerate(recent)
+                if _HEADING.match(p)
+            }
+            preamble = preamble_of(recent, levels)
             grid = Grid(
                 rows=rows,
                 section=section,
