@@ -24,6 +24,7 @@ from monitor.fx import Rates
 
 DEFAULT_CONFIG = "sources.toml"
 SOURCE_KINDS = ("html", "markdown", "json", "feed")
+FETCHES = ("http", "browser")
 _PER = {"token": 1, "1k": 1_000, "10k": 10_000, "1m": 1_000_000}
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
@@ -52,14 +53,19 @@ class Source:
     notify: tuple[str, ...] | None = None  # this source's channels (URLs); None: [monitor] notify
     links: str | None = None  # kind = "feed" only: a CSS selector for article links on an HTML listing page
     allow_private: bool = False  # fetch an item's link even where it resolves to a private address
+    fetch: str = "http"  # "browser": loaded in headless Chromium, the rendered DOM is read (kind = "html")
+    wait_for: str = ""  # fetch = "browser": a CSS selector whose presence says the prices are drawn
+    timeout: float | None = None  # seconds for this page's fetch; None: [monitor] timeout
     # what no reader can infer about the page: select, labels, model_from, model (html and markdown)
     hints: Hints = field(default_factory=Hints)
 
     def settings_fingerprint(self) -> str:
-        """A digest of what the page is read with (kind, currency, unit, json mapping, hints): when it
-        changes, the next check reads the page again whatever its bytes, and logs the difference as a
-        correction ('reread')."""
+        """A digest of what the page is read with (kind, currency, unit, json mapping, hints, a browser
+        fetch): when it changes, the next check reads the page again whatever its bytes, and logs the
+        difference as a correction ('reread')."""
         read_with = f"{self.kind}\0{self.currency}\0{self.per}\0{self.json!r}\0{self.hints.fingerprint()}"
+        if self.fetch != "http":  # only then: an http source's fingerprint stays what it was
+            read_with += f"\0{self.fetch}"
         return hashlib.sha256(read_with.encode()).hexdigest()
 
 
@@ -83,6 +89,9 @@ class Settings:
     keep_checks: float = 90 * 86400.0  # check rows and snapshots are kept this long (changes: forever)
     feed: Path | None = None  # an Atom feed of changes the daemon rewrites after each check
     workers: int = 1  # processes a `monitor check` round is split over, by host (per-host limits hold)
+    browser_url: str = ""  # a browser that runs elsewhere (DevTools endpoint); "": start the local Chromium
+    browser_pages: int = 2  # pages open in the browser at a time
+    browser_path: str = ""  # the Chromium to start; "": chromium (or chromium-browser ...) on PATH
 
 
 @dataclass(frozen=True)
@@ -182,6 +191,13 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
     feed = raw.get("feed")
     if feed is not None:
         feed = path.parent / _string(raw, "feed", where)
+    browser_url = _string(raw, "browser_url", where) if "browser_url" in raw else ""
+    parts = urlsplit(browser_url)
+    if browser_url and (parts.scheme not in ("http", "https", "ws", "wss") or not parts.hostname):
+        raise ConfigError(
+            f"{where}: browser_url: expected a browser's DevTools address such as 'http://127.0.0.1:9222' "
+            f"or 'ws://browserless:3000', got {browser_url!r}"
+        )
     return Settings(
         database=db_path,
         feed=feed,
@@ -196,6 +212,9 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
         user_agent=_string(raw, "user_agent", where, default=defaults.user_agent),
         health_after=_positive_int(raw, "health_after", where, defaults.health_after),
         workers=_positive_int(raw, "workers", where, defaults.workers),
+        browser_url=browser_url,
+        browser_pages=_positive_int(raw, "browser_pages", where, defaults.browser_pages),
+        browser_path=_string(raw, "browser_path", where) if "browser_path" in raw else "",
         keep_checks=parse_duration(raw.get("keep_checks", defaults.keep_checks), f"{where}: keep_checks"),
         alert_retry=parse_duration(raw.get("alert_retry", defaults.alert_retry), f"{where}: alert_retry"),
         alert_max_age=parse_duration(
@@ -270,6 +289,19 @@ def _parse_source(
     allow_private = raw.get("allow_private", False)
     if not isinstance(allow_private, bool):
         raise ConfigError(f"{where}: allow_private: expected true or false, got {allow_private!r}")
+    fetch = raw.get("fetch", "http")
+    if fetch not in FETCHES:
+        raise ConfigError(f"{where}: fetch: expected one of {', '.join(FETCHES)}, got {fetch!r}")
+    if fetch == "browser" and kind != "html":
+        raise ConfigError(f'{where}: fetch = "browser": only for kind = "html" (a page drawn by JavaScript)')
+    wait_for = raw.get("wait_for", "")
+    if not isinstance(wait_for, str) or ("wait_for" in raw and not wait_for.strip()):
+        raise ConfigError(
+            f"{where}: wait_for: expected a CSS selector such as 'table.price', got {wait_for!r}"
+        )
+    if wait_for and fetch != "browser":
+        raise ConfigError(f'{where}: wait_for: only with fetch = "browser"')
+    timeout = raw.get("timeout")
     hints = parse_hints(raw, where)
     if hints != Hints() and kind not in ("html", "markdown"):
         raise ConfigError(
@@ -292,6 +324,9 @@ def _parse_source(
         notify=_route(raw["notify"], settings, f"{where}: notify", environ) if "notify" in raw else None,
         links=links,
         allow_private=allow_private,
+        fetch=str(fetch),
+        wait_for=wait_for.strip(),
+        timeout=None if timeout is None else parse_duration(timeout, f"{where}: timeout"),
         hints=hints,
     )
 

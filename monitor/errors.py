@@ -3,6 +3,7 @@
     MonitorError
     ├── ConfigError        sources.toml is missing or wrong; the message names the place (source[2] (x): url)
     ├── FetchError         a page could not be fetched (connection, timeout, HTTP status, size cap, redirects)
+    │   └── BrowserError   a browser fetch failed: no Chromium, it did not start or crashed, never settled
     ├── PriceParseError    the price grammar could not read a piece of text; it never guesses a number
     └── StoreError         the database could not be opened or written; nothing half-written is kept
 
@@ -26,6 +27,18 @@ class FetchError(MonitorError):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class BrowserError(FetchError):
+    """A browser fetch failed. `retry`: worth trying again now (a crash, a timeout, 429/5xx after `wait`
+    seconds when the server said so); a missing browser or driver is not."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry: bool = False, wait: float = -1.0
+    ) -> None:
+        super().__init__(message, status=status)
+        self.retry = retry
+        self.wait = wait
 
 
 class PriceParseError(MonitorError):

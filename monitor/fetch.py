@@ -1,4 +1,5 @@
-"""One httpx client for every page: timeouts, size cap, conditional GET, retries, per-host limits."""
+"""One httpx client for every page: timeouts, size cap, conditional GET, retries, per-host limits; the
+same limits and retries for pages loaded in a browser (`fetch = "browser"`, monitor/browser.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ import random
 import re
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
 from monitor.config import Settings
-from monitor.errors import FetchError
+from monitor.errors import BrowserError, FetchError
 from monitor.models import FetchResult
+
+if TYPE_CHECKING:
+    from monitor.browser import Browsers
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
@@ -36,10 +41,12 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         backoff: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        browsers: Browsers | None = None,
     ) -> None:
         self.settings = settings
         self.backoff = backoff
         self._sleep = sleep
+        self._browsers = browsers
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.timeout),
@@ -50,13 +57,41 @@ class Fetcher:
             trust_env=False,
         )
 
+    @property
+    def browsers(self) -> Browsers:
+        """The browser of `fetch = "browser"` sources, made (not started) at the first such fetch."""
+        if self._browsers is None:
+            from monitor.browser import Browsers
+
+            self._browsers = Browsers(
+                pages=self.settings.browser_pages,
+                url=self.settings.browser_url,
+                executable=self.settings.browser_path,
+            )
+        return self._browsers
+
     async def aclose(self) -> None:
         await self.client.aclose()
+        if self._browsers is not None:
+            await self._browsers.aclose()
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        browser: bool = False,
+        wait_for: str = "",
+        timeout: float | None = None,
     ) -> FetchResult:
-        """GET a page; a 304 to the conditional request comes back as `not_modified`."""
+        """GET a page; a 304 to the conditional request comes back as `not_modified`.
+
+        With `browser`, the page is loaded in headless Chromium and its rendered DOM comes back once it has
+        settled (network idle, or an element matching `wait_for`); no conditional request. `timeout` is
+        this page's own limit ([monitor] timeout where None).
+        """
+        limit_s = self.settings.timeout if timeout is None else timeout
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -69,7 +104,9 @@ class Fetcher:
             last = attempt == attempts - 1
             try:
                 async with limit:
-                    return await self._get(url, headers)
+                    if browser:
+                        return await self._render(url, wait_for, limit_s)
+                    return await self._get(url, headers, limit_s)
             except _Retryable as exc:
                 if last or exc.wait > MAX_RETRY_AFTER:
                     raise FetchError(str(exc), status=exc.status) from None
@@ -79,13 +116,23 @@ class Fetcher:
     def _delay(self, attempt: int) -> float:
         return float(self.backoff * (2**attempt) * (0.5 + random.random()))
 
-    async def _get(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _render(self, url: str, wait_for: str, timeout: float) -> FetchResult:
+        try:
+            return await self.browsers.render(
+                url, wait_for=wait_for, timeout=timeout, max_bytes=self.settings.max_bytes
+            )
+        except BrowserError as exc:
+            if exc.retry:
+                raise _Retryable(str(exc), exc.status, exc.wait) from None
+            raise
+
+    async def _get(self, url: str, headers: dict[str, str], timeout: float) -> FetchResult:
         try:
             # httpx's timeout is per read: a server that trickles a byte a second never trips it.
-            async with asyncio.timeout(self.settings.timeout):
-                return await self._stream(url, headers)
+            async with asyncio.timeout(timeout):
+                return await self._stream(url, headers, timeout)
         except TimeoutError:
-            raise _Retryable(f"{url}: no complete answer within {self.settings.timeout:g}s") from None
+            raise _Retryable(f"{url}: no complete answer within {timeout:g}s") from None
         except httpx.TooManyRedirects:
             raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects") from None
         except httpx.TimeoutException as exc:
@@ -95,9 +142,9 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {_describe(exc)}") from None
 
-    async def _stream(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _stream(self, url: str, headers: dict[str, str], timeout: float) -> FetchResult:
         cap = self.settings.max_bytes
-        async with self.client.stream("GET", url, headers=headers) as response:
+        async with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
             final = str(response.url)
             if response.status_code == 304:
                 return FetchResult(url=final, status=304, not_modified=True)

@@ -113,6 +113,9 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
             source.url,
             etag=None if holding else state.etag,
             last_modified=None if holding else state.last_modified,
+            browser=source.fetch == "browser",
+            wait_for=source.wait_for,
+            timeout=source.timeout,
         )
     except FetchError as exc:
         store.record_failure(source.name, started, deps.clock(), str(exc), exc.status)
@@ -241,7 +244,12 @@ async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
     if source.kind == "feed":
         return CheckOutcome(source.name, "failed", error="--dry-run reads price pages, not feeds")
     try:
-        fetched = await deps.fetcher.fetch(source.url, etag=None, last_modified=None)
+        fetched = await deps.fetcher.fetch(
+            source.url,
+            browser=source.fetch == "browser",
+            wait_for=source.wait_for,
+            timeout=source.timeout,
+        )
         result = await asyncio.to_thread(
             extract_prices,
             source.kind,

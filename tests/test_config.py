@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -72,6 +74,28 @@ def test_good_file(tmp_path: Path) -> None:
             ('kind = "html"', 'kind = "html"\nallow_private = "yes"'),
             "source[1] (bailian): allow_private: expected true or false",
         ),
+        (('kind = "html"', 'kind = "html"\nfetch = "chrome"'), "source[1] (bailian): fetch: expected one of"),
+        (
+            ('kind = "markdown"', 'kind = "markdown"\nfetch = "browser"'),
+            'source[2] (anthropic): fetch = "browser": only for kind = "html"',
+        ),
+        (
+            ('kind = "html"', 'kind = "html"\nwait_for = "table"'),
+            'source[1] (bailian): wait_for: only with fetch = "browser"',
+        ),
+        (
+            ('kind = "html"', 'kind = "html"\nfetch = "browser"\nwait_for = " "'),
+            "source[1] (bailian): wait_for: expected a CSS selector",
+        ),
+        (('kind = "html"', 'kind = "html"\ntimeout = "long"'), "source[1] (bailian): timeout: expected a"),
+        (
+            ('interval = "1h"', 'interval = "1h"\nbrowser_url = "localhost:9222"'),
+            "monitor: browser_url: expected a browser's DevTools address",
+        ),
+        (
+            ('interval = "1h"', 'interval = "1h"\nbrowser_pages = 0'),
+            "monitor: browser_pages: expected a whole",
+        ),
     ],
 )
 def test_mistakes_name_their_place(tmp_path: Path, change: tuple[str, str], message: str) -> None:
@@ -80,6 +104,26 @@ def test_mistakes_name_their_place(tmp_path: Path, change: tuple[str, str], mess
         load_config(write(tmp_path, GOOD.replace(*change, 1)), {})
     assert message in str(info.value)
     assert str(tmp_path / "sources.toml") in str(info.value)
+
+
+def test_browser_keys(tmp_path: Path) -> None:
+    """fetch, wait_for and a source's own timeout; browser_url and browser_pages in [monitor]."""
+    text = GOOD.replace(
+        'interval = "1h"', 'interval = "1h"\nbrowser_url = "ws://127.0.0.1:3000"\nbrowser_pages = 4'
+    )
+    text = text.replace(
+        'interval = "30m"', 'interval = "30m"\nfetch = "browser"\nwait_for = "table"\ntimeout = "90s"'
+    )
+    config = load_config(write(tmp_path, text), {})
+    bailian, anthropic = config.sources
+    assert (bailian.fetch, bailian.wait_for, bailian.timeout) == ("browser", "table", 90.0)
+    assert (anthropic.fetch, anthropic.wait_for, anthropic.timeout) == ("http", "", None)
+    assert (config.settings.browser_url, config.settings.browser_pages) == ("ws://127.0.0.1:3000", 4)
+    assert config.settings.browser_path == ""
+    # a page switched to the browser is read again as a correction ('reread'), not alerted as changes
+    served = replace(bailian, fetch="http", wait_for="")
+    assert bailian.settings_fingerprint() != served.settings_fingerprint()
+    assert replace(bailian, wait_for="td").settings_fingerprint() == bailian.settings_fingerprint()
 
 
 def test_cli_exit_code_2_for_bad_or_missing_config(tmp_path: Path) -> None:
@@ -168,3 +212,17 @@ def test_fx_mistakes_name_their_place(tmp_path: Path, fx: str, message: str) -> 
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, f"{GOOD}\n[fx]\n{fx}\n"), {})
     assert message in str(info.value) and str(tmp_path / "sources.toml") in str(info.value)
+
+
+def test_shipped_sources_say_what_they_were_verified_against() -> None:
+    """Each source of the shipped sources.toml is loaded, and the comment above it starts with 'Verified'
+    or 'Not verified'; every golden it names exists."""
+    shipped = Path(__file__).parents[1] / "sources.toml"
+    config = load_config(shipped, {})
+    blocks = shipped.read_text(encoding="utf-8").split("[[source]]")
+    assert len(blocks) - 1 == len(config.sources)
+    for block, source in zip(blocks[:-1], config.sources, strict=True):
+        comment = block.rstrip().rsplit("\n\n", 1)[-1]
+        assert comment.startswith(("# Verified", "# Not verified")), (source.name, comment)
+        for golden in re.findall(r"tests/goldens/[\w./-]+\.txt", comment):
+            assert (shipped.parent / golden).exists(), (source.name, golden)
