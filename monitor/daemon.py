@@ -51,14 +51,30 @@ async def run_daemon(config: Config, deps: Deps) -> None:
     await stop.wait()
     notify("STOPPING=1")
     log.info("stopping")
-    scheduler.shutdown(wait=False)
-    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    if pending:
-        _done, still = await asyncio.wait(pending, timeout=STOP_GRACE)
-        for task in still:
-            task.cancel()
-        await asyncio.gather(*still, return_exceptions=True)
+    await _finish_in_flight(scheduler, deps)
     await deps.fetcher.aclose()
+
+
+async def _finish_in_flight(scheduler: AsyncIOScheduler, deps: Deps) -> None:
+    """Let the checks and sends in flight finish, for up to STOP_GRACE seconds, before the scheduler goes.
+
+    APScheduler 3's asyncio executor cancels every running job at shutdown, which would cut a delivery
+    mid-send (and send it again after a restart): the scheduler is paused first, so no job starts, and
+    shut down once the running ones are done. The notifier starts no new delivery meanwhile; those wait,
+    pending, for the next start.
+    """
+    scheduler.pause()
+    deps.notifier.stop_sending()
+    running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    still: set[asyncio.Task[object]] = set()
+    if running:
+        _done, still = await asyncio.wait(running, timeout=STOP_GRACE)
+    if still:
+        log.warning("%d checks still running after %.0f s: cut off", len(still), STOP_GRACE)
+    scheduler.shutdown(wait=False)
+    for task in still:
+        task.cancel()
+    await asyncio.gather(*still, return_exceptions=True)
 
 
 def _enabled(config: Config) -> list[Source]:

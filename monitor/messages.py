@@ -103,19 +103,21 @@ class Message:
     slack: str
 
 
-_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+_MENTION = re.compile(r"@(here|channel|everyone|all)\b", re.I)
+_ID_MENTION = re.compile(r"<@([!&]?\d+>)")  # Discord's user and role mentions
 
 
 def quiet_mentions(text: str) -> str:
-    """'@here' -> '@\u2060here': shown the same, never a mention. Slack's <!channel> is escaped by apprise."""
-    return _MENTION.sub("@\u2060\\1", text)
+    """'@here' -> '@\u2060here', '<@&123>' -> '<@\u2060&123>': shown the same, never a mention (Slack,
+    Discord, Mattermost, Teams alike). Slack's <!channel> is escaped by apprise."""
+    return _ID_MENTION.sub("<@\u2060\\1", _MENTION.sub("@\u2060\\1", text))
 
 
 def plain_message(title: str, text: str) -> Message:
     """A message with no table (source health, a test): the same text in every form."""
     return Message(
         title=quiet_mentions(title),
-        text=text,
+        text=quiet_mentions(text),
         html=f"<pre>{html.escape(text)}</pre>",
         slack=quiet_mentions(text),
     )
@@ -154,7 +156,9 @@ def change_message(provider: str, source: str, url: str, observed: str, changes:
         f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>{_html_table(header, rows)}'
     )
     slack = f"*{head}*\nobserved {observed} · {url}\n```\n{_text_table(header, rows)}\n```"
-    return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))
+    return Message(
+        title=quiet_mentions(title), text=quiet_mentions(text), html=page, slack=quiet_mentions(slack)
+    )
 
 
 def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -186,7 +190,9 @@ def digest_message(entries: Sequence[tuple[str, Change]], notes: Sequence[str], 
     notes_html = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
     page = f"<p><b>{html.escape(head)}</b></p>{_html_table(header, rows)}{notes_html}"
     slack = f"*{head}*\n```\n{_text_table(header, rows)}\n```" + "".join(f"\n{note}" for note in notes)
-    return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))
+    return Message(
+        title=quiet_mentions(title), text=quiet_mentions(text), html=page, slack=quiet_mentions(slack)
+    )
 
 
 def news_message(source: str, title: str, link: str, claims: Sequence[tuple[Claim, str]]) -> Message:

@@ -18,7 +18,7 @@ import apprise
 
 from monitor.digest import DigestPolicy
 from monitor.errors import ConfigError
-from monitor.messages import digest_message
+from monitor.messages import digest_message, quiet_mentions
 from monitor.store import Delivery, Store, target_id
 
 log = logging.getLogger("monitor.notify")
@@ -123,6 +123,7 @@ class Notifier:
         self.retry_base = retry_base
         self.max_age = max_age
         self._lock = asyncio.Lock()
+        self._stopping = False
 
     @classmethod
     def routing(
@@ -144,6 +145,10 @@ class Notifier:
         """The channels a source's alerts go to: its own `notify`, or the default ones."""
         return list(self.routes.get(source, self.default))
 
+    def stop_sending(self) -> None:
+        """The process is stopping: the send in flight finishes, no other starts (they stay pending)."""
+        self._stopping = True
+
     async def flush(self, store: Store) -> tuple[int, int]:
         """Send every due delivery; returns (sent, failed)."""
         sent = failed = 0
@@ -162,6 +167,8 @@ class Notifier:
                     store.hold_new_deliveries()
                 self._release_digests(store, now)
             for delivery in store.due_deliveries(self.urls, now):
+                if self._stopping:
+                    break
                 url = self.urls[delivery.target]
                 title, body, body_format = for_channel(url, delivery)
                 store.mark_sending(delivery.alert_id, delivery.target, now)
@@ -201,13 +208,14 @@ def for_channel(url: str, delivery: Delivery) -> tuple[str, str, str]:
             f" (sent again: monitor stopped while sending it before; if you already have alert "
             f"#{delivery.alert_id}, this is the same alert)"
         )
-    title = f"{delivery.title} [monitor #{delivery.alert_id}]"
+    # quieted here as well as in messages: alerts written by an older version wait in the outbox too
+    title = quiet_mentions(f"{delivery.title} [monitor #{delivery.alert_id}]")
     scheme = urlsplit(url).scheme.lower()
     if scheme in ("mailto", "mailtos"):
         return title, f"{delivery.html}<p>{html.escape(footer)}</p>", "html"
     if scheme.startswith("slack"):
-        return title, f"{delivery.slack}\n{footer}", "text"
-    return title, f"{delivery.body}\n\n{footer}", "text"
+        return title, quiet_mentions(f"{delivery.slack}\n{footer}"), "text"
+    return title, quiet_mentions(f"{delivery.body}\n\n{footer}"), "text"
 
 
 def _shift(when: str, seconds: float) -> str:
