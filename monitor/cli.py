@@ -72,14 +72,15 @@ def check(ctx: click.Context, source_name: str | None) -> None:
     except MonitorError as exc:
         _fail(str(exc), 1)
 
-    async def go() -> list[Any]:
+    async def go(progress: Callable[[Any], None] | None) -> list[Any]:
         try:
-            return await check_sources(sources, deps)
+            return await check_sources(sources, deps, progress=progress)
         finally:
             await deps.fetcher.aclose()
 
     try:
-        outcomes = asyncio.run(go())
+        with views.progress(len(sources)) as advance:
+            outcomes = asyncio.run(go(advance))
     except MonitorError as exc:
         _fail(str(exc), 1)
     for outcome in outcomes:

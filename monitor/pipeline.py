@@ -315,23 +315,37 @@ def _shrink_confirmed(store: Store, name: str, prices: list[Price]) -> bool:
 
 
 async def check_sources(
-    sources: Sequence[Source], deps: Deps, workers: int | None = None
+    sources: Sequence[Source],
+    deps: Deps,
+    workers: int | None = None,
+    progress: Callable[[CheckOutcome], None] | None = None,
 ) -> list[CheckOutcome]:
     """Check sources concurrently (per-host limits apply), then deliver what is pending.
 
     With `workers` > 1 ([monitor] workers) the sources are split by host into that many groups: this
     process checks one, each other group is checked by a process of its own (the same database, its own
     HTTP client), so both cores work. Every source of a host stays in one process, so the per-host limit
-    still holds. Alerts are recorded by whichever process checked; this one delivers them.
+    still holds. Alerts are recorded by whichever process checked; this one delivers them. `progress` is
+    told each outcome as it comes (a worker process's when its whole group is done).
     """
     count = deps.fetcher.settings.workers if workers is None else workers
     shards = shard_by_host(sources, count)
     if len(shards) <= 1:
-        outcomes = list(await asyncio.gather(*(check_source(s, deps) for s in sources)))
+
+        async def one(source: Source) -> CheckOutcome:
+            outcome = await check_source(source, deps)
+            if progress:
+                progress(outcome)
+            return outcome
+
+        outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
     else:
         outcomes = await _check_in_processes(shards, deps)
         order = {s.name: n for n, s in enumerate(sources)}  # as configured, whoever checked them
         outcomes.sort(key=lambda o: order[o.source])
+        if progress:
+            for outcome in outcomes:
+                progress(outcome)
     await deps.notifier.flush(deps.store)
     return outcomes
 
