@@ -512,12 +512,25 @@ def _show(
 
 
 @cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(sorted(EXTRACTORS)), required=True, help="How to read it.")
+@click.argument("page", required=False, metavar="[FILE|URL]")
+@click.option(
+    "--source",
+    "source_name",
+    metavar="NAME",
+    help="Use this configured source's settings (kind, currency, unit, json, hints); with no FILE|URL, "
+    "fetch its page. Options given here override them.",
+)
+@click.option("--kind", type=click.Choice(sorted(EXTRACTORS)), help="How to read it (the source's kind).")
 @click.option(
     "--preset", type=click.Choice(sorted(PRESETS)), help="With --kind json: which JSON price list it is."
 )
-@click.option("--currency", default="USD", show_default=True, help="Assumed where the page is silent.")
+@click.option(
+    "--mapping",
+    metavar="TOML",
+    help="With --kind json: where its prices are, as a source's json key says it: "
+    '\'records = "data", model = "id", prices = { input = "pricing.in" }, per = "1M"\'.',
+)
+@click.option("--currency", help="Assumed where the page is silent (default: the source's, else USD).")
 @click.option(
     "--unit",
     type=click.Choice(["token", "1K", "10K", "1M"], case_sensitive=False),
@@ -535,11 +548,15 @@ def _show(
 @click.option("--model", default="", help="Hint: the model every table of the page prices.")
 @click.option("--explain", is_flag=True, help="Say where each price was read, and why any amount was not.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@click.pass_context
 def extract(
-    file: Path,
-    kind: str,
+    ctx: click.Context,
+    page: str | None,
+    source_name: str | None,
+    kind: str | None,
     preset: str | None,
-    currency: str,
+    mapping: str | None,
+    currency: str | None,
     unit: str | None,
     select: str,
     labels: tuple[str, ...],
@@ -548,26 +565,38 @@ def extract(
     explain: bool,
     as_json: bool,
 ) -> None:
-    """Extract the prices of a saved page (no configuration needed): how a source is written.
+    """Extract the prices of a saved page or of a URL (no configuration needed): how a source is written.
 
     The hint options are the source keys of the same names (select, labels, model_from, model,
-    unit): find the ones a page needs here, then write them into sources.toml."""
-    from monitor.config import parse_hints, parse_per
-    from monitor.fetch import decode_body
+    unit): find the ones a page needs here, then write them into sources.toml. --source NAME tries a
+    configured source (its page, or FILE|URL, read with its settings)."""
+    from monitor.config import Settings, parse_per
+    from monitor.diff import page_problem
 
-    pairs = [label.partition("=") for label in labels]
-    if any(not sep or not word.strip() for word, sep, _meaning in pairs):
-        _fail("--label: expected WORDS=MEANING, such as '缓存读取=cached_input'", 2)
-    raw: dict[str, Any] = {"select": select, "model_from": model_from or "", "model": model}
-    raw["labels"] = {word.strip(): meaning.strip() for word, _sep, meaning in pairs}
+    config = _config(ctx) if source_name else None
     try:
-        hints = parse_hints(raw, "extract")
-    except ConfigError as error:
-        _fail(str(error).replace("extract: ", "--", 1).replace("_from", "-from"), 2)
-    per = parse_per(unit, "--unit") if unit else None
-    text, _encoding = decode_body(file.read_bytes(), "")
-    options = JsonOptions(preset=preset) if preset else None
-    result = extract_prices(kind, text, currency.upper(), options, per=per, hints=hints)
+        source = config.source(source_name) if config and source_name else None
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    if source and source.kind == "feed":
+        _fail(f"source {source.name} is a news feed: read its articles with `monitor extract-news`", 2)
+    kind = kind or (source.kind if source else None)
+    if kind is None:
+        raise click.UsageError("--kind is required (html, markdown or json), or --source NAME")
+    where = page or (source.url if source else None)
+    if where is None:
+        raise click.UsageError("give a FILE or a URL to read, or --source NAME to read its page")
+    hints = _extract_hints(source, select, labels, model_from, model)
+    options = _json_options(preset, mapping) or (source.json if source else None)
+    if kind == "json" and options is None:
+        _fail(
+            "--kind json: say which JSON it is: --preset NAME, or --mapping 'records = ..., prices = ...'", 2
+        )
+    per = parse_per(unit, "--unit") if unit else (source.per if source else None)
+    settings = config.settings if config else Settings(database=Path("monitor.db"))
+    text = _read_page(where, settings)
+    currency = (currency or (source.currency if source else "USD")).upper()
+    result = extract_prices(kind, text, currency, options, per=per, hints=hints)
     records = [views.price_record(p) for p in result.prices]
     if as_json:
         click.echo(views.dumps(records))
@@ -580,7 +609,85 @@ def extract(
     for problem in result.problems:
         click.echo(f"{'not read' if explain else 'unreadable'}: {problem}", err=True)
     if not result.prices:
-        _fail(f"{file}: no prices found", 1)
+        # as `monitor check` names it: a bot check, or no prices
+        _fail(f"{where}: {page_problem([], [], text)}", 1)
+
+
+def _extract_hints(
+    source: Any, select: str, labels: tuple[str, ...], model_from: str | None, model: str
+) -> Any:
+    """The source's hints (if any) with the options given on the command line in their place."""
+    from monitor.config import parse_hints
+
+    pairs = [label.partition("=") for label in labels]
+    if any(not sep or not word.strip() for word, sep, _meaning in pairs):
+        _fail("--label: expected WORDS=MEANING, such as '缓存读取=cached_input'", 2)
+    kept = source.hints if source else None
+    raw: dict[str, Any] = {
+        "select": select or (kept.select if kept else ""),
+        "labels": {**dict(kept.labels if kept else ()), **{w.strip(): m.strip() for w, _s, m in pairs}},
+    }
+    if model_from or model or not kept:
+        raw.update(model_from=model_from or "", model=model)
+    else:
+        raw.update(model_from=kept.model_from, model=kept.model)
+    try:
+        return parse_hints(raw, "extract")
+    except ConfigError as error:
+        _fail(str(error).replace("extract: ", "--", 1).replace("_from", "-from"), 2)
+
+
+def _json_options(preset: str | None, mapping: str | None) -> Any:
+    """--preset NAME or --mapping TOML (a source's json table, braces optional) -> JsonOptions, or None."""
+    import tomllib
+
+    from monitor.config import parse_json_options
+
+    if preset and mapping:
+        raise click.UsageError("--preset and --mapping exclude each other")
+    if preset:
+        return JsonOptions(preset=preset)
+    if not mapping:
+        return None
+    text = mapping.strip()
+    text = text if text.startswith("{") else "{ " + text + " }"
+    try:
+        raw = tomllib.loads(f"json = {text}")["json"]
+        return parse_json_options(raw, "--mapping")
+    except tomllib.TOMLDecodeError as error:
+        _fail(
+            f'--mapping: not a TOML table ({error}); e.g. \'records = "data", prices = {{ input = "in" }}\'',
+            2,
+        )
+    except ConfigError as error:
+        _fail(str(error), 2)
+
+
+def _read_page(where: str, settings: Any) -> str:
+    """A saved page's text, or a URL's as `monitor check` fetches it (charset, size cap, timeout)."""
+    from monitor.errors import FetchError
+    from monitor.fetch import Fetcher, decode_body
+
+    if re.match(r"https?://", where, re.I):
+
+        async def get() -> str:
+            fetcher = Fetcher(settings)
+            try:
+                return (await fetcher.fetch(where)).text
+            finally:
+                await fetcher.aclose()
+
+        try:
+            return asyncio.run(get())
+        except FetchError as exc:  # its message names the URL
+            _fail(str(exc), 1)
+    path = Path(where)
+    if not path.is_file():
+        _fail(f"{where}: no such file (a URL starts with http:// or https://)", 2)
+    try:
+        return decode_body(path.read_bytes(), "")[0]
+    except OSError as exc:
+        _fail(f"{where}: cannot read: {exc.strerror or exc}", 2)
 
 
 @cli.command("extract-news")

@@ -245,7 +245,7 @@ def _parse_source(
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: enabled: expected true or false, got {enabled!r}")
     if kind == "json":
-        json_options: JsonOptions | None = _parse_json_options(raw.get("json"), f"{where}: json")
+        json_options: JsonOptions | None = parse_json_options(raw.get("json"), f"{where}: json")
     elif "json" in raw:
         raise ConfigError(f'{where}: json: only for kind = "json"')
     else:
@@ -382,7 +382,7 @@ def parse_per(value: object, where: str) -> int:
     return per
 
 
-def _parse_json_options(raw: object, where: str) -> JsonOptions:
+def parse_json_options(raw: object, where: str) -> JsonOptions:
     """json = { preset = "openrouter" }, or { records = "data", model = "id", prices = {...}, per = "1M" }."""
     if not isinstance(raw, dict):
         raise ConfigError(f'{where}: expected a table such as {{ preset = "openrouter" }}')

@@ -148,7 +148,11 @@ def test_extract_reports_unreadable_cells_and_empty_pages(tmp_path: Path) -> Non
     empty = tmp_path / "e.html"
     empty.write_text("<html><body>Enable JavaScript and cookies to continue</body></html>", encoding="utf-8")
     nothing = CliRunner().invoke(cli, ["extract", str(empty), "--kind", "html"])
-    assert nothing.exit_code == 1 and "no prices found" in nothing.output
+    assert nothing.exit_code == 1 and "a bot-check (challenge) page was served" in nothing.output
+    blank = tmp_path / "b.html"
+    blank.write_text("<html><body><p>Nothing here</p></body></html>", encoding="utf-8")
+    none = CliRunner().invoke(cli, ["extract", str(blank), "--kind", "html"])
+    assert none.exit_code == 1 and "b.html: no prices found on the page" in none.output
 
 
 def test_python_dash_m(tmp_path: Path) -> None:
