@@ -13,7 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.atom import refresh_feed
 from monitor.config import Config, Source, load_config
 from monitor.errors import MonitorError
-from monitor.pipeline import Deps, build_notifier, check_source
+from monitor.pipeline import CheckOutcome, Deps, build_notifier, check_source
 from monitor.systemd import notify, watchdog_interval
 
 log = logging.getLogger("monitor.daemon")
@@ -24,6 +24,9 @@ STOP_GRACE = 10.0  # seconds a check in flight may take to finish after SIGTERM
 
 async def run_daemon(config: Config, deps: Deps) -> None:
     """Schedule every enabled source and run until SIGTERM or SIGINT; SIGHUP re-reads the config."""
+    # APScheduler says 'Adding job tentatively' per job and 'executed successfully' after every run (a
+    # failed check too): our own line per check says what happened
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -48,6 +51,7 @@ async def run_daemon(config: Config, deps: Deps) -> None:
     scheduler.start()
     notify("READY=1")
     log.info("watching %d sources; database %s", len(_enabled(config)), config.settings.database)
+    _warn_if_no_channel(deps)
     await stop.wait()
     notify("STOPPING=1")
     log.info("stopping")
@@ -75,6 +79,14 @@ async def _finish_in_flight(scheduler: AsyncIOScheduler, deps: Deps) -> None:
     for task in still:
         task.cancel()
     await asyncio.gather(*still, return_exceptions=True)
+
+
+def _warn_if_no_channel(deps: Deps) -> None:
+    if not deps.notifier.urls:
+        log.warning(
+            "no notification channel configured ([monitor] notify, MONITOR_NOTIFY or a source's notify): "
+            "changes are recorded, but alerts go nowhere"
+        )
 
 
 def _enabled(config: Config) -> list[Source]:
@@ -120,6 +132,7 @@ def _reload(scheduler: AsyncIOScheduler, current: dict[str, Config], deps: Deps)
     deps.feed = new.settings.feed
     current["config"] = new
     log.info("SIGHUP: configuration reloaded, watching %d sources", len(_enabled(new)))
+    _warn_if_no_channel(deps)
 
 
 async def _prune(current: dict[str, Config], deps: Deps) -> None:
@@ -133,11 +146,22 @@ async def _prune(current: dict[str, Config], deps: Deps) -> None:
         log.exception("pruning the database failed")
 
 
+def log_outcome(outcome: CheckOutcome) -> None:
+    """One line per check: INFO when it went well, WARNING with the reason when it failed or broke."""
+    if outcome.ok:
+        said = f", {len(outcome.changes)} changes" if outcome.changes else ""
+        said += f", {len(outcome.problems)} cells unreadable" if outcome.problems else ""
+        log.info("%s: %s%s", outcome.source, outcome.status, said)
+    elif outcome.status == "broken":
+        log.warning("%s: broken: %s; kept the last good prices", outcome.source, outcome.error)
+    else:
+        log.warning("%s: %s: %s", outcome.source, outcome.status, outcome.error)
+
+
 async def _job(source: Source, deps: Deps) -> None:
     try:
         outcome = await check_source(source, deps)
-        if outcome.ok:
-            log.info("%s: %s", source.name, outcome.status)
+        log_outcome(outcome)
         await deps.notifier.flush(deps.store)
         if deps.feed and (outcome.status in ("baseline", "changed") or not deps.feed.exists()):
             refresh_feed(deps.store, deps.feed)

@@ -36,17 +36,29 @@ class SendResult:
     error: str | None = None
 
 
-# Sends (url, title, body, format) and tells how it went; apprise in production.
-Sender = Callable[[str, str, str, str], SendResult]
+# Sends (url, title, body, format, type) and tells how it went; apprise in production.
+Sender = Callable[[str, str, str, str, str], SendResult]
 
 
-def apprise_send(url: str, title: str, body: str, body_format: str = "text") -> SendResult:
-    """Send through apprise. It answers True (sent), False (failed) or None (nothing was sent)."""
+def apprise_send(
+    url: str, title: str, body: str, body_format: str = "text", notify_type: str = "info"
+) -> SendResult:
+    """Send through apprise. It answers True (sent), False (failed) or None (nothing was sent).
+
+    `notify_type` is apprise's info / success / warning / failure: webhooks carry it as `type`, chat
+    services show it as the message's colour or icon."""
     sender = apprise.Apprise()
     if not sender.add(url):
         return SendResult(False, f"{redact(url)} is not a notification URL apprise understands")
     formats = {"text": apprise.NotifyFormat.TEXT, "html": apprise.NotifyFormat.HTML}
-    outcome = _outcome(sender.notify(title=title, body=body, body_format=formats[body_format]))
+    outcome = _outcome(
+        sender.notify(
+            title=title,
+            body=body,
+            body_format=formats[body_format],
+            notify_type=apprise.NotifyType(notify_type),
+        )
+    )
     if outcome is True:
         return SendResult(True)
     if outcome is None:
@@ -172,7 +184,9 @@ class Notifier:
                 url = self.urls[delivery.target]
                 title, body, body_format = for_channel(url, delivery)
                 store.mark_sending(delivery.alert_id, delivery.target, now)
-                result = await asyncio.to_thread(self._send, url, title, body, body_format)
+                result = await asyncio.to_thread(
+                    self._send, url, title, body, body_format, notify_type(delivery)
+                )
                 retry_at = _shift(now, min(self.retry_base * 2**delivery.attempts, MAX_RETRY_WAIT))
                 store.mark_delivery(delivery.alert_id, delivery.target, self._clock(), result.error, retry_at)
                 if result.ok:
@@ -216,6 +230,14 @@ def for_channel(url: str, delivery: Delivery) -> tuple[str, str, str]:
     if scheme.startswith("slack"):
         return title, quiet_mentions(f"{delivery.slack}\n{footer}"), "text"
     return title, quiet_mentions(f"{delivery.body}\n\n{footer}"), "text"
+
+
+def notify_type(delivery: Delivery) -> str:
+    """apprise's type of an alert: a source problem is a failure, its recovery a success, the rest
+    (price changes, news, digests) info."""
+    if delivery.kind == "health":
+        return "success" if delivery.title.endswith(": recovered") else "failure"
+    return "info"
 
 
 def _shift(when: str, seconds: float) -> str:

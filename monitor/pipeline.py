@@ -30,6 +30,8 @@ from monitor.news import NewsItem, article_text, extract_claims, listing_items, 
 from monitor.notify import Notifier, check_urls, redact_logs
 from monitor.store import SourceRow, Store, sha256
 
+# A check's outcome is its caller's to say (the daemon logs one line per check, `monitor check` prints
+# one): the lines here that repeat it are DEBUG; details (unreadable cells, flaps) are INFO.
 log = logging.getLogger("monitor.pipeline")
 
 
@@ -110,7 +112,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         )
     except FetchError as exc:
         store.record_failure(source.name, started, deps.clock(), str(exc), exc.status)
-        log.warning("%s: fetch failed: %s", source.name, exc)
+        log.debug("%s: fetch failed: %s", source.name, exc)
         return CheckOutcome(source.name, "failed", error=str(exc))
     if fetched.not_modified:
         store.record_unchanged(source.name, started, deps.clock(), fetched, None)
@@ -146,7 +148,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         # nothing stored is touched
         error = f"extraction failed on this page: {type(exc).__name__}: {exc}"
         store.record_failure(source.name, started, deps.clock(), error, None)
-        log.error("%s: %s", source.name, error)
+        log.debug("%s: %s", source.name, error)
         return CheckOutcome(source.name, "failed", error=error)
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices, fetched.text)
@@ -155,10 +157,10 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         store.record_broken(
             source.name, started, deps.clock(), fetched, problem, result.problems, digest_of_prices
         )
-        log.warning("%s: %s; kept the last good prices", source.name, problem)
+        log.debug("%s: %s; kept the last good prices", source.name, problem)
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
     for text in result.problems:
-        log.warning("%s: unreadable: %s", source.name, text)
+        log.info("%s: unreadable: %s", source.name, text)
 
     baseline = not store.has_baseline(source.name)
     changes = [] if baseline else diff_prices(old, result.prices)
@@ -192,7 +194,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         status,
         content=content,
     )
-    log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
+    log.debug("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
 
 
@@ -212,7 +214,7 @@ async def _read_feed(
     entries, problem = _feed_entries(source, fetched)
     if problem:
         store.record_broken(source.name, started, deps.clock(), fetched, problem, [], prices_digest([]))
-        log.warning("%s: %s", source.name, problem)
+        log.debug("%s: %s", source.name, problem)
         return CheckOutcome(source.name, "broken", error=problem)
     seen = store.seen_items(source.name)
     baseline = not seen
@@ -251,7 +253,7 @@ async def _read_feed(
     # bytes unchanged or not) and tries that item once more.
     store.record_unchanged(source.name, started, deps.clock(), fetched, None if problems else digest)
     status = "baseline" if baseline else "changed" if claimed else "unchanged"
-    log.info("%s: %s, %d price claims", source.name, status, claimed)
+    log.debug("%s: %s, %d price claims", source.name, status, claimed)
     first = alert_ids[0] if alert_ids else None
     return CheckOutcome(source.name, status, problems=problems, alert_id=first)
 

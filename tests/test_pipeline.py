@@ -266,6 +266,8 @@ def test_source_health_alerts_once_and_once_on_recovery(
         "UCloud (ucloud): source problem",
         "UCloud (ucloud): recovered",
     ]
+    # apprise's type, which webhooks carry and chat services colour: a problem is a failure
+    assert [m["type"] for m in webhook.received] == ["failure", "success"]
 
 
 def test_challenge_page_is_named_as_such(monitor: Monitor, pages: PageServer) -> None:
