@@ -198,7 +198,8 @@ def notify_test(ctx: click.Context) -> None:
 
     Exit code 0: every channel took it; 1: some did not; 2: configuration error.
     """
-    from monitor.notify import apprise_send, check_urls, redact
+    from monitor.mail import is_email, send_email
+    from monitor.notify import SendResult, apprise_send, check_urls, redact
 
     config = _config(ctx)
     urls = config.settings.notify
@@ -210,7 +211,12 @@ def notify_test(ctx: click.Context) -> None:
         _fail("no notify URLs configured ([monitor] notify or MONITOR_NOTIFY)", 1)
     failed = 0
     for index, url in enumerate(urls, start=1):
-        result = apprise_send(url, "monitor test message", "This is a test message from monitor.")
+        title, body = "monitor test message", "This is a test message from monitor."
+        if is_email(url):  # the way alerts go by email: through smtplib, with a text and an HTML part
+            error = send_email(url, title, body, f"<p>{body}</p>", redact)
+            result = SendResult(error is None, error)
+        else:
+            result = apprise_send(url, title, body)
         click.echo(
             f"notify[{index}] {redact(url)}: {'sent' if result.ok else 'FAILED: ' + str(result.error)}"
         )

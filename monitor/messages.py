@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -169,10 +170,27 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned for a monospaced block (Slack's code block)."""
+    """Columns aligned for a monospaced block (Slack's code block, an email's text part); a Chinese or
+    Japanese character takes two columns there, an empty cell its column's width."""
     lines = [header, *rows]
-    widths = [max(len(r[i]) for r in lines) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines)
+    widths = [max(_width(r[i]) for r in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines
+    )
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a monospaced font: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def email_text(slack: str) -> str:
+    """An alert's plain-text part of an email: the Slack form (head, link, the aligned table, notes)
+    without Slack's bold and code-block marks."""
+    lines = [line for line in slack.splitlines() if line != "```"]
+    if lines and len(lines[0]) > 2 and lines[0].startswith("*") and lines[0].endswith("*"):
+        lines[0] = lines[0][1:-1]
+    return "\n".join(lines)
 
 
 def digest_message(entries: Sequence[tuple[str, Change]], notes: Sequence[str], observed: str) -> Message:

@@ -18,7 +18,8 @@ import apprise
 
 from monitor.digest import DigestPolicy
 from monitor.errors import ConfigError
-from monitor.messages import digest_message, quiet_mentions
+from monitor.mail import is_email, send_email
+from monitor.messages import digest_message, email_text, quiet_mentions
 from monitor.store import Delivery, Store, target_id
 
 log = logging.getLogger("monitor.notify")
@@ -157,6 +158,10 @@ class Notifier:
         """The channels a source's alerts go to: its own `notify`, or the default ones."""
         return list(self.routes.get(source, self.default))
 
+    def _send_email(self, url: str, title: str, text: str, html: str) -> SendResult:
+        error = send_email(url, title, text, html, redact)
+        return SendResult(error is None, error)
+
     def stop_sending(self) -> None:
         """The process is stopping: the send in flight finishes, no other starts (they stay pending)."""
         self._stopping = True
@@ -184,9 +189,13 @@ class Notifier:
                 url = self.urls[delivery.target]
                 title, body, body_format = for_channel(url, delivery)
                 store.mark_sending(delivery.alert_id, delivery.target, now)
-                result = await asyncio.to_thread(
-                    self._send, url, title, body, body_format, notify_type(delivery)
-                )
+                if body_format == "html" and is_email(url):
+                    text = email_text(f"{delivery.slack}\n\n{_footer(delivery)}")
+                    result = await asyncio.to_thread(self._send_email, url, title, text, body)
+                else:
+                    result = await asyncio.to_thread(
+                        self._send, url, title, body, body_format, notify_type(delivery)
+                    )
                 retry_at = _shift(now, min(self.retry_base * 2**delivery.attempts, MAX_RETRY_WAIT))
                 store.mark_delivery(delivery.alert_id, delivery.target, self._clock(), result.error, retry_at)
                 if result.ok:
@@ -216,12 +225,7 @@ MAX_RETRY_WAIT = 6 * 3600.0
 def for_channel(url: str, delivery: Delivery) -> tuple[str, str, str]:
     """(title, body, format) for the channel: an HTML table by email, a code-block table to Slack,
     plain text elsewhere; each with the alert's stable id, and a word where it may be a repeat."""
-    footer = f"alert #{delivery.alert_id}"
-    if delivery.status == "sending":
-        footer += (
-            f" (sent again: monitor stopped while sending it before; if you already have alert "
-            f"#{delivery.alert_id}, this is the same alert)"
-        )
+    footer = _footer(delivery)
     # quieted here as well as in messages: alerts written by an older version wait in the outbox too
     title = quiet_mentions(f"{delivery.title} [monitor #{delivery.alert_id}]")
     scheme = urlsplit(url).scheme.lower()
@@ -230,6 +234,17 @@ def for_channel(url: str, delivery: Delivery) -> tuple[str, str, str]:
     if scheme.startswith("slack"):
         return title, quiet_mentions(f"{delivery.slack}\n{footer}"), "text"
     return title, quiet_mentions(f"{delivery.body}\n\n{footer}"), "text"
+
+
+def _footer(delivery: Delivery) -> str:
+    """The alert's stable id, and a word where it may be a repeat."""
+    footer = f"alert #{delivery.alert_id}"
+    if delivery.status == "sending":
+        footer += (
+            f" (sent again: monitor stopped while sending it before; if you already have alert "
+            f"#{delivery.alert_id}, this is the same alert)"
+        )
+    return quiet_mentions(footer)
 
 
 def notify_type(delivery: Delivery) -> str:
