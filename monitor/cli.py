@@ -139,6 +139,12 @@ def status(ctx: click.Context, as_json: bool) -> None:
             attention.append(
                 f"{source.name}: {summary['failures']} failed checks in a row: {summary['last_error']}"
             )
+    if config.settings.feed:
+        from monitor.atom import feed_problem
+
+        problem = feed_problem(config.settings.feed)
+        if problem:
+            attention.append(f"feed {config.settings.feed}: {problem}")
     counts = store.delivery_counts()
     if counts.get("gave_up"):
         attention.append(f"{counts['gave_up']} alert deliveries were given up (see the log)")

@@ -167,7 +167,8 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
     }
     feed = raw.get("feed")
     if feed is not None:
-        feed = path.parent / _string(raw, "feed", where)
+        # beside the database (the service's state directory), never in the read-only config directory
+        feed = db_path.parent / _string(raw, "feed", where)
     return Settings(
         database=db_path,
         feed=feed,

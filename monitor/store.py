@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -27,6 +28,8 @@ from monitor.messages import Message
 from monitor.models import Change, FetchResult, Price, relaxed_model_id
 from monitor.news import Claim, NewsItem
 from monitor.schema import PRICE_KEY, migrations
+
+DATABASE_MODE = 0o640  # the owner writes, its group reads (backups, datasette), no one else
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,10 @@ class Store:
         self.path = path
         self._sources: dict[str, SourceRow] = {}  # rows this process has written to `sources`
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+            if not path.exists():
+                # owner and group only: SQLite gives the WAL and shared-memory files the database's mode
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, DATABASE_MODE))
             conn = sqlite3.connect(str(path), timeout=30)
             self.db = Database(conn)
             self.db.enable_wal()
