@@ -1,8 +1,11 @@
-"""The `monitor` command: thin click commands, each calling one function of the package."""
+"""The `monitor` command: thin click commands, each calling one function of the package.
+
+A command imports what it uses when it runs (the extractors, httpx, apprise, feedparser, the database,
+rich): `monitor --help` and the review commands do not pay for the others at start-up.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -10,17 +13,20 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from monitor import views
 from monitor.compare import SORTS
-from monitor.config import Config, config_path, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
-from monitor.extract import EXTRACTORS, PRESETS, JsonOptions, extract_prices
-from monitor.messages import change_line
-from monitor.pipeline import check_sources, make_deps
+
+if TYPE_CHECKING:
+    from monitor.config import Config
+
+# monitor.extract's EXTRACTORS and PRESETS, named here so that building the commands imports no reader
+# (tests/test_cli.py checks that they agree)
+KINDS = ["html", "json", "markdown"]
+JSON_PRESETS = ["genai-prices", "litellm", "openrouter", "simonw-llm-prices"]
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -29,6 +35,8 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _config(ctx: click.Context) -> Config:
+    from monitor.config import config_path, load_config
+
     try:
         return load_config(config_path(ctx.obj["config"]))
     except ConfigError as exc:
@@ -63,6 +71,12 @@ def check(ctx: click.Context, source_name: str | None) -> None:
 
     Exit code 0: all good; 1: some source failed; 2: configuration error.
     """
+    import asyncio
+
+    from monitor import views
+    from monitor.messages import change_line
+    from monitor.pipeline import check_sources, make_deps
+
     config = _config(ctx)
     try:
         sources = [config.source(source_name)] if source_name else [s for s in config.sources if s.enabled]
@@ -101,7 +115,10 @@ def check(ctx: click.Context, source_name: str | None) -> None:
 @click.pass_context
 def run(ctx: click.Context) -> None:
     """Run as a daemon: check every source on its interval until SIGTERM or SIGINT."""
+    import asyncio
+
     from monitor.daemon import run_daemon
+    from monitor.pipeline import make_deps
 
     config = _config(ctx)
     logging.getLogger().setLevel(logging.INFO)
@@ -120,7 +137,7 @@ def run(ctx: click.Context) -> None:
 def status(ctx: click.Context, as_json: bool) -> None:
     """Per source: last check, last success, failures in a row, last error, next run, models, pending
     alerts; and alerts given up. Exit code 1 when something needs attention (a monitoring check)."""
-    from datetime import datetime, timedelta
+    from monitor import views
 
     config = _config(ctx)
     store = _store(ctx)
@@ -187,6 +204,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def prune(ctx: click.Context, older_than: str | None) -> None:
     """Forget old check rows and snapshots (changes are kept forever); the daemon does this daily."""
+    from monitor.config import parse_duration
+
     config = _config(ctx)
     span = parse_duration(older_than, "--older-than") if older_than else config.settings.keep_checks
     cutoff = (datetime.now(UTC) - timedelta(seconds=span)).isoformat(timespec="seconds")
@@ -235,6 +254,8 @@ def _since(value: str | None, option: str = "--since") -> str | None:
 
     For --until a bare date means the end of that day: `--until 2026-05-01` includes May 1st.
     """
+    from monitor.config import parse_duration
+
     if value is None:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?\s*[smhd]", value.strip()):
@@ -302,7 +323,7 @@ def log(
 
     --json and --csv print the changes (with --news-only: the claims).
     """
-    from monitor.export import to_csv
+    from monitor import views
     from monitor.store import LogFilter
 
     if changes_only and news_only:
@@ -318,6 +339,8 @@ def log(
         records = [views.change_record(r) for r in store.find_changes(where)]
         header, row, empty = views.CHANGE_HEADER, views.change_row, "no changes recorded"
     if as_csv:
+        from monitor.export import to_csv
+
         click.echo(to_csv(records), nl=False)
         return
     _show(records, as_json, header, row, empty)
@@ -353,6 +376,7 @@ def prices(
     as_json: bool,
 ) -> None:
     """Show the latest price of every model: input, output and cached input side by side."""
+    from monitor import views
     from monitor.compare import compare, sort_rows
 
     config = _config(ctx)
@@ -392,7 +416,7 @@ def history(
 ) -> None:
     """Every observed price of MODEL over time, per kind, tier and condition (any case, spaces or
     hyphens); --plot draws it as a step chart with each change annotated."""
-    from monitor import charts
+    from monitor import charts, views
     from monitor.history import model_series
 
     store = _store(ctx)
@@ -475,6 +499,7 @@ def export(ctx: click.Context, fmt: str, what: str, since: str | None, out: Path
     with no rate is left out and named on stderr.
     """
     from monitor import export as exports
+    from monitor import views
     from monitor.store import LogFilter
 
     config = _config(ctx)
@@ -515,6 +540,8 @@ def _show(
     empty: str,
 ) -> None:
     """Records as a JSON list for scripts, or as a table for people (a note on stderr when none)."""
+    from monitor import views
+
     if as_json:
         click.echo(views.dumps(records))
     elif records:
@@ -532,9 +559,9 @@ def _show(
     help="Use this configured source's settings (kind, currency, unit, json, hints); with no FILE|URL, "
     "fetch its page. Options given here override them.",
 )
-@click.option("--kind", type=click.Choice(sorted(EXTRACTORS)), help="How to read it (the source's kind).")
+@click.option("--kind", type=click.Choice(KINDS), help="How to read it (the source's kind).")
 @click.option(
-    "--preset", type=click.Choice(sorted(PRESETS)), help="With --kind json: which JSON price list it is."
+    "--preset", type=click.Choice(JSON_PRESETS), help="With --kind json: which JSON price list it is."
 )
 @click.option(
     "--mapping",
@@ -582,8 +609,10 @@ def extract(
     The hint options are the source keys of the same names (select, labels, model_from, model,
     unit): find the ones a page needs here, then write them into sources.toml. --source NAME tries a
     configured source (its page, or FILE|URL, read with its settings)."""
+    from monitor import views
     from monitor.config import Settings, parse_per
     from monitor.diff import page_problem
+    from monitor.extract import extract_prices
 
     config = _config(ctx) if source_name else None
     try:
@@ -654,6 +683,7 @@ def _json_options(preset: str | None, mapping: str | None) -> Any:
     import tomllib
 
     from monitor.config import parse_json_options
+    from monitor.extract import JsonOptions
 
     if preset and mapping:
         raise click.UsageError("--preset and --mapping exclude each other")
@@ -677,6 +707,8 @@ def _json_options(preset: str | None, mapping: str | None) -> Any:
 
 def _read_page(where: str, settings: Any) -> str:
     """A saved page's text, or a URL's as `monitor check` fetches it (charset, size cap, timeout)."""
+    import asyncio
+
     from monitor.errors import FetchError
     from monitor.fetch import Fetcher, decode_body
 
@@ -712,6 +744,7 @@ def _read_page(where: str, settings: Any) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
 def extract_news(file: Path, aliases: Path | None, as_json: bool) -> None:
     """Print the price claims of a saved article, plain text or HTML (no configuration needed)."""
+    from monitor import views
     from monitor.fetch import decode_body
     from monitor.news import article_text, extract_claims, load_aliases
 

@@ -12,9 +12,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from monitor.models import MILLION, Change, normalize_decimal
-from monitor.news import Claim
+
+if TYPE_CHECKING:  # the news reader (selectolax, the extractors) is not needed to write a message
+    from monitor.news import Claim
 
 # Units priced one at a time, not per million: an image, a request, a second of video ...
 PER_UNIT = (

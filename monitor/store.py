@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 from sqlite_utils.db import Table
@@ -26,8 +26,10 @@ from monitor.errors import StoreError
 from monitor.hold import Pending, change_key
 from monitor.messages import Message
 from monitor.models import Change, FetchResult, Price, relaxed_model_id
-from monitor.news import Claim, NewsItem
 from monitor.schema import PRICE_KEY, migrations
+
+if TYPE_CHECKING:  # the news reader (selectolax, the extractors) is not needed to open the database
+    from monitor.news import Claim, NewsItem
 
 DATABASE_MODE = 0o640  # the owner writes, its group reads (backups, datasette), no one else
 

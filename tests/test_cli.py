@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -239,3 +241,36 @@ def test_round_digest_over_two_real_sources(
         and "deepseek: deepseek-v4-flash · input: removed" in body
     )
     assert body.index("-90.6%") < body.index("-71.9%") < body.index("removed")
+
+
+def imported_by(*argv: str) -> set[str]:
+    """The heavy packages a `monitor` command imports (in a fresh interpreter)."""
+    heavy = ["apprise", "httpx", "feedparser", "matplotlib", "sqlite_utils", "rich", "monitor.extract"]
+    probe = (
+        "import sys, runpy, atexit; "
+        f"atexit.register(lambda: print(*[m for m in {heavy!r} if m in sys.modules], file=sys.stderr)); "
+        f"sys.argv = ['monitor', *{list(argv)!r}]; runpy.run_module('monitor', run_name='__main__')"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    return set(result.stderr.split())
+
+
+def test_quick_commands_import_only_what_they_use(tmp_path: Path) -> None:
+    """`monitor --help` imports none of apprise, httpx, feedparser, matplotlib, the database or the
+    extractors; `monitor log` none of apprise, httpx, feedparser or matplotlib (bench/startup.py times
+    them)."""
+    assert imported_by("--help") == set()
+    config = tmp_path / "sources.toml"
+    config.write_text('[monitor]\ndatabase = "m.db"\n', encoding="utf-8")
+    assert imported_by("--config", str(config), "log").isdisjoint(
+        {"apprise", "httpx", "feedparser", "matplotlib"}
+    )
+    assert "sqlite_utils" in imported_by("--config", str(config), "log")  # the probe sees imports
+
+
+def test_the_clis_lists_of_kinds_and_presets_are_the_extractors() -> None:
+    """extract's --kind and --preset choices, named in the CLI so --help imports no reader, match."""
+    from monitor.cli import JSON_PRESETS, KINDS
+    from monitor.extract import EXTRACTORS, PRESETS
+
+    assert sorted(EXTRACTORS) == KINDS and sorted(PRESETS) == JSON_PRESETS
