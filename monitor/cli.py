@@ -43,6 +43,17 @@ def _config(ctx: click.Context) -> Config:
         _fail(str(exc), 2)
 
 
+def _settings(ctx: click.Context) -> Config:
+    """The configuration's [monitor] and [fx] only, for the commands that read the database: the
+    sources (and the page readers they need) are not loaded."""
+    from monitor.config import config_path, load_settings
+
+    try:
+        return load_settings(config_path(ctx.obj["config"]))
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
@@ -206,7 +217,7 @@ def prune(ctx: click.Context, older_than: str | None) -> None:
     """Forget old check rows and snapshots (changes are kept forever); the daemon does this daily."""
     from monitor.config import parse_duration
 
-    config = _config(ctx)
+    config = _settings(ctx)
     span = parse_duration(older_than, "--older-than") if older_than else config.settings.keep_checks
     cutoff = (datetime.now(UTC) - timedelta(seconds=span)).isoformat(timespec="seconds")
     try:
@@ -285,7 +296,7 @@ def _target_currency(config: Config, currency: str | None) -> str | None:
 def _store(ctx: click.Context) -> Any:
     from monitor.store import Store
 
-    config = _config(ctx)
+    config = _settings(ctx)
     try:
         return Store(config.settings.database)
     except MonitorError as exc:
@@ -379,7 +390,7 @@ def prices(
     from monitor import views
     from monitor.compare import compare, sort_rows
 
-    config = _config(ctx)
+    config = _settings(ctx)
     target = _target_currency(config, currency)
     latest = _store(ctx).all_latest_prices()
     if provider:
@@ -449,7 +460,7 @@ def report(ctx: click.Context, out: Path, since: str, currency: str | None) -> N
     """Write a static HTML report to a directory: latest changes, comparison table, charts."""
     from monitor.report import ReportInput, write_report
 
-    config = _config(ctx)
+    config = _settings(ctx)
     target = _target_currency(config, currency)
     options = ReportInput(_since(since) or "", datetime.now(UTC), target, config.fx)
     try:
@@ -502,7 +513,7 @@ def export(ctx: click.Context, fmt: str, what: str, since: str | None, out: Path
     from monitor import views
     from monitor.store import LogFilter
 
-    config = _config(ctx)
+    config = _settings(ctx)
     store = _store(ctx)
     if fmt in ("csv", "json"):
         if what == "prices":

@@ -11,15 +11,19 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.digest import DIGEST_MODES, DigestPolicy, parse_window
 from monitor.errors import ConfigError
-from monitor.extract.hints import KIND_WORDS, MODEL_FROM, Hints, label_meaning
-from monitor.extract.json_prices import PRESETS, JsonOptions
 from monitor.fx import Rates
+
+if TYPE_CHECKING:
+    # imported where used: monitor.extract loads every page reader, which the commands that only read
+    # the database (load_settings) do not need
+    from monitor.extract.hints import Hints
+    from monitor.extract.json_prices import JsonOptions
 
 DEFAULT_CONFIG = "sources.toml"
 SOURCE_KINDS = ("html", "markdown", "json", "feed")
@@ -52,7 +56,7 @@ class Source:
     links: str | None = None  # kind = "feed" only: a CSS selector for article links on an HTML listing page
     allow_private: bool = False  # fetch an item's link even where it resolves to a private address
     # what no reader can infer about the page: select, labels, model_from, model (html and markdown)
-    hints: Hints = field(default_factory=Hints)
+    hints: Hints = field(default_factory=lambda: _hints())
 
 
 @dataclass(frozen=True)
@@ -118,9 +122,13 @@ def config_path(option: str | None) -> Path:
     return Path(option or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG)
 
 
-def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
-    """Read and check the whole file; raise ConfigError at the first mistake, naming its place."""
-    environ = os.environ if environ is None else environ
+def _hints() -> Hints:
+    from monitor.extract.hints import Hints
+
+    return Hints()
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -130,6 +138,23 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     _reject_unknown(data, {"monitor", "source", "fx"}, f"{path}")
+    return data
+
+
+def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """The [monitor] and [fx] tables only, checked as load_config checks them; no source is read. For
+    the commands that only read the database (log, history, export ...): they start without the page
+    readers that parsing sources needs."""
+    environ = os.environ if environ is None else environ
+    data = _read(path)
+    settings = _parse_settings(data.get("monitor", {}), path, environ)
+    return Config(path=path, settings=settings, fx=_parse_fx(data.get("fx", {}), f"{path}: fx"))
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and check the whole file; raise ConfigError at the first mistake, naming its place."""
+    environ = os.environ if environ is None else environ
+    data = _read(path)
     settings = _parse_settings(data.get("monitor", {}), path, environ)
     fx = _parse_fx(data.get("fx", {}), f"{path}: fx")
     raw_sources = data.get("source", [])
@@ -258,7 +283,7 @@ def _parse_source(
     if not isinstance(allow_private, bool):
         raise ConfigError(f"{where}: allow_private: expected true or false, got {allow_private!r}")
     hints = parse_hints(raw, where)
-    if hints != Hints() and kind not in ("html", "markdown"):
+    if hints != _hints() and kind not in ("html", "markdown"):
         raise ConfigError(
             f'{where}: {", ".join(k for k in HINT_KEYS if k in raw)}: only for kind = "html" or "markdown"'
         )
@@ -286,6 +311,8 @@ def _parse_source(
 def parse_hints(raw: Mapping[str, Any], where: str) -> Hints:
     """select = "CSS or heading words", labels = { "缓存读取" = "cached_input" }, model_from = "heading",
     model = "step-3.7-flash": what a source says about its page."""
+    from monitor.extract.hints import KIND_WORDS, MODEL_FROM, Hints, label_meaning
+
     select = raw.get("select", "")
     if not isinstance(select, str):
         raise ConfigError(f"{where}: select: expected a CSS selector or a heading's words, got {select!r}")
@@ -385,6 +412,8 @@ def parse_per(value: object, where: str) -> int:
 
 def parse_json_options(raw: object, where: str) -> JsonOptions:
     """json = { preset = "openrouter" }, or { records = "data", model = "id", prices = {...}, per = "1M" }."""
+    from monitor.extract.json_prices import PRESETS, JsonOptions
+
     if not isinstance(raw, dict):
         raise ConfigError(f'{where}: expected a table such as {{ preset = "openrouter" }}')
     _reject_unknown(raw, set(JsonOptions.__dataclass_fields__), where)

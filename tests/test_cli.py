@@ -257,15 +257,14 @@ def imported_by(*argv: str) -> set[str]:
 
 def test_quick_commands_import_only_what_they_use(tmp_path: Path) -> None:
     """`monitor --help` imports none of apprise, httpx, feedparser, matplotlib, the database or the
-    extractors; `monitor log` none of apprise, httpx, feedparser or matplotlib (bench/startup.py times
-    them)."""
+    extractors; `monitor log` none of apprise, httpx, feedparser, matplotlib or the extractors
+    (bench/startup.py times them)."""
     assert imported_by("--help") == set()
     config = tmp_path / "sources.toml"
     config.write_text('[monitor]\ndatabase = "m.db"\n', encoding="utf-8")
-    assert imported_by("--config", str(config), "log").isdisjoint(
-        {"apprise", "httpx", "feedparser", "matplotlib"}
-    )
-    assert "sqlite_utils" in imported_by("--config", str(config), "log")  # the probe sees imports
+    log = imported_by("--config", str(config), "log")
+    assert log.isdisjoint({"apprise", "httpx", "feedparser", "matplotlib", "monitor.extract"})
+    assert "sqlite_utils" in log  # the probe sees imports
 
 
 def test_the_clis_lists_of_kinds_and_presets_are_the_extractors() -> None:
@@ -274,3 +273,20 @@ def test_the_clis_lists_of_kinds_and_presets_are_the_extractors() -> None:
     from monitor.extract import EXTRACTORS, PRESETS
 
     assert sorted(EXTRACTORS) == KINDS and sorted(PRESETS) == JSON_PRESETS
+
+
+def test_review_commands_read_only_monitor_and_fx(tmp_path: Path) -> None:
+    """`monitor log` reads [monitor] and [fx]: a broken source does not stop it (check does), a mistake in
+    [monitor] does, naming it."""
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        '[monitor]\ndatabase = "m.db"\n[[source]]\nname = "x"\nkind = "pdf"\nurl = "https://x.test"\n',
+        encoding="utf-8",
+    )
+    log = CliRunner().invoke(cli, ["--config", str(config), "log"])
+    assert log.exit_code == 0 and "no changes recorded" in log.output
+    check = CliRunner().invoke(cli, ["--config", str(config), "check"])
+    assert check.exit_code == 2 and "source[1] (x): kind" in check.output
+    config.write_text('[monitor]\ndatabse = "m.db"\n', encoding="utf-8")
+    typo = CliRunner().invoke(cli, ["--config", str(config), "log"])
+    assert typo.exit_code == 2 and "unknown key 'databse'" in typo.output
