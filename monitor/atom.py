@@ -11,7 +11,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from monitor.errors import MonitorError
-from monitor.messages import change_line
+from monitor.messages import NOT_ALERTED, change_line
 from monitor.store import LogFilter, Store, change_from_row
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -28,7 +28,7 @@ def build_feed(
 ) -> bytes:
     """Rows of the change log and of news claims -> an Atom document, the newest `limit` entries."""
     # Newest first; rows come oldest first, so reversed they keep the later record first within a second.
-    entries = [_change_entry(row) for row in reversed(changes) if row["change"] != "flap"]
+    entries = [_change_entry(row) for row in reversed(changes) if row["change"] not in NOT_ALERTED]
     entries += [_claim_entry(row) for row in reversed(claims)]
     entries.sort(key=lambda e: e["updated"], reverse=True)
     entries = entries[:limit]

@@ -76,8 +76,13 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 @cli.command()
 @click.option("--source", "source_name", metavar="NAME", help="Check only this source.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Fetch and read with the current settings, print what would change; write nothing.",
+)
 @click.pass_context
-def check(ctx: click.Context, source_name: str | None) -> None:
+def check(ctx: click.Context, source_name: str | None, dry_run: bool) -> None:
     """Poll every source once, record and alert what changed, and exit.
 
     Exit code 0: all good; 1: some source failed; 2: configuration error.
@@ -86,7 +91,7 @@ def check(ctx: click.Context, source_name: str | None) -> None:
 
     from monitor import views
     from monitor.messages import change_line
-    from monitor.pipeline import check_sources, make_deps
+    from monitor.pipeline import check_sources, make_deps, preview_source
 
     config = _config(ctx)
     try:
@@ -99,6 +104,13 @@ def check(ctx: click.Context, source_name: str | None) -> None:
 
     async def go(progress: Callable[[Any], None] | None) -> list[Any]:
         try:
+            if dry_run:
+                previews = []
+                for source in sources:
+                    previews.append(await preview_source(source, deps))
+                    if progress:
+                        progress(previews[-1])
+                return previews
             return await check_sources(sources, deps, progress=progress)
         finally:
             await deps.fetcher.aclose()
@@ -109,7 +121,7 @@ def check(ctx: click.Context, source_name: str | None) -> None:
     except MonitorError as exc:
         _fail(str(exc), 1)
     for outcome in outcomes:
-        line = f"{outcome.source}: {outcome.status}"
+        line = f"{outcome.source}: {'would be ' if dry_run else ''}{outcome.status}"
         if outcome.error:
             line += f": {outcome.error}"
         elif outcome.changes:

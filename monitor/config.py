@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import re
 import tomllib
@@ -57,6 +58,13 @@ class Source:
     allow_private: bool = False  # fetch an item's link even where it resolves to a private address
     # what no reader can infer about the page: select, labels, model_from, model (html and markdown)
     hints: Hints = field(default_factory=lambda: _hints())
+
+    def settings_fingerprint(self) -> str:
+        """A digest of what the page is read with (kind, currency, unit, json mapping, hints): when it
+        changes, the next check reads the page again whatever its bytes, and logs the difference as a
+        correction ('reread')."""
+        read_with = f"{self.kind}\0{self.currency}\0{self.per}\0{self.json!r}\0{self.hints.fingerprint()}"
+        return hashlib.sha256(read_with.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from monitor.models import (
     Change,
     Price,
     PriceKey,
-    has_publisher,
     model_id,
     relaxed_model_id,
+    same_model,
 )
 
 # A page that loses more than this share of its prices at once is broken, not re-priced.
@@ -36,11 +36,34 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
     gone = [before[key] for key in before.keys() - after.keys()]
     came = [after[key] for key in after.keys() - before.keys()]
     renamed, gone, came = _pair_renames(gone, came)
+    relabelled, gone, came = _pair_relabelled_models(gone, came)
+    restructured, split_off, gone, came = _pair_restructures(gone, came)
+    relabelled += _pair_relabelled_conditions(gone, came)
+    paired = {id(p) for pair in relabelled for p in pair}
+    gone, came = [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
     changes = [Change.between("changed", b, a) for b, a in pairs + renamed if _differs(b, a)]
+    changes += [Change.between("changed", b, a, restructured=True) for b, a in restructured]
+    changes += [Change.between("relabelled", b, a) for b, a in relabelled + split_off]
     changes += [Change.between("added", None, p) for p in came]
     changes += [Change.between("removed", p, None) for p in gone]
     changes += _status_changes(pairs + renamed)
     return sorted(changes, key=lambda c: (model_id(c.model), c.kind, c.tier, c.condition, c.currency))
+
+
+# where a model is in its life, by what its status says in any phrasing: a reworded status ('deprecated'
+# -> 'retiring 2026-08-31', '即将下线' -> '2026-08-31 下线') or a badge ('new', '推荐') is no change
+_RETIRING = re.compile(
+    r"deprecat|retir|legacy|sunset|end[- ]of[- ]life|\beol\b|discontinu|下线|停用|停止服务|废弃|弃用|退役",
+    re.I,
+)
+_PREVIEW = re.compile(r"preview|\bbeta\b|\balpha\b|experimental|coming soon|公测|内测|预览|体验版", re.I)
+
+
+def lifecycle(status: str) -> str:
+    """'retiring', 'preview' or '' (generally available, whatever badge the page shows)."""
+    if _RETIRING.search(status):
+        return "retiring"
+    return "preview" if _PREVIEW.search(status) else ""
 
 
 def _status_changes(pairs: list[tuple[Price, Price]]) -> list[Change]:
@@ -48,7 +71,7 @@ def _status_changes(pairs: list[tuple[Price, Price]]) -> list[Change]:
     seen: set[str] = set()
     changes = []
     for before, after in pairs:
-        if before.status != after.status and model_id(after.model) not in seen:
+        if lifecycle(before.status) != lifecycle(after.status) and model_id(after.model) not in seen:
             seen.add(model_id(after.model))
             changes.append(Change.between("status", before, after))
     return changes
@@ -103,19 +126,134 @@ def _pair_renames(
     pairs = [
         (gone_by[k][0], came_by[k][0])
         for k in gone_by.keys() & came_by.keys()
-        if len(gone_by[k]) == 1 and len(came_by[k]) == 1 and _relabel(gone_by[k][0], came_by[k][0])
+        if len(gone_by[k]) == 1
+        and len(came_by[k]) == 1
+        and same_model(gone_by[k][0].model, came_by[k][0].model)
     ]
     paired = {id(p) for pair in pairs for p in pair}
     return pairs, [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
 
 
-def _relabel(before: Price, after: Price) -> bool:
-    # 'databricks/x' -> 'sambanova/x' is another provider's entry, not a relabel
-    same_model = model_id(before.model) == model_id(after.model) or (
-        has_publisher(before.model) != has_publisher(after.model)
+def _pair_restructures(
+    gone: list[Price], came: list[Price]
+) -> tuple[list[tuple[Price, Price]], list[tuple[Price, Price]], list[Price], list[Price]]:
+    """A model's one price of a kind that left while prices of that kind came under tiers or conditions
+    that narrow it (0.14 -> 0.22 off-peak, 0.44 peak; one price -> '<=32K', '>32K'): the price was split.
+    Where none of the new prices is the old amount, each is a change from it, with its percent; where
+    one is, that one is the old price under a new label and the others are new. A price under another
+    condition of its own (1080p -> 480p, 720p) is another product: removed and added, as it is.
+
+    Returns (changes, relabels, gone left, came left)."""
+
+    def group(price: Price) -> tuple[str, ...]:
+        return (model_id(price.model), price.kind, price.currency, price.unit)
+
+    left: dict[tuple[str, ...], list[Price]] = {}
+    arrived: dict[tuple[str, ...], list[Price]] = {}
+    for price in gone:
+        left.setdefault(group(price), []).append(price)
+    for price in came:
+        arrived.setdefault(group(price), []).append(price)
+    changed: list[tuple[Price, Price]] = []
+    relabelled: list[tuple[Price, Price]] = []
+    for key in left.keys() & arrived.keys():
+        if len(left[key]) != 1:
+            continue
+        old, new = left[key][0], arrived[key]
+        if not all(_narrows(old, price) for price in new):
+            continue
+        same = [price for price in new if price.per_million == old.per_million and price.free == old.free]
+        if same:
+            relabelled.append((old, same[0]))
+        else:
+            changed += [(old, price) for price in new]
+    paired = {id(p) for pair in changed + relabelled for p in pair}
+    return (
+        changed,
+        relabelled,
+        [p for p in gone if id(p) not in paired],
+        [p for p in came if id(p) not in paired],
     )
-    # the relaxed keys already match, so the conditions differ at most by a 'from DATE'
-    return same_model
+
+
+def _pair_relabelled_conditions(gone: list[Price], came: list[Price]) -> list[tuple[Price, Price]]:
+    """A model's prices of one kind that left and came at the same amounts, each under a condition that
+    keeps or drops words of the old one ('gemini系列 > openrouter' -> 'openrouter', a section renamed
+    or a heading added): the page relabelled them. Paired only where each amount is one price's."""
+
+    def group(price: Price) -> tuple[str, ...]:
+        return (model_id(price.model), price.kind, price.tier, price.currency, price.unit)
+
+    left: dict[tuple[str, ...], list[Price]] = {}
+    arrived: dict[tuple[str, ...], list[Price]] = {}
+    for price in gone:
+        left.setdefault(group(price), []).append(price)
+    for price in came:
+        arrived.setdefault(group(price), []).append(price)
+    pairs: list[tuple[Price, Price]] = []
+    for key in left.keys() & arrived.keys():
+        by_old = {p.per_million: p for p in left[key]}
+        by_new = {p.per_million: p for p in arrived[key]}
+        if len(by_old) != len(left[key]) or len(by_new) != len(arrived[key]):
+            continue  # two prices at one amount: which is which is not known
+        for amount in by_old.keys() & by_new.keys():
+            old_words = set(by_old[amount].condition.lower().split())
+            new_words = set(by_new[amount].condition.lower().split())
+            if old_words <= new_words or new_words <= old_words:
+                pairs.append((by_old[amount], by_new[amount]))
+    return pairs
+
+
+def _narrows(old: Price, new: Price) -> bool:
+    """`new` prices part of what `old` priced: the same tier or a tier where there was none, and the
+    old condition's words kept ('' -> 'off-peak'; 'batch' -> 'batch peak')."""
+    if old.tier and old.tier != new.tier:
+        return False
+    return set(old.condition.lower().split()) <= set(new.condition.lower().split())
+
+
+def _pair_relabelled_models(
+    gone: list[Price], came: list[Price]
+) -> tuple[list[tuple[Price, Price]], list[Price], list[Price]]:
+    """A model whose every price left while a model whose every price is new came at exactly the same
+    prices, one name holding the other ('GLM-4.5' and 'GLM-4.5 (Model pricing)', a label the identity
+    rules did not catch): the page relabelled it, no price moved. Paired, never alerted."""
+
+    def prices_of(items: list[Price]) -> dict[str, dict[tuple[str, ...], Price]]:
+        by_model: dict[str, dict[tuple[str, ...], Price]] = {}
+        for price in items:
+            _m, kind, tier, condition, currency, unit = price.key
+            by_model.setdefault(model_id(price.model), {})[
+                (kind, tier, condition, currency, unit, str(price.per_million))
+            ] = price
+        return by_model
+
+    old_models, new_models = prices_of(gone), prices_of(came)
+    pairs: list[tuple[Price, Price]] = []
+    for old_name, old_prices in old_models.items():
+        matches = [
+            new_name
+            for new_name, new_prices in new_models.items()
+            if new_prices.keys() == old_prices.keys() and _holds_name(old_name, new_name)
+        ]
+        if len(matches) == 1:
+            new_prices = new_models.pop(matches[0])
+            pairs += [(old_prices[k], new_prices[k]) for k in old_prices]
+    paired = {id(p) for pair in pairs for p in pair}
+    return pairs, [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
+
+
+def _holds_name(a: str, b: str) -> bool:
+    """One model id is the other with a note in brackets before or after it ('glm-4.5' and
+    'glm-4.5-(model-pricing)', '[openai]gpt-oss-120b'); a variant ('gpt-4o-mini') is another model."""
+    short, long = sorted((a, b), key=len)
+    if short == long:
+        return False
+    if long.startswith(short):
+        return bool(re.fullmatch(r"-?[(\[（【][^)\]）】]*[)\]）】]", long[len(short) :]))
+    if long.endswith(short):
+        return bool(re.fullmatch(r"[(\[（【][^)\]）】]*[)\]）】]-?", long[: -len(short)]))
+    return False
 
 
 def prices_digest(prices: Iterable[Price]) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from monitor.extract.json_prices import GENAI_FIELDS, LITELLM_FIELDS
 from monitor.fx import Rates
-from monitor.models import MILLION, model_id
+from monitor.models import MILLION, model_groups, model_id, same_model
 
 # Our kinds -> the catalogs' fields: the inverse of what the JSON presets read (one table, both ways).
 _LITELLM_NAMES = {kind_unit: name for name, kind_unit in reversed(LITELLM_FIELDS.items())}  # first wins
@@ -42,11 +42,24 @@ def to_csv(records: list[dict[str, Any]]) -> str:
 
 def changed_models(changes: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     """(source, model id) -> the latest change row that gave the model a new price (changed or added)."""
+    changes = list(changes)
+    key = model_groups(row["model"] for row in changes)
     models: dict[tuple[str, str], dict[str, Any]] = {}
     for row in changes:
         if row["change"] in ("changed", "added"):
-            models[(row["source"], model_id(row["model"]))] = row
+            models[(row["source"], key[row["model"]])] = row
     return models
+
+
+def _current(
+    latest: list[dict[str, Any]], change: dict[str, Any], skipped: list[str]
+) -> list[dict[str, Any]]:
+    """The latest prices of the model a change is about, under whatever label the page gives it now; a
+    model no longer listed is said, not left out silently."""
+    rows = [r for r in latest if r["source"] == change["source"] and same_model(r["model"], change["model"])]
+    if not rows:
+        skipped.append(f"{change['source']}: {change['model']}: no longer listed; no entry")
+    return rows
 
 
 def litellm(
@@ -56,8 +69,11 @@ def litellm(
     `_batches`, the provider and the pricing page as `source`. Returns the entries and what was left out."""
     entries: dict[str, dict[str, Any]] = {}
     skipped: list[str] = []
-    for (source, mid), change in changed_models(changes).items():
-        rows = [r for r in latest if r["source"] == source and model_id(r["model"]) == mid]
+    for (source, _key), change in changed_models(changes).items():
+        rows = _current(latest, change, skipped)
+        if not rows:
+            continue
+        mid = model_id(rows[0]["model"])
         provider = _slug(change["provider"] or source)
         entry: dict[str, Any] = {}
         notes = set()
@@ -92,20 +108,25 @@ def genai_prices(
     price changed, the old prices first and the new ones under `constraint: {start_date: ...}`."""
     models: list[dict[str, Any]] = []
     skipped: list[str] = []
-    for (source, mid), change in changed_models(changes).items():
-        rows = [r for r in latest if r["source"] == source and model_id(r["model"]) == mid]
+    for (source, _key), change in changed_models(changes).items():
+        rows = _current(latest, change, skipped)
+        if not rows:
+            continue
+        mid = model_id(rows[0]["model"])
         day = datetime.date.fromisoformat(change["time"][:10])
         moved = [
             c
             for c in changes
-            if c["source"] == source and model_id(c["model"]) == mid and c["time"][:10] == day.isoformat()
+            if c["source"] == source
+            and same_model(c["model"], change["model"])
+            and c["time"][:10] == day.isoformat()
         ]
         new = _genai_prices(rows, fx, skipped, source)
         if not new:
             continue
         old_rows = _before(rows, moved)
         old = _genai_prices(old_rows, fx, [], source) if old_rows is not None else None
-        entry: dict[str, Any] = {"id": mid, "name": change["model"]}
+        entry: dict[str, Any] = {"id": mid, "name": rows[0]["model"]}
         if any(r["currency"] != "USD" for r in rows):
             currency = next(r["currency"] for r in rows if r["currency"] != "USD")
             entry["description"] = f"Prices converted from {currency}: {fx.describe(currency, 'USD')}"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from monitor.compare import kind_order
-from monitor.models import model_id, relaxed_model_id
+from monitor.models import model_groups, model_id
 from monitor.store import Store
 
 SeriesKey = tuple[str, str, str, str, str, str, str]  # source, model, kind, tier, condition, currency, unit
@@ -63,13 +63,14 @@ def build_series(
     ('Qwen3-32B' -> 'Qwen/Qwen3-32B') stays one series, as the diff pairs it, unless a page lists both.
     """
     rows = list(rows)
+    group = model_groups(row["model"] for row in rows)
     names: dict[tuple[Any, ...], set[str]] = {}
     for row in rows:
-        names.setdefault((*_key(row, relaxed_model_id), row["time"]), set()).add(row["model"])
+        names.setdefault((*_key(row, group.__getitem__), row["time"]), set()).add(row["model"])
     both = {key[:-1] for key, models in names.items() if len(models) > 1}
     seen: dict[SeriesKey, dict[str, dict[str, Any]]] = {}
     for row in rows:
-        key = _key(row, relaxed_model_id)
+        key = _key(row, group.__getitem__)
         if key in both:
             key = _key(row, model_id)
         seen.setdefault(key, {})[row["time"]] = row

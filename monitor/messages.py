@@ -32,7 +32,8 @@ PER_UNIT = (
     "image-hours",
     "second-hours",
 )
-_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3, "flap": 4}
+_KIND_ORDER = {"changed": 0, "added": 1, "removed": 2, "status": 3, "flap": 4, "reread": 5, "relabelled": 6}
+NOT_ALERTED = ("flap", "reread", "relabelled")  # kept in the log; not price alerts, not in the report or feed
 
 
 def format_pct(pct: Decimal | None) -> str:
@@ -83,12 +84,33 @@ def change_line(change: Change) -> str:
         )
         pct = format_pct(change.pct)
         line = f"{_label(change)}: {old.raw} -> {new.raw} ({normalized}{', ' + pct if pct else ''})"
+        if change.restructured:
+            # a restructure: the price now under a new tier or condition, from the one it replaced
+            was = ", ".join(x for x in (old.tier, old.condition) if x) or "one price"
+            line += f" [restructured; was: {was}]"
         return f"{line} [suspect: {change.suspect}]" if change.suspect else line
     if change.change == "flap" and old:
         went = new.raw if new else "removed"
         return f"{_label(change)}: flap, went to {went} and back to {old.raw} before it held (not alerted)"
     if change.change == "status" and old and new:
         return f"{change.model}: status {old.status or 'none'} -> {new.status or 'none'}"
+    if change.change == "relabelled" and old and new:
+        was = ", ".join(x for x in (old.tier, old.condition) if x)
+        was_label = f"{old.model} · {old.kind}" + (f" [{was}]" if was else "")
+        return f"{_label(change)}: the page's new label for {was_label}, at the same {new.raw} (not alerted)"
+    if change.change == "reread":
+        # read again with changed settings: what the page was read as, and what it reads as now
+        was = (
+            f"{old.raw} ({format_per_million(old.per_million, change.currency, change.unit, old.free)})"
+            if old
+            else "none"
+        )
+        now = (
+            f"{new.raw} ({format_per_million(new.per_million, change.currency, change.unit, new.free)})"
+            if new
+            else "none"
+        )
+        return f"{_label(change)}: reread with new settings, {was} -> {now} (a correction, not alerted)"
     if change.change == "added" and new:
         normal = format_per_million(new.per_million, change.currency, change.unit, new.free)
         return f"{_label(change)}: added at {new.raw} ({normal})"

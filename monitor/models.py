@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -16,7 +17,9 @@ SUSPECT_FACTOR = 100
 # only by tier, condition, currency or unit are two records, never a collision.
 PriceKey = tuple[str, str, str, str, str, str]
 
-ChangeKind = Literal["changed", "added", "removed", "status", "flap"]
+# 'reread': a price that differs because the source's settings changed (a correction, never alerted);
+# 'relabelled': a price the page now shows under another label, at the same amount (never alerted)
+ChangeKind = Literal["changed", "added", "removed", "status", "flap", "reread", "relabelled"]
 
 
 @dataclass(frozen=True)
@@ -80,14 +83,19 @@ class Change:
     unit: str
     old: Price | None
     new: Price | None
+    # the new price is one of those that replaced `old` under new tiers or conditions (0.14 -> 0.22
+    # off-peak, 0.44 peak): said beside the change, which is named as the new price
+    restructured: bool = False
 
     @classmethod
-    def between(cls, change: ChangeKind, old: Price | None, new: Price | None) -> Change:
+    def between(
+        cls, change: ChangeKind, old: Price | None, new: Price | None, restructured: bool = False
+    ) -> Change:
         """The change from `old` to `new` (either may be None), named as the newer side names it."""
         shown = new or old
         assert shown is not None, "a change has an old or a new price"
         _model, kind, tier, condition, currency, unit = shown.key
-        return cls(change, shown.model, kind, tier, condition, currency, unit, old, new)
+        return cls(change, shown.model, kind, tier, condition, currency, unit, old, new, restructured)
 
     @property
     def old_per_million(self) -> Decimal | None:
@@ -162,6 +170,32 @@ def relaxed_model_id(name: str) -> str:
     Used only to pair a removed name with an added one when exactly one of each has it.
     """
     return model_id(_PUBLISHER.sub("", name.strip()))
+
+
+def same_model(a: str, b: str) -> bool:
+    """Whether two labels name one model: the one rule of the diff, holds, history, exports and the
+    report. Pages relabel by case and spaces ('Mistral Large' / 'mistral-large') and by adding or
+    dropping a publisher ('qwen2.5-vl-72b-instruct' / 'qwen/qwen2.5-vl-72b-instruct'); two publishers
+    ('databricks/x', 'sambanova/x') are two providers' entries."""
+    if model_id(a) == model_id(b):
+        return True
+    return has_publisher(a) != has_publisher(b) and relaxed_model_id(a) == relaxed_model_id(b)
+
+
+def model_groups(names: Iterable[str]) -> dict[str, str]:
+    """Each name -> the key its model goes by among `names` (by `same_model`): the id without a
+    publisher, where at most one publisher shares it; else each name's own id."""
+    names = set(names)
+    publishers: dict[str, set[str]] = {}
+    for name in names:
+        if has_publisher(name):
+            publishers.setdefault(relaxed_model_id(name), set()).add(model_id(name))
+    return {
+        name: relaxed_model_id(name)
+        if len(publishers.get(relaxed_model_id(name), ())) <= 1
+        else model_id(name)
+        for name in names
+    }
 
 
 def normalize_decimal(value: Decimal) -> Decimal:

@@ -72,6 +72,8 @@ def without_units(text: str) -> str:
 
 # what follows a size names what is counted: '/M char', '/1M training characters', '/万字符'
 _CHARACTERS = re.compile(r"^\s*(?:(?:input|output|training)\s+)?(?:字符|chars?\b|characters?\b)", re.I)
+# '/M UTF-8 bytes': text-to-speech priced by the bytes of its input text, not by tokens
+_BYTES = re.compile(r"^\s*(?:(?:input|output|utf-?8)\s+){0,2}bytes?\b", re.I)
 _PER_HOUR = re.compile(r"^\s*\w*\s*(?:[*/×]|per)\s*(?:hr|hour|小时)\b", re.I)
 
 _CURRENCIES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -208,6 +210,8 @@ def find_unit(text: str) -> tuple[int, str] | None:
         if match:
             if unit == "tokens" and _CHARACTERS.match(text[match.end() :]):
                 unit = "characters"
+            elif unit == "tokens" and _BYTES.match(text[match.end() :]):
+                unit = "bytes"
             if unit == "tokens" and _PER_HOUR.search(text[match.end() :]):
                 unit = "token-hours"  # '$4.5 (/M Tok/hr)', '元/百万 token*小时': storage, not use
             return per, unit

@@ -10,7 +10,7 @@ import logging
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +24,7 @@ from monitor.errors import FetchError
 from monitor.extract import content_digest, extract_prices
 from monitor.fetch import Fetcher, require_public
 from monitor.hold import apply_changes, hold_changes
-from monitor.messages import change_line, change_message, news_message, plain_message
+from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
 from monitor.models import Change, FetchResult, Price
 from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
 from monitor.notify import Notifier, check_urls, redact_logs
@@ -102,8 +102,12 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     row = SourceRow(source.name, source.provider, source.kind, source.url)
     store.ensure_source(row)
     state = store.source_state(source.name)
+    settings = source.settings_fingerprint()
+    # the source's extraction settings changed since its last good read: the page is read again (no
+    # conditional GET, no 'same page' shortcut) and what differs is a correction, not a price change
+    reread = state.settings_sha256 is not None and state.settings_sha256 != settings
     # Held changes need every observation counted: no conditional GET, no 'same page' shortcut.
-    holding = source.hold > 1 and bool(store.pending_changes(source.name))
+    holding = (source.hold > 1 and bool(store.pending_changes(source.name))) or reread
     try:
         fetched = await deps.fetcher.fetch(
             source.url,
@@ -119,7 +123,9 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         return CheckOutcome(source.name, "unchanged")
     digest = sha256(fetched.body)
     if digest == state.last_sha256 and not holding:
-        store.record_unchanged(source.name, started, deps.clock(), fetched, digest)
+        store.record_unchanged(
+            source.name, started, deps.clock(), fetched, digest, state.content_sha256, settings
+        )
         return CheckOutcome(source.name, "unchanged")
 
     if source.kind == "feed":
@@ -131,7 +137,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         )
         if content is not None and content == state.content_sha256 and not holding:
             # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
-            store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
+            store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
             return CheckOutcome(source.name, "unchanged")
         result = await asyncio.to_thread(
             extract_prices,
@@ -165,7 +171,12 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     baseline = not store.has_baseline(source.name)
     changes = [] if baseline else diff_prices(old, result.prices)
     prices = result.prices
-    if source.hold > 1 and not baseline:
+    if reread and not baseline:
+        # read again with new settings: the differences are corrections, logged and never alerted
+        changes = [replace(c, change="reread") for c in changes]
+        if source.hold > 1:
+            store.set_pending(source.name, [])
+    elif source.hold > 1 and not baseline:
         held = hold_changes(changes, store.pending_changes(source.name), source.hold, started)
         store.set_pending(source.name, held.pending)
         if held.flaps:
@@ -175,9 +186,9 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         changes, prices = held.confirmed, apply_changes(old, held.confirmed)
     if not baseline and not changes:
         # A cosmetic change (scripts, dates, tokens), or changes still held: store no new prices.
-        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content)
+        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
         return CheckOutcome(source.name, "unchanged", problems=result.problems)
-    alerted = [c for c in changes if _alertable(source, c)]
+    alerted = [c for c in changes if c.change not in NOT_ALERTED and _alertable(source, c)]
     alert = change_message(source.provider, source.name, source.url, started, alerted) if alerted else None
     status = "baseline" if baseline else "changed"
     _check_id, alert_id = store.record_prices(
@@ -193,9 +204,46 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         deps.notifier.targets_for(source.name),
         status,
         content=content,
+        settings=settings,
     )
+    if reread and not baseline:
+        status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
     log.debug("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
+
+
+async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
+    """What a check of `source` would find now with its current settings (`check --dry-run`): the page
+    fetched whole and read, compared with the stored prices. Nothing is written and nothing is sent."""
+    if source.kind == "feed":
+        return CheckOutcome(source.name, "failed", error="--dry-run reads price pages, not feeds")
+    try:
+        fetched = await deps.fetcher.fetch(source.url, etag=None, last_modified=None)
+        result = await asyncio.to_thread(
+            extract_prices,
+            source.kind,
+            fetched.text,
+            source.currency,
+            source.json,
+            source.per,
+            deps.clock()[:10],
+            source.hints,
+        )
+    except FetchError as exc:
+        return CheckOutcome(source.name, "failed", error=str(exc))
+    except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
+        return CheckOutcome(source.name, "failed", error=f"extraction failed: {type(exc).__name__}: {exc}")
+    old = deps.store.latest_prices(source.name)
+    problem = page_problem(old, result.prices, fetched.text)
+    if problem:
+        return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
+    if not deps.store.has_baseline(source.name):
+        return CheckOutcome(source.name, "baseline", problems=result.problems)
+    changes = diff_prices(old, result.prices)
+    stored = deps.store.source_state(source.name).settings_sha256
+    if stored is not None and stored != source.settings_fingerprint():
+        changes = [replace(c, change="reread") for c in changes]
+    return CheckOutcome(source.name, "changed" if changes else "unchanged", changes, problems=result.problems)
 
 
 _SHORT_ARTICLE = 400  # characters: a feed item with less text than this is a summary; its link is read

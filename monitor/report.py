@@ -17,8 +17,8 @@ from monitor.compare import COLUMNS, Row, compare, sort_rows
 from monitor.errors import MonitorError
 from monitor.fx import Rates
 from monitor.history import model_series
-from monitor.messages import format_pct, format_per_million
-from monitor.models import model_id, relaxed_model_id
+from monitor.messages import NOT_ALERTED, format_pct, format_per_million
+from monitor.models import model_groups, model_id
 from monitor.store import LogFilter, Store
 
 _STYLE = """
@@ -44,7 +44,9 @@ class ReportInput:
 
 def write_report(store: Store, out: Path, options: ReportInput) -> Path:
     """Write DIR/index.html and DIR/charts/*.svg; return the index's path. Errors name the file."""
-    changes = [c for c in store.find_changes(LogFilter(since=options.since)) if c["change"] != "flap"]
+    changes = [
+        c for c in store.find_changes(LogFilter(since=options.since)) if c["change"] not in NOT_ALERTED
+    ]
     claims = store.find_news_claims(LogFilter(since=options.since))
     rows = sort_rows(compare(store.all_latest_prices(), options.fx, options.currency), "provider")
     figures = []
@@ -72,10 +74,11 @@ def write_report(store: Store, out: Path, options: ReportInput) -> Path:
 
 def _changed_models(changes: list[dict[str, Any]]) -> list[str]:
     """Models whose price changed (not only added or removed), most recent first, once each."""
+    key = model_groups(row["model"] for row in changes)
     names: dict[str, str] = {}
     for row in reversed(changes):
         if row["change"] == "changed":
-            names.setdefault(relaxed_model_id(row["model"]), row["model"])
+            names.setdefault(key[row["model"]], row["model"])
     return list(names.values())
 
 

@@ -199,3 +199,10 @@ def m008_content_digest(db: Database) -> None:
 def m009_claim_tiers(db: Database) -> None:
     """A news claim's context-length tier ('for prompts up to 128K tokens' -> '<=128K')."""
     db.table("news_claims").add_column("tier", str, not_null_default="")
+
+
+@migrations()
+def m010_settings_fingerprint(db: Database) -> None:
+    """A fingerprint of the extraction settings the last good page was read with: a changed setting
+    re-reads the page at the next check, whatever its bytes."""
+    db.table("sources").add_column("settings_sha256", str)

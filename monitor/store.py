@@ -40,6 +40,7 @@ class SourceState:
     last_modified: str | None = None
     last_sha256: str | None = None
     content_sha256: str | None = None  # of what extraction read from the last good page (see extract)
+    settings_sha256: str | None = None  # of the extraction settings that page was read with
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,13 @@ class Store:
         if not rows:
             return SourceState()
         row = rows[0]
-        return SourceState(row["etag"], row["last_modified"], row["last_sha256"], row["content_sha256"])
+        return SourceState(
+            row["etag"],
+            row["last_modified"],
+            row["last_sha256"],
+            row["content_sha256"],
+            row["settings_sha256"],
+        )
 
     def latest_prices(self, source: str) -> list[Price]:
         rows = self._select("select * from latest_prices where source = ? order by rowid", [source])
@@ -409,10 +416,11 @@ class Store:
         fetched: FetchResult,
         digest: str | None,
         content: str | None = None,
+        settings: str | None = None,
     ) -> int:
         with self._writing("record the check"), self._transaction():
             if digest is not None:
-                self._set_state(name, fetched, digest, content)
+                self._set_state(name, fetched, digest, content, settings)
             return self._insert_check(name, started, finished, "unchanged", fetched.status, None)
 
     def record_broken(
@@ -453,6 +461,7 @@ class Store:
         targets: Iterable[str],
         status: str,
         content: str | None = None,
+        settings: str | None = None,
     ) -> tuple[int, int | None]:
         """A good page whose prices differ from the last (or the first): all it brings, in one go."""
         with self._writing("record the new prices"), self._transaction():
@@ -479,7 +488,7 @@ class Store:
                 [{**row, "since": _since(since, listed, row, started), "check_id": check_id} for row in rows],
             )
             self._insert_rows("changes", [_change_row(source, check_id, started, c) for c in changes])
-            self._set_state(source.name, fetched, digest, content)
+            self._set_state(source.name, fetched, digest, content, settings)
             alert_id = None
             if alert is not None:
                 alert_id = self._insert_alert(source.name, check_id, started, alert, targets)
@@ -599,11 +608,19 @@ class Store:
             [source.name, source.provider, source.kind, source.url],
         )
 
-    def _set_state(self, name: str, fetched: FetchResult, digest: str, content: str | None = None) -> None:
+    def _set_state(
+        self,
+        name: str,
+        fetched: FetchResult,
+        digest: str,
+        content: str | None = None,
+        settings: str | None = None,
+    ) -> None:
+        """What the next check compares with; `settings` None keeps the stored fingerprint."""
         self.db.execute(
-            "update sources set etag = ?, last_modified = ?, last_sha256 = ?, content_sha256 = ? "
-            "where name = ?",
-            [fetched.etag, fetched.last_modified, digest, content, name],
+            "update sources set etag = ?, last_modified = ?, last_sha256 = ?, content_sha256 = ?, "
+            "settings_sha256 = coalesce(?, settings_sha256) where name = ?",
+            [fetched.etag, fetched.last_modified, digest, content, settings, name],
         )
 
     def _snapshot(self, body: bytes, when: str) -> int:

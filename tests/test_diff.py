@@ -130,3 +130,64 @@ def test_status_change_is_reported_once_per_model() -> None:
     [change] = diff_prices(old, new)
     assert change.change == "status"
     assert change_line(change) == "Claude Opus 3: status none -> deprecated"
+
+
+# -- restructures and relabels (issue 14 #2) ----------------------------------------------------------
+
+
+def usd(model: str, kind: str, amount: str, **kw: object) -> Price:
+    return Price(
+        model=model, kind=kind, amount=Decimal(amount), currency="USD", per=1_000_000, raw=f"${amount}", **kw
+    )  # type: ignore[arg-type]
+
+
+def test_one_price_split_by_condition_is_a_change_of_each_new_price_with_its_percent() -> None:
+    """DeepSeek: one input price ($0.14) became off-peak $0.22 and peak $0.44."""
+    old = [usd("deepseek-chat", "input", "0.14"), usd("deepseek-chat", "output", "0.28")]
+    new = [
+        usd("deepseek-chat", "input", "0.22", condition="off-peak"),
+        usd("deepseek-chat", "input", "0.44", condition="peak"),
+        usd("deepseek-chat", "output", "0.28"),
+    ]
+    changes = diff_prices(old, new)
+    assert {(c.change, c.condition, str(c.pct)) for c in changes} == {
+        ("changed", "off-peak", "57.1"),
+        ("changed", "peak", "214.3"),
+    }
+    assert all(c.restructured for c in changes)
+    from monitor.messages import change_line
+
+    assert "[restructured; was: one price]" in change_line(changes[0])
+
+
+def test_one_price_split_into_context_tiers_is_a_change_of_each() -> None:
+    old = [price("qwen-plus", "input", "0.8")]
+    new = [
+        price("qwen-plus", "input", "0.8", tier="<=128K"),
+        price("qwen-plus", "input", "2.4", tier=">128K"),
+    ]
+    changes = diff_prices(old, new)
+    # the price kept for the first tier is the old price under a new label; the second tier is new
+    assert {(c.change, c.tier) for c in changes} == {("relabelled", "<=128K"), ("added", ">128K")}
+
+
+def test_a_price_under_another_condition_of_its_own_is_another_product() -> None:
+    """1080p's price left, 480p's and 720p's came: no percent from one resolution to another."""
+    old = [price("wan2.2", "per_second", "1.095", per=1, condition="1080p")]
+    new = [
+        price("wan2.2", "per_second", "0.18", per=1, condition="480p"),
+        price("wan2.2", "per_second", "0.35", per=1, condition="720p"),
+    ]
+    assert sorted(c.change for c in diff_prices(old, new)) == ["added", "added", "removed"]
+
+
+def test_a_model_whose_label_gained_a_bracketed_note_at_the_same_prices_is_relabelled() -> None:
+    old = [usd("glm-4.5", "input", "0.6"), usd("glm-4.5", "output", "2.2")]
+    new = [usd("GLM-4.5 (Model pricing)", "input", "0.6"), usd("GLM-4.5 (Model pricing)", "output", "2.2")]
+    assert {c.change for c in diff_prices(old, new)} == {"relabelled"}
+    # a variant at the same prices is another model: added, and the old one removed
+    variant = [usd("glm-4.5-air", "input", "0.6"), usd("glm-4.5-air", "output", "2.2")]
+    assert sorted(c.change for c in diff_prices(old, variant)) == ["added", "added", "removed", "removed"]
+    # one price moved: no relabel, a real change stays visible
+    moved = [usd("GLM-4.5 (Model pricing)", "input", "0.5"), usd("GLM-4.5 (Model pricing)", "output", "2.2")]
+    assert "relabelled" not in {c.change for c in diff_prices(old, moved)}

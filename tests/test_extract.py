@@ -303,7 +303,7 @@ def test_flattened_row_that_does_not_fit_is_reported() -> None:
         ("a-1", "output", Decimal(2)),
     ]
     assert result.problems == [
-        "b-2: 2 values under 3 columns (Input, Cached Input, Output); not guessing which is which"
+        "b-2: 2 values under 3 columns (Input, Cached Input, Output): '$1 | $2'; not guessing which is which"
     ]
 
 
@@ -378,8 +378,8 @@ def test_kinds_listed_one_per_line_pair_with_prices_one_per_line() -> None:
         ("g-1.5", "input", "<=128K", "0.01875", "characters"),
     ]
     assert result.problems == [
-        "g-1.0 / Price ( =< 128K input tokens): 2 kinds (Image Input, Text Input) beside 1 price;"
-        " not guessing which is which"
+        "g-1.0 / Price ( =< 128K input tokens): 2 kinds (Image Input, Text Input) beside 1 price"
+        " ('$0.0025 / image'); not guessing which is which"
     ]
 
 

@@ -927,3 +927,153 @@ def test_a_css_select_keeps_struck_list_prices_and_cards_stay_in_its_part() -> N
     read = prices("html", page, hints=Hints(select="#p"))
     assert read == {("m-1", "input", "", "", "1", "USD"), ("m-1", "input", "", "list", "2", "USD")}
     assert prices("html", page, hints=Hints(select="#nothing")) == set()
+
+
+# -- image sizes as columns, a header again inside the body -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "page", "currency"),
+    [
+        # OpenAI's MDX: an HTML table inside Markdown, the unit in a line above it, quality as a label
+        (
+            "markdown",
+            "### Image generation\n\n<small>Prices per image.</small>\n\n<table><thead><tr><th>Model</th>"
+            "<th>Quality</th><th>1024 x 1024</th><th>1024 x 1536</th></tr></thead><tbody>"
+            '<tr><td rowSpan="2">img-1</td><td>Low</td><td>$0.009</td><td>$0.013</td></tr>'
+            "<tr><td>High</td><td>$0.133</td><td>$0.2</td></tr></tbody></table>\n",
+            "USD",
+        ),
+        # a Chinese page's pipe table: sizes written with ×, the unit in the header's sentence above
+        (
+            "markdown",
+            "## 图片生成\n\n以下价格单位为 元/张。\n\n| 模型 | 质量 | 1024×1024 | 1024×1536 |\n|---|---|---|---|\n"
+            "| img-1 | Low | 0.009元 | 0.013元 |\n| img-1 | High | 0.133元 | 0.2元 |\n",
+            "CNY",
+        ),
+    ],
+)
+def test_a_column_headed_by_an_image_size_prices_images_of_that_size(
+    kind: str, page: str, currency: str
+) -> None:
+    read = {(m, k, c, amount) for m, k, _t, c, amount, _cur in prices(kind, page, currency)}
+    assert read == {
+        ("img-1", "per_image", "1024x1024 low", "9000"),
+        ("img-1", "per_image", "1024x1536 low", "13000"),
+        ("img-1", "per_image", "1024x1024 high", "133000"),
+        ("img-1", "per_image", "1024x1536 high", "200000"),
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # HTML: the second model's header row inside the same tbody
+        "<p>Prices per image.</p><table><tr><th>Model</th><th>1024 x 1024</th><th>1024 x 1792</th></tr>"
+        "<tr><td>img-3</td><td>$0.04</td><td>$0.08</td></tr>"
+        "<tr><th>Model</th><th>256 x 256</th><th>512 x 512</th></tr>"
+        "<tr><td>img-2</td><td>$0.016</td><td>$0.018</td></tr></table>",
+        # a Markdown converter's rendering of the same: the header repeated as a body row
+        "Prices per image.\n\n| Model | 1024 x 1024 | 1024 x 1792 |\n|---|---|---|\n| img-3 | $0.04 | $0.08 |\n"
+        "| Model | 256 x 256 | 512 x 512 |\n| img-2 | $0.016 | $0.018 |\n",
+    ],
+)
+def test_a_header_row_again_inside_a_table_heads_the_rows_below_it(page: str) -> None:
+    kind = "html" if page.startswith("<") else "markdown"
+    read = {(m, c, amount) for m, _k, _t, c, amount, _cur in prices(kind, page)}
+    assert read == {
+        ("img-3", "1024x1024", "40000"),
+        ("img-3", "1024x1792", "80000"),
+        ("img-2", "256x256", "16000"),
+        ("img-2", "512x512", "18000"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # SiliconFlow's flattened tables: 'Price (/image)', 'Price (/video)' are price columns by their unit
+        (
+            "Model Name\nPrice (/image)\nActions\nFLUX.1 Kontext [max]\n$\n0.08\n[Details](/m/a)\n"
+            "FLUX.1-dev\n$\n0.014\n[Details](/m/b)\n",
+            {("FLUX.1 Kontext [max]", "per_image", "80000"), ("FLUX.1-dev", "per_image", "14000")},
+        ),
+        (
+            "Model Name\nPrice (/video)\nActions\nWan2.2-T2V-A14B\n$\n0.29\n[Details](/m/c)\n",
+            {("Wan2.2-T2V-A14B", "per_video", "290000")},
+        ),
+    ],
+)
+def test_a_flattened_table_whose_header_prices_by_unit_is_read(
+    page: str, expected: set[tuple[str, ...]]
+) -> None:
+    assert {(m, k, amount) for m, k, _t, _c, amount, _cur in prices("markdown", page)} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "per"),
+    [("Output (/M UTF-8 bytes)", 1_000_000), ("$15 per 1K UTF-8 bytes", 1_000)],
+)
+def test_a_price_per_bytes_is_not_a_price_per_tokens(text: str, per: int) -> None:
+    from monitor.normalize import context_of
+
+    assert (context_of(text).per, context_of(text).unit) == (per, "bytes")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Gemini: a worked example in a sentence
+        "| Model | Input |\n|---|---|\n| m-1 | $1 / MTok |\n\n"
+        "An image of 1120 tokens costs about ($0.134) for 1K and 2K, and $1,200 * 17 GSUs = $20,400 per week.\n",
+        # a Chinese page's paragraph stating a condition's prices in prose
+        "| 模型 | 输入 |\n|---|---|\n| m-1 | 1元/百万tokens |\n\n"
+        "满足条件时，模型产生的所有 token 按照：输入2.4 元/百万 token，输出 24 元/百万 token 单价计费。\n",
+    ],
+)
+def test_money_in_the_pages_text_that_is_not_read_is_said(page: str) -> None:
+    """Never dropped silently: the amounts a sentence shows are listed in one problem."""
+    currency = "CNY" if "元" in page else "USD"
+    said = [p for p in problems("markdown", page, currency) if p.startswith("amounts on the page")]
+    assert len(said) == 1
+    written = said[0].partition(": ")[2].split(", ")
+    assert ("$20,400" in written and "$0.134" in written) or ("2.4 元" in written and "24 元" in written)
+    assert {p[0] for p in prices("markdown", page, currency)} == {"m-1"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        # Anthropic's docs: a bill computed under an 'Example' heading
+        (
+            "html",
+            "<h3>Example calculation</h3><table><tr><th>Item</th><th>Calculation</th><th>Cost</th></tr>"
+            "<tr><td>Input tokens</td><td>50,000 × $5 / 1,000,000</td><td>$0.25</td></tr>"
+            "<tr><td>Total</td><td></td><td>$0.705</td></tr></table>",
+        ),
+        # a Chinese page's 计费示例 in Markdown
+        (
+            "markdown",
+            "## 计费示例\n\n| 项目 | 用量 | 费用 |\n|---|---|---|\n| 输入 | 100万 tokens | 0.25元 |\n"
+            "| 合计 | | 0.705元 |\n",
+        ),
+    ],
+)
+def test_a_worked_example_is_said_with_its_sums_never_read(kind: str, page: str) -> None:
+    currency = "CNY" if "元" in page else "USD"
+    assert prices(kind, page, currency) == set()
+    said = problems(kind, page, currency)
+    assert len(said) == 1 and "a worked example" in said[0]
+    assert "0.25" in said[0] and "0.705" in said[0]
+
+
+def test_a_silently_skipped_amount_is_listed_and_a_read_one_is_not() -> None:
+    """The last net: money the page shows that neither a price nor a problem accounts for."""
+    page = (
+        "<table><tr><th>Model</th><th>Input ($/1M tokens)</th></tr><tr><td>m-1</td><td>$1.25</td></tr></table>"
+        "<div>Pro</div><div>$50/month</div><div>Self-serve payment starting at just $10</div>"
+    )
+    said = [p for p in problems("html", page) if p.startswith("amounts on the page")]
+    assert len(said) == 1
+    listed = said[0].partition(": ")[2].split(", ")
+    assert "$10" in listed and "$50" in listed and "$1.25" not in listed

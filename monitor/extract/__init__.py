@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 from monitor import __version__
@@ -36,6 +37,32 @@ _PRICING_WORD = re.compile(r"\s*(?:pricing|prices?|价格|定价)\s*$", re.I)
 _CONTEXT_TOPIC = re.compile(r"context|上下文", re.I)
 
 Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
+
+# money as a page writes it: '$0.134', '¥ 2', '2.4 元', '0.5/M'
+_MONEY = re.compile(
+    r"(?:US\$|[$¥￥€])\s*\d[\d,]*(?:\.\d+)?"
+    r"|\d[\d,]*(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
+    re.I,
+)
+_WRITTEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+UNPLACED = "amounts on the page that no price was read from and no problem names, not read"
+
+
+def _accounted(found: Found, shown: str) -> Found:
+    """Nothing dropped silently: the money a page shows (`shown`, its visible text) that no price was
+    read from and no problem names (a worked example, a plan, a sentence) is listed in one problem."""
+    prices, problems = found
+    said = {n for text in [*(p.raw for p, _s in prices), *problems] for n in _WRITTEN.findall(text)}
+    values = {p.amount for p, _s in prices}
+    left: list[str] = []
+    for money in _MONEY.findall(shown):
+        number = _WRITTEN.search(money)
+        if number is None or number.group() in said or Decimal(number.group().replace(",", "")) in values:
+            continue
+        left.append(" ".join(money.split()))
+    if not left:
+        return found
+    return prices, [*problems, f"{UNPLACED}: {', '.join(dict.fromkeys(left))}"]
 
 
 @lru_cache(maxsize=2)  # one page's readers ask for it several times
@@ -244,13 +271,14 @@ def _html(text: str, reading: Reading) -> Found:
     tree = parse_html(text)
     hints = reading.hints
     grids, lines = page_blocks(tree)
-    prose = page_text(tree)
+    prose = shown = page_text(tree)
     problems: list[str] = []
     if hints.select:
         grids, lines, scoped_prose, problems = _selected_html(text, grids, hints.select)
         if problems:
             return [], problems
         prose = scoped_prose if scoped_prose is not None else prose
+        shown = scoped_prose or ""  # a heading's words select tables only: the rest is left by choice
     title = page_title(tree)
     grids = _hinted(grids, hints, title)
     found = _from_tables(grids, prose, reading)
@@ -258,11 +286,13 @@ def _html(text: str, reading: Reading) -> Found:
         # no price in the page's HTML: the tables its scripts hold (a page drawn by JavaScript)
         held = _from_tables(_hinted(script_grids(text), hints, title), prose, reading)
         if held[0]:
-            return held[0], found[1] + held[1]
+            return _accounted((held[0], found[1] + held[1]), shown)
     page_model = hints.model or (title if hints.model_from == "title" else "")
     if found[0] or hints.select:
-        return _with_cards(found, lines, prose, reading, problems, page_model)
-    return _without_tables(relabel_text(prose, hints.labels), reading, found[1], page_model)
+        return _accounted(_with_cards(found, lines, prose, reading, problems, page_model), shown)
+    return _accounted(
+        _without_tables(relabel_text(prose, hints.labels), reading, found[1], page_model), shown
+    )
 
 
 def _with_cards(
@@ -309,12 +339,14 @@ def _markdown(text: str, reading: Reading) -> Found:
             problems.append(f"select {reading.hints.select!r}: no heading on the page holds these words")
     grids = _hinted(grids, reading.hints, title)
     found = _from_tables(grids, prose, reading)
-    if found[0]:
-        return found[0], problems + found[1]
     hints = reading.hints
     page_model = hints.model or (title if hints.model_from == "title" else markdown_page_model(text))
-    return _without_tables(
-        relabel_text(prose, reading.hints.labels), reading, problems + found[1], page_model
+    shown = "" if hints.select else text  # a heading's words select tables only: the rest is left by choice
+    if found[0]:
+        return _accounted(_with_cards(found, prose.splitlines(), prose, reading, problems, page_model), shown)
+    return _accounted(
+        _without_tables(relabel_text(prose, reading.hints.labels), reading, problems + found[1], page_model),
+        shown,
     )
 
 
@@ -419,10 +451,20 @@ def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], li
 
     first = groups(found)
     # a model whose prices differ between two sections (Claude's Global and us-east5 tables) is named
-    # by section in all of them, also for a price that only one section lists
+    # by section in all of them, also for a price that only one section lists: by the nearest heading
+    # that tells its sections apart (a heading both share, 'Overview' above each, says nothing)
     told_apart = {(model_id(p.model), s) for p, s in found if s and differ(first[p.key])}
+    paths: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for model, section in told_apart:
+        paths[model].add(tuple(section.split(" > ")))
+
+    def telling(model: str, section: str) -> str:
+        path = tuple(section.split(" > "))
+        others = [other for other in paths[model] if other != path]
+        return next((h for h in reversed(path) if all(h not in other for other in others)), path[-1])
+
     named = [
-        (replace(p, condition=_with_section(p.condition, s)), s)
+        (replace(p, condition=_with_section(p.condition, telling(model_id(p.model), s))), s)
         if (model_id(p.model), s) in told_apart
         else (p, s)
         for p, s in found

@@ -46,7 +46,7 @@ _NUMBER_ONLY = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _UNIT_ONLY = re.compile(r"^(?:/|per\b|每|元/)", re.I)
 # A model name: letters and a digit, at most four words, not a sentence ('Prices shown are per 1M.').
 _MODEL_LIKE = re.compile(
-    r"^(?!/)(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)(?!(?:\S+\s+){4})[\w .:/+()（）-]{2,40}(?<!\.)$"
+    r"^(?!/)(?=.*[A-Za-z\u4e00-\u9fff])(?=.*\d)(?!(?:\S+\s+){4})[\w .:/+()（）\[\]-]{2,40}(?<!\.)$"
 )
 
 
@@ -83,6 +83,11 @@ def _ends_with_number(line: str) -> bool:
     return bool(re.search(r"\d$", line)) and len(line) <= 12
 
 
+def _priced_column(label: str) -> bool:
+    """A header that says its column holds prices by their unit ('Price (/image)', 'Price (/video)')."""
+    return bool(re.search(r"price|cost|价格|单价", label, re.I) and context_of(label).per)
+
+
 def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
     """Tables left as one cell per line, rebuilt as grids; rows that do not fit are reported."""
     grids: list[Grid] = []
@@ -98,7 +103,7 @@ def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
             header.append(lines[j])
             j += 1
         has_actions = bool(_ACTIONS.match(header[-1]))
-        if not 3 <= len(header) <= 12 or not any(kind_of(h) for h in header):
+        if not 3 <= len(header) <= 12 or not any(kind_of(h) or _priced_column(h) for h in header):
             i = j  # a menu or a list of names, not a price table's header
             continue
         rows: list[list[Cell]] = []
@@ -112,7 +117,7 @@ def flattened_grids(lines: list[str]) -> tuple[list[Grid], list[str]]:
             else:
                 problems.append(
                     f"{row[0]}: {len(row) - 1} values under {len(header) - 1} columns "
-                    f"({', '.join(header[1:])}); not guessing which is which"
+                    f"({', '.join(header[1:])}): {' | '.join(row[1:])!r}; not guessing which is which"
                 )
         if rows:
             grids.append(Grid(rows=[[Cell(h) for h in header], *rows]))

@@ -61,6 +61,15 @@ class Grid:
     lead: list[str] = field(default_factory=list)  # the text lines just before it
     trail: list[str] = field(default_factory=list)  # the text lines just after it
 
+    def sections(self) -> str:
+        """The headings the table stands under, outermost first ('Pricing > Fast mode pricing'), and
+        the bold line that names it within the last ('**openrouter**平台价格：')."""
+        parts = list(self.headings)
+        last = self.section.rpartition(" > ")[2]
+        if last and (not parts or last != parts[-1]):
+            parts.append(last)
+        return " > ".join(parts)
+
     def path(self) -> str:
         """Where the table is, as a reader would say it: 'Pricing > Text models > tab 广州'."""
         parts = [*self.headings, *([f"tab {self.tab}"] if self.tab else [])]
@@ -129,8 +138,17 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
     if grid.unread:
         return GridPrices(problems=[grid.unread])
     rows = [row for row in grid.rows if any(c.text.strip() for c in row)]
-    if len(rows) < 2 or (grid.headings and _EXAMPLE.search(grid.headings[-1])):
+    if len(rows) < 2:
         return GridPrices()
+    if grid.headings and _EXAMPLE.search(grid.headings[-1]):
+        sums = [
+            quoted(c.text, 40) for row in rows for c in row if find_amounts(c.text) and find_currency(c.text)
+        ]
+        if not sums:
+            return GridPrices()
+        return GridPrices(
+            problems=[f"{grid.path()}: a worked example, not a price list ({', '.join(sums)}); not read"]
+        )
     for index, row in enumerate(rows[:3]):
         columns = [_header_text(c) for c in row]
         if any(MODEL_HEADER.match(c) for c in columns):
@@ -195,10 +213,12 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
         if priced and not kinds and kinds_down and len(kinds_down) * 2 >= len(body):
             model = grid.hint_model or _heading_model(grid)
             if not model:
+                shown = [quoted(c.text, 40) for r in rows[index + 1 :] for c in r[1:] if find_amounts(c.text)]
                 return GridPrices(
                     problems=[
-                        f"{grid.section or 'a table'}: prices by kind ({', '.join(kinds_down[:3])}) with no "
-                        "model named above them; the source's model_from hint says where the model is"
+                        f"{grid.section or 'a table'}: prices by kind ({', '.join(kinds_down[:3])}: "
+                        f"{', '.join(shown)}) with no model named above them; the source's model_from hint "
+                        "says where the model is"
                     ]
                 )
             named = [[Cell("Model" if i == 0 else model), *r] for i, r in enumerate(rows[index:])]
@@ -273,13 +293,18 @@ def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
     """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price."""
     last_label = max(model_cols)
     rest = columns[last_label + 1 :]
-    return bool(rest) and not any(kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) for c in rest)
+    return bool(rest) and not any(
+        kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) or _SIZE_HEADER.match(c) for c in rest
+    )
 
 
 _RESOLUTION_VALUE = re.compile(r"^\d{3,4}\s*[pP]$|^\d\s*[kK]$")  # '1080p', '4K': no model's name
 _DESCRIPTION = re.compile(r"简介|介绍|说明|描述|\bdescription\b|\bnotes?\b|\babout\b", re.I)
 # a column of resolutions or sizes: its '2K 及以上' is a condition, never a context tier
 _RESOLUTION = re.compile(r"分辨率|清晰度|尺寸|像素|resolution|\bsize\b|pixels?", re.I)
+# a column headed by an output size ('1024 x 1024', '1536×1024', '512x512 px'): each is a price per image
+# (or video) at that size, the size its condition
+_SIZE_HEADER = re.compile(r"^(\d{2,5})\s*[x×*]\s*(\d{2,5})(?:\s*px)?$", re.I)
 # a column of estimates or averages ('Estimated cost', 'Average Input Price', '预估费用'): not a price list
 _ESTIMATE = re.compile(r"\bestimat|\baverage\b|\bapprox|估算|预估|平均(?:价格|费用|单价)", re.I)
 # a sentence, not a name: 'The number of output characters per month', or over a dozen words
@@ -318,6 +343,9 @@ class _Column:
     def of(cls, label: str) -> _Column:
         storage = bool(STORAGE.search(label))
         rest = _GENERIC_WORDS.sub(" ", without_units(label))
+        size = _SIZE_HEADER.match(label)
+        if size:
+            return cls(label, None, True, PriceContext(), "", condition=f"{size[1]}x{size[2]}", generic=True)
         return cls(
             label,
             "cache_storage" if storage else _column_kind(label),
@@ -442,6 +470,18 @@ def _money_columns(figures: list[list[str]], ragged: bool) -> frozenset[int]:
 def _read_rows(
     rows: list[list[Cell]], model_col: int, page: PriceContext, grid: Grid, kinds_in_rows: bool = False
 ) -> GridPrices:
+    for i in range(2, len(rows)):
+        # a header row again inside the body, with other labels ('Model | Quality | 256 x 256 | …' under
+        # the rows of '… | 1024 x 1792'): the rows below it are read under it
+        again = [_header_text(c) for c in rows[i]]
+        if (
+            model_col < len(again)
+            and MODEL_HEADER.match(again[model_col])
+            and again != [_header_text(c) for c in rows[0]]
+        ):
+            upper = _read_rows(rows[:i], model_col, page, grid, kinds_in_rows)
+            lower = _read_rows(rows[i:], model_col, page, grid, kinds_in_rows)
+            return GridPrices(upper.prices + lower.prices, upper.problems + lower.problems)
     rows = _with_sub_header(rows, model_col)
     columns = _told_apart([_Column.of(_header_text(c)) for c in rows[0]])
     if grid.headings and _BATCH.search(grid.headings[-1]):
@@ -479,7 +519,8 @@ def _read_rows(
             # a row that names its own model but has fewer cells than the header: which cells a converter
             # dropped is not known
             out.problems.append(
-                f"{lead}: {len(row) - 1} values under {width - 1} columns; not guessing which is which"
+                f"{lead}: {len(row) - 1} values under {width - 1} columns "
+                f"({quoted(' | '.join(c.text for c in row[1:]), 80)}); not guessing which is which"
             )
             previous = row
             continue
@@ -505,7 +546,8 @@ def _read_rows(
                 badge = "; ".join(x for x in (badge, dated) if x)
             when = dated if dated.startswith("from") else ""
             # lines under the name: the row's tier ('上下文 ≤ 512K') and a badge ('永久五折')
-            below = " ".join(clean_text(x) for x in row[model_col].text.splitlines()[1:])
+            lines = [x for x in (clean_text(y) for y in row[model_col].text.splitlines()) if x]
+            below = " ".join(lines[1:])
             name_tier = tier_of(below) if below else ""
             discount = DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)
             if discount:
@@ -571,11 +613,17 @@ def _read_row(
         if not column.priced and ((kind is None and not column.tier) or not names_money(cell.text)):
             # 'Input tokens per tool definition: 735 tokens' is not a price; 'Input: $5 / MTok' under
             # '≤ 200K input tokens' is one
+            if kind is None and not column.tier and find_currency(cell.text) and find_amounts(cell.text):
+                out.problems.append(
+                    f"{model} / {column.label or f'column {j + 1}'}: {quoted(cell.text, 60)} under a "
+                    "header that names no kind of price; not read"
+                )
             continue
         if _ESTIMATE.search(column.label):
             if find_amounts(cell.text):
                 out.problems.append(
-                    f"{model} / {column.label}: an estimate or average, not a price; not read"
+                    f"{model} / {column.label}: {quoted(cell.text, 60)} is an estimate or average, "
+                    "not a price; not read"
                 )
             continue
         context = table.page.merged(table.column_units.get(j, PriceContext())).merged(column.stated)
@@ -588,7 +636,7 @@ def _read_row(
             column.tier or row_tier,
             " ".join(x for x in (condition, column.condition, table.grid.condition) if x),
             f"{model} / {column.label or f'column {j + 1}'}",
-            table.grid.section,
+            table.grid.sections(),
             row_says_free,
             status,
             table.grid.footnotes,
@@ -653,7 +701,8 @@ def _split_lines(
         if j == model_col or columns[j].kind or columns[j].price_header:
             continue
         kinds = [clean_text(line) for line in cell.text.splitlines() if clean_text(line)]
-        found = {row_kind(k.rstrip(":：")) for k in kinds}
+        # '输入长度 [0, 32]<br>且输出长度 [0, 0.2]' is one tier over two lines, not two kinds
+        found = {None if tier_of(k) else row_kind(k.rstrip(":：")) for k in kinds}
         if len(kinds) < 2 or None in found:
             continue
         split: dict[int, list[str]] = {}
@@ -668,7 +717,8 @@ def _split_lines(
                 # kind; 'Image Input<br>Text Input' beside one '$0.0025 / image' is not
                 out.problems.append(
                     f"{model} / {columns[p].label}: {len(kinds)} kinds ({', '.join(kinds)}) beside "
-                    f"{len(lines)} price{'s' if len(lines) != 1 else ''}; not guessing which is which"
+                    f"{len(lines)} price{'s' if len(lines) != 1 else ''} ({quoted(other.text, 60)}); "
+                    "not guessing which is which"
                 )
                 return []
         if not split:
@@ -747,7 +797,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
                     tier_of(label),
                     condition,
                     where,
-                    grid.section,
+                    grid.sections(),
                     status=status,
                     footnotes=grid.footnotes,
                     badge=badge,

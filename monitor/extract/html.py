@@ -271,8 +271,19 @@ def _cell(node: LexborNode) -> Cell:
     for n in crossed:
         n.decompose()
     for br in node.css("br"):
-        br.replace_with("\n")
-    return Cell(text=node.text(separator=" "), struck=" ".join(struck).strip(), marks=marks)
+        br.replace_with(_BREAK)
+    for block in node.css(_CELL_BLOCKS):
+        block.insert_before(_BREAK)
+    # whitespace in the page's source (an indented, wrapped <td>) is a space, as a browser shows it; a
+    # <br> and a block inside the cell (a list item, a paragraph) start a line
+    text = _SOURCE_SPACE.sub(" ", node.text(separator=" ")).replace(_BREAK, "\n")
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return Cell(text=text, struck=" ".join(struck).strip(), marks=marks)
+
+
+_CELL_BLOCKS = "p, div, li, dt, dd, tr, h1, h2, h3, h4, h5, h6, blockquote, pre"
+_BREAK = "\ue000"  # a <br> while the cell's source whitespace collapses (private use: never page text)
+_SOURCE_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
 def _expand(rows: list[LexborNode]) -> list[list[Cell]]:

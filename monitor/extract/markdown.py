@@ -34,6 +34,9 @@ _ROWS_PROP = re.compile(r"\brows=\{\s*\[(.*?)\]\s*\}", re.S)
 _ROW_ARRAY = re.compile(r"^\s*\[", re.M)
 
 
+_PLACEHOLDER = "\x00html-table "
+
+
 def markdown_grids(text: str) -> tuple[list[Grid], str]:
     """The page's tables, and its text outside them (where a page states its units)."""
     grids: list[Grid] = []
@@ -50,9 +53,15 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
                 )
             )
     text = _ROWS_PROP.sub("\n", text)
-    for match in _HTML_TABLE.finditer(text):
-        grids.extend(html_grids(parse_html(match.group(0))))
-    text = _HTML_TABLE.sub("\n", text)
+    # an HTML table inside Markdown stands where it is: a placeholder line, so that it has the same
+    # headings and sentences around it as a pipe table
+    html_tables: list[list[Grid]] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        html_tables.append(html_grids(parse_html(match.group(0))))
+        return f"\n{_PLACEHOLDER}{len(html_tables) - 1}\n"
+
+    text = _HTML_TABLE.sub(placeholder, text)
     prose: list[str] = []
     section = chapter = ""
     headings: list[tuple[int, str]] = []
@@ -70,6 +79,15 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
         elif bold := _BOLD_LEAD.match(line):
             # '**openrouter**平台价格：' names the table below it within the chapter
             section = f"{chapter} > {bold.group(1).strip()}" if chapter else bold.group(1).strip()
+        if line.startswith(_PLACEHOLDER):
+            for grid in html_tables[int(line[len(_PLACEHOLDER) :])]:
+                grid.section = grid.section or section
+                grid.headings = [h for _level, h in headings] + grid.headings
+                grid.page_model = grid.page_model or page_model
+                grids.append(grid)
+                placed.append((grid, len(prose)))
+            i += 1
+            continue
         if _is_row(line) and i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1]):
             rows = [_cells(line)]
             i += 2
@@ -99,8 +117,8 @@ def markdown_grids(text: str) -> tuple[list[Grid], str]:
         i += 1
     for grid, at in placed:
         # the sentences around a table (where a page says 'The prices are based on 1 million tokens.')
-        grid.lead = _context_lines(reversed(prose[:at]))[::-1]
-        grid.trail = _context_lines(prose[at:])
+        grid.lead = grid.lead or _context_lines(reversed(prose[:at]))[::-1]
+        grid.trail = grid.trail or _context_lines(prose[at:])
     return grids, "\n".join(prose)
 
 

@@ -1,0 +1,85 @@
+"""A changed source setting re-reads the page at the next check, even where the page answers 304 with
+the same bytes: the difference is logged as a correction ('reread'), never alerted as price changes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monitor.cli import cli
+from tests.conftest import fixture
+from tests.servers import PageServer, WebhookReceiver
+
+PRICES_CN = "llm_prices_cn/llm_prices_cn__v01__2026-07-07__bf705f26dd.json"
+MAPPING = (
+    'json = { records = "models", model = "id", per = "1M", '
+    'prices = { input = "input_price_cny_per_m", output = "output_price_cny_per_m" } }'
+)
+
+
+def write_config(path: Path, pages: PageServer, webhook: WebhookReceiver, currency: str) -> None:
+    path.write_text(
+        f"""
+[monitor]
+database = "monitor.db"
+notify = ["{webhook.url}"]
+retries = 0
+
+[[source]]
+name = "prices-cn"
+kind = "json"
+url = "{pages.url("/prices.json")}"
+currency = "{currency}"
+{MAPPING}
+""",
+        encoding="utf-8",
+    )
+
+
+def rows(database: Path) -> tuple[int, ...]:
+    """How many checks, changes, prices and alerts the database holds, and the source's state."""
+    with sqlite3.connect(database) as db:
+        counts = tuple(
+            db.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("checks", "changes", "prices", "alerts")
+        )
+        return (*counts, hash(db.execute("select * from sources").fetchall().__repr__()))
+
+
+def check(path: Path) -> str:
+    result = CliRunner().invoke(cli, ["--config", str(path), "check"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_fixed_currency_rereads_an_unchanged_page_as_a_correction(
+    tmp_path: Path, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    """The issue's case: a mapping read CNY figures as USD; the user fixes `currency`. The page answers
+    304 with the same bytes, and the prices are still read again, in CNY, without an alert."""
+    path = tmp_path / "sources.toml"
+    pages.put("/prices.json", fixture(PRICES_CN).read_bytes(), ETag='"v1"')
+    write_config(path, pages, webhook, "USD")
+    assert "prices-cn: baseline" in check(path)
+    assert "prices-cn: unchanged" in check(path), "same settings, 304: nothing to read"
+    sent = len(webhook.received)
+
+    write_config(path, pages, webhook, "CNY")
+    before = rows(tmp_path / "monitor.db")
+    dry = CliRunner().invoke(cli, ["--config", str(path), "check", "--source", "prices-cn", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "prices-cn: would be changed" in dry.output and "reread with new settings" in dry.output
+    assert rows(tmp_path / "monitor.db") == before and len(webhook.received) == sent, "wrote nothing"
+    assert "prices-cn: reread" in check(path)
+    assert pages.requests[-1][1].get("If-None-Match") is None, "no conditional GET after a settings change"
+    log = json.loads(CliRunner().invoke(cli, ["--config", str(path), "log", "--json"]).output)
+    assert log and {row["change"] for row in log} == {"reread"}
+    assert {row["currency"] for row in log} == {"CNY", "USD"}  # USD prices left, CNY came: one correction
+    prices = json.loads(CliRunner().invoke(cli, ["--config", str(path), "prices", "--json"]).output)
+    assert prices and {p["currency"] for p in prices} == {"CNY"}
+    assert len(webhook.received) == sent, "a correction is not a price alert"
+
+    assert "prices-cn: unchanged" in check(path), "read once with the new settings, then 304 again"
