@@ -203,20 +203,26 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     a file or a program each row stays on one line."""
     if not rows:
         return ""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    out = io.StringIO()
     width = terminal_width()
-    console = Console(
-        file=out, width=width or 1_000_000, color_system=None, highlight=False, emoji=False, soft_wrap=False
-    )
+    cells = [list(header), *([str(cell).replace("\n", " ") for cell in row] for row in rows)]
+    if width is None:  # nothing wraps: aligned by hand, a hundred times faster than laying out a table
+        widths = [max(cell_len(row[i]) for row in cells) for i in range(len(header))]
+        return "\n".join(
+            "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in cells
+        )
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, highlight=False, emoji=False, soft_wrap=False)
     grid = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False)
     for name, each in zip(header, _widths(header, rows, width), strict=True):
         grid.add_column(name, width=each, no_wrap=name in _NO_WRAP, overflow="fold")
-    for row in rows:
-        grid.add_row(*(Text(str(cell).replace("\n", " ")) for cell in row))
+    for row in cells[1:]:
+        grid.add_row(*(Text(cell) for cell in row))
     console.print(grid)
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
