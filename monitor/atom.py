@@ -56,12 +56,32 @@ def build_feed(
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
+FILE_MODE = 0o640  # the owner writes, its group (a web server's) reads, no one else
+
+
+def feed_problem(path: Path) -> str | None:
+    """Why the feed at `path` cannot be written (it is replaced through a new file beside it), or None."""
+    if path.is_dir():
+        return "cannot be written: a folder is in its place"
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"cannot be written: {folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot be written: no permission to create files in {folder}"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "cannot be written: the file is read-only"
+    return None
+
+
 def write_feed(path: Path, document: bytes) -> None:
     """Replace the file at once (a reader never sees half a feed); an error names the file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
+            os.fchmod(handle, FILE_MODE)
             with os.fdopen(handle, "wb") as out:
                 out.write(document)
             os.replace(temporary, path)

@@ -1,8 +1,11 @@
-"""The `monitor` command: thin click commands, each calling one function of the package."""
+"""The `monitor` command: thin click commands, each calling one function of the package.
+
+A command imports what it uses when it runs (the extractors, httpx, apprise, feedparser, the database,
+rich): `monitor --help` and the review commands do not pay for the others at start-up.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -10,17 +13,20 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from monitor import views
 from monitor.compare import SORTS
-from monitor.config import Config, config_path, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
-from monitor.extract import EXTRACTORS, PRESETS, JsonOptions, extract_prices
-from monitor.messages import change_line
-from monitor.pipeline import check_sources, make_deps, preview_source
+
+if TYPE_CHECKING:
+    from monitor.config import Config
+
+# monitor.extract's EXTRACTORS and PRESETS, named here so that building the commands imports no reader
+# (tests/test_cli.py checks that they agree)
+KINDS = ["html", "json", "markdown"]
+JSON_PRESETS = ["genai-prices", "litellm", "openrouter", "simonw-llm-prices"]
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -29,8 +35,21 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _config(ctx: click.Context) -> Config:
+    from monitor.config import config_path, load_config
+
     try:
         return load_config(config_path(ctx.obj["config"]))
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+
+
+def _settings(ctx: click.Context) -> Config:
+    """The configuration's [monitor] and [fx] only, for the commands that read the database: the
+    sources (and the page readers they need) are not loaded."""
+    from monitor.config import config_path, load_settings
+
+    try:
+        return load_settings(config_path(ctx.obj["config"]))
     except ConfigError as exc:
         _fail(str(exc), 2)
 
@@ -68,6 +87,12 @@ def check(ctx: click.Context, source_name: str | None, dry_run: bool) -> None:
 
     Exit code 0: all good; 1: some source failed; 2: configuration error.
     """
+    import asyncio
+
+    from monitor import views
+    from monitor.messages import change_line
+    from monitor.pipeline import check_sources, make_deps, preview_source
+
     config = _config(ctx)
     try:
         sources = [config.source(source_name)] if source_name else [s for s in config.sources if s.enabled]
@@ -77,16 +102,22 @@ def check(ctx: click.Context, source_name: str | None, dry_run: bool) -> None:
     except MonitorError as exc:
         _fail(str(exc), 1)
 
-    async def go() -> list[Any]:
+    async def go(progress: Callable[[Any], None] | None) -> list[Any]:
         try:
             if dry_run:
-                return [await preview_source(source, deps) for source in sources]
-            return await check_sources(sources, deps)
+                previews = []
+                for source in sources:
+                    previews.append(await preview_source(source, deps))
+                    if progress:
+                        progress(previews[-1])
+                return previews
+            return await check_sources(sources, deps, progress=progress)
         finally:
             await deps.fetcher.aclose()
 
     try:
-        outcomes = asyncio.run(go())
+        with views.progress(len(sources)) as advance:
+            outcomes = asyncio.run(go(advance))
     except MonitorError as exc:
         _fail(str(exc), 1)
     for outcome in outcomes:
@@ -109,7 +140,10 @@ def check(ctx: click.Context, source_name: str | None, dry_run: bool) -> None:
 @click.pass_context
 def run(ctx: click.Context) -> None:
     """Run as a daemon: check every source on its interval until SIGTERM or SIGINT."""
+    import asyncio
+
     from monitor.daemon import run_daemon
+    from monitor.pipeline import make_deps
 
     config = _config(ctx)
     logging.getLogger().setLevel(logging.INFO)
@@ -128,7 +162,7 @@ def run(ctx: click.Context) -> None:
 def status(ctx: click.Context, as_json: bool) -> None:
     """Per source: last check, last success, failures in a row, last error, next run, models, pending
     alerts; and alerts given up. Exit code 1 when something needs attention (a monitoring check)."""
-    from datetime import datetime, timedelta
+    from monitor import views
 
     config = _config(ctx)
     store = _store(ctx)
@@ -147,6 +181,12 @@ def status(ctx: click.Context, as_json: bool) -> None:
             attention.append(
                 f"{source.name}: {summary['failures']} failed checks in a row: {summary['last_error']}"
             )
+    if config.settings.feed:
+        from monitor.atom import feed_problem
+
+        problem = feed_problem(config.settings.feed)
+        if problem:
+            attention.append(f"feed {config.settings.feed}: {problem}")
     counts = store.delivery_counts()
     if counts.get("gave_up"):
         attention.append(f"{counts['gave_up']} alert deliveries were given up (see the log)")
@@ -189,7 +229,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def prune(ctx: click.Context, older_than: str | None) -> None:
     """Forget old check rows and snapshots (changes are kept forever); the daemon does this daily."""
-    config = _config(ctx)
+    from monitor.config import parse_duration
+
+    config = _settings(ctx)
     span = parse_duration(older_than, "--older-than") if older_than else config.settings.keep_checks
     cutoff = (datetime.now(UTC) - timedelta(seconds=span)).isoformat(timespec="seconds")
     try:
@@ -206,7 +248,8 @@ def notify_test(ctx: click.Context) -> None:
 
     Exit code 0: every channel took it; 1: some did not; 2: configuration error.
     """
-    from monitor.notify import apprise_send, check_urls, redact
+    from monitor.mail import is_email, send_email
+    from monitor.notify import SendResult, apprise_send, check_urls, redact
 
     config = _config(ctx)
     urls = config.settings.notify
@@ -218,7 +261,12 @@ def notify_test(ctx: click.Context) -> None:
         _fail("no notify URLs configured ([monitor] notify or MONITOR_NOTIFY)", 1)
     failed = 0
     for index, url in enumerate(urls, start=1):
-        result = apprise_send(url, "monitor test message", "This is a test message from monitor.")
+        title, body = "monitor test message", "This is a test message from monitor."
+        if is_email(url):  # the way alerts go by email: through smtplib, with a text and an HTML part
+            error = send_email(url, title, body, f"<p>{body}</p>", redact)
+            result = SendResult(error is None, error)
+        else:
+            result = apprise_send(url, title, body)
         click.echo(
             f"notify[{index}] {redact(url)}: {'sent' if result.ok else 'FAILED: ' + str(result.error)}"
         )
@@ -231,6 +279,8 @@ def _since(value: str | None, option: str = "--since") -> str | None:
 
     For --until a bare date means the end of that day: `--until 2026-05-01` includes May 1st.
     """
+    from monitor.config import parse_duration
+
     if value is None:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?\s*[smhd]", value.strip()):
@@ -260,7 +310,7 @@ def _target_currency(config: Config, currency: str | None) -> str | None:
 def _store(ctx: click.Context) -> Any:
     from monitor.store import Store
 
-    config = _config(ctx)
+    config = _settings(ctx)
     try:
         return Store(config.settings.database)
     except MonitorError as exc:
@@ -306,7 +356,7 @@ def log(
 
     --json and --csv print the changes (with --news-only: the claims; with --notices-only: the notices).
     """
-    from monitor.export import to_csv
+    from monitor import views
     from monitor.store import LogFilter
 
     if changes_only + news_only + notices_only > 1:
@@ -325,6 +375,8 @@ def log(
         records = [views.change_record(r) for r in store.find_changes(where)]
         header, row, empty = views.CHANGE_HEADER, views.change_row, "no changes recorded"
     if as_csv:
+        from monitor.export import to_csv
+
         click.echo(to_csv(records), nl=False)
         return
     _show(records, as_json, header, row, empty)
@@ -363,9 +415,10 @@ def prices(
     as_json: bool,
 ) -> None:
     """Show the latest price of every model: input, output and cached input side by side."""
+    from monitor import views
     from monitor.compare import compare, sort_rows
 
-    config = _config(ctx)
+    config = _settings(ctx)
     target = _target_currency(config, currency)
     latest = _store(ctx).all_latest_prices()
     if provider:
@@ -402,7 +455,7 @@ def history(
 ) -> None:
     """Every observed price of MODEL over time, per kind, tier and condition (any case, spaces or
     hyphens); --plot draws it as a step chart with each change annotated."""
-    from monitor import charts
+    from monitor import charts, views
     from monitor.history import model_series
 
     store = _store(ctx)
@@ -435,7 +488,7 @@ def report(ctx: click.Context, out: Path, since: str, currency: str | None) -> N
     """Write a static HTML report to a directory: latest changes, comparison table, charts."""
     from monitor.report import ReportInput, write_report
 
-    config = _config(ctx)
+    config = _settings(ctx)
     target = _target_currency(config, currency)
     options = ReportInput(_since(since) or "", datetime.now(UTC), target, config.fx)
     try:
@@ -486,9 +539,10 @@ def export(ctx: click.Context, fmt: str, what: str, since: str | None, out: Path
     with no rate is left out and named on stderr.
     """
     from monitor import export as exports
+    from monitor import views
     from monitor.store import LogFilter
 
-    config = _config(ctx)
+    config = _settings(ctx)
     store = _store(ctx)
     if fmt in ("csv", "json"):
         if what == "prices":
@@ -526,6 +580,8 @@ def _show(
     empty: str,
 ) -> None:
     """Records as a JSON list for scripts, or as a table for people (a note on stderr when none)."""
+    from monitor import views
+
     if as_json:
         click.echo(views.dumps(records))
     elif records:
@@ -535,12 +591,25 @@ def _show(
 
 
 @cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(sorted(EXTRACTORS)), required=True, help="How to read it.")
+@click.argument("page", required=False, metavar="[FILE|URL]")
 @click.option(
-    "--preset", type=click.Choice(sorted(PRESETS)), help="With --kind json: which JSON price list it is."
+    "--source",
+    "source_name",
+    metavar="NAME",
+    help="Use this configured source's settings (kind, currency, unit, json, hints); with no FILE|URL, "
+    "fetch its page. Options given here override them.",
 )
-@click.option("--currency", default="USD", show_default=True, help="Assumed where the page is silent.")
+@click.option("--kind", type=click.Choice(KINDS), help="How to read it (the source's kind).")
+@click.option(
+    "--preset", type=click.Choice(JSON_PRESETS), help="With --kind json: which JSON price list it is."
+)
+@click.option(
+    "--mapping",
+    metavar="TOML",
+    help="With --kind json: where its prices are, as a source's json key says it: "
+    '\'records = "data", model = "id", prices = { input = "pricing.in" }, per = "1M"\'.',
+)
+@click.option("--currency", help="Assumed where the page is silent (default: the source's, else USD).")
 @click.option(
     "--unit",
     type=click.Choice(["token", "1K", "10K", "1M"], case_sensitive=False),
@@ -565,11 +634,15 @@ def _show(
 )
 @click.option("--explain", is_flag=True, help="Say where each price was read, and why any amount was not.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@click.pass_context
 def extract(
-    file: Path,
-    kind: str,
+    ctx: click.Context,
+    page: str | None,
+    source_name: str | None,
+    kind: str | None,
     preset: str | None,
-    currency: str,
+    mapping: str | None,
+    currency: str | None,
     unit: str | None,
     select: str,
     labels: tuple[str, ...],
@@ -579,33 +652,40 @@ def extract(
     explain: bool,
     as_json: bool,
 ) -> None:
-    """Extract the prices of a saved page (no configuration needed): how a source is written.
+    """Extract the prices of a saved page or of a URL (no configuration needed): how a source is written.
 
     The hint options are the source keys of the same names (select, labels, model_from, model,
-    columns, unit): find the ones a page needs here, then write them into sources.toml."""
-    from monitor.config import parse_hints, parse_per
-    from monitor.fetch import decode_body
+    columns, unit): find the ones a page needs here, then write them into sources.toml. --source NAME tries a
+    configured source (its page, or FILE|URL, read with its settings)."""
+    from monitor import views
+    from monitor.config import Settings, parse_per
+    from monitor.diff import page_problem
+    from monitor.extract import extract_prices
 
-    pairs = [label.partition("=") for label in labels]
-    if any(not sep or not word.strip() for word, sep, _meaning in pairs):
-        _fail("--label: expected WORDS=MEANING, such as '缓存读取=cached_input'", 2)
-    raw: dict[str, Any] = {"select": select, "model_from": model_from or "", "model": model}
-    raw["labels"] = {word.strip(): meaning.strip() for word, _sep, meaning in pairs}
-    named = [column.partition("=") for column in columns]
-    if any(not sep or not name.strip() for name, sep, _meanings in named):
-        _fail("--columns: expected COMPONENT=MEANINGS, such as 'PriceTable=model,input,output'", 2)
-    widths: dict[str, list[list[str]]] = {}
-    for name, _sep, meanings in named:  # a component named twice: rows of two widths
-        widths.setdefault(name.strip(), []).append([m.strip() for m in meanings.split(",")])
-    raw["columns"] = widths
+    config = _config(ctx) if source_name else None
     try:
-        hints = parse_hints(raw, "extract")
-    except ConfigError as error:
-        _fail(str(error).replace("extract: ", "--", 1).replace("_from", "-from"), 2)
-    per = parse_per(unit, "--unit") if unit else None
-    text, _encoding = decode_body(file.read_bytes(), "")
-    options = JsonOptions(preset=preset) if preset else None
-    result = extract_prices(kind, text, currency.upper(), options, per=per, hints=hints)
+        source = config.source(source_name) if config and source_name else None
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    if source and source.kind == "feed":
+        _fail(f"source {source.name} is a news feed: read its articles with `monitor extract-news`", 2)
+    kind = kind or (source.kind if source else None)
+    if kind is None:
+        raise click.UsageError("--kind is required (html, markdown or json), or --source NAME")
+    where = page or (source.url if source else None)
+    if where is None:
+        raise click.UsageError("give a FILE or a URL to read, or --source NAME to read its page")
+    hints = _extract_hints(source, select, labels, model_from, model, columns)
+    options = _json_options(preset, mapping) or (source.json if source else None)
+    if kind == "json" and options is None:
+        _fail(
+            "--kind json: say which JSON it is: --preset NAME, or --mapping 'records = ..., prices = ...'", 2
+        )
+    per = parse_per(unit, "--unit") if unit else (source.per if source else None)
+    settings = config.settings if config else Settings(database=Path("monitor.db"))
+    text = _read_page(where, settings)
+    currency = (currency or (source.currency if source else "USD")).upper()
+    result = extract_prices(kind, text, currency, options, per=per, hints=hints)
     records = [views.price_record(p) for p in result.prices]
     if as_json:
         click.echo(views.dumps(records))
@@ -618,7 +698,101 @@ def extract(
     for problem in result.problems:
         click.echo(f"{'not read' if explain else 'unreadable'}: {problem}", err=True)
     if not result.prices:
-        _fail(f"{file}: no prices found", 1)
+        # as `monitor check` names it: a bot check, or no prices
+        _fail(f"{where}: {page_problem([], [], text)}", 1)
+
+
+def _extract_hints(
+    source: Any,
+    select: str,
+    labels: tuple[str, ...],
+    model_from: str | None,
+    model: str,
+    columns: tuple[str, ...],
+) -> Any:
+    """The source's hints (if any) with the options given on the command line in their place."""
+    from monitor.config import parse_hints
+
+    pairs = [label.partition("=") for label in labels]
+    if any(not sep or not word.strip() for word, sep, _meaning in pairs):
+        _fail("--label: expected WORDS=MEANING, such as '缓存读取=cached_input'", 2)
+    kept = source.hints if source else None
+    raw: dict[str, Any] = {
+        "select": select or (kept.select if kept else ""),
+        "labels": {**dict(kept.labels if kept else ()), **{w.strip(): m.strip() for w, _s, m in pairs}},
+    }
+    if model_from or model or not kept:
+        raw.update(model_from=model_from or "", model=model)
+    else:
+        raw.update(model_from=kept.model_from, model=kept.model)
+    named = [column.partition("=") for column in columns]
+    if any(not sep or not name.strip() for name, sep, _meanings in named):
+        _fail("--columns: expected COMPONENT=MEANINGS, such as 'PriceTable=model,input,output'", 2)
+    given: dict[str, list[list[str]]] = {}
+    for name, _sep, meanings in named:  # a component named twice: rows of two widths
+        given.setdefault(name.strip(), []).append([m.strip() for m in meanings.split(",")])
+    kept_columns = {name: [list(m) for m in widths] for name, widths in (kept.columns if kept else ())}
+    raw["columns"] = {**kept_columns, **given}
+    try:
+        return parse_hints(raw, "extract")
+    except ConfigError as error:
+        _fail(str(error).replace("extract: ", "--", 1).replace("_from", "-from"), 2)
+
+
+def _json_options(preset: str | None, mapping: str | None) -> Any:
+    """--preset NAME or --mapping TOML (a source's json table, braces optional) -> JsonOptions, or None."""
+    import tomllib
+
+    from monitor.config import parse_json_options
+    from monitor.extract import JsonOptions
+
+    if preset and mapping:
+        raise click.UsageError("--preset and --mapping exclude each other")
+    if preset:
+        return JsonOptions(preset=preset)
+    if not mapping:
+        return None
+    text = mapping.strip()
+    text = text if text.startswith("{") else "{ " + text + " }"
+    try:
+        raw = tomllib.loads(f"json = {text}")["json"]
+        return parse_json_options(raw, "--mapping")
+    except tomllib.TOMLDecodeError as error:
+        _fail(
+            f'--mapping: not a TOML table ({error}); e.g. \'records = "data", prices = {{ input = "in" }}\'',
+            2,
+        )
+    except ConfigError as error:
+        _fail(str(error), 2)
+
+
+def _read_page(where: str, settings: Any) -> str:
+    """A saved page's text, or a URL's as `monitor check` fetches it (charset, size cap, timeout)."""
+    import asyncio
+
+    from monitor.errors import FetchError
+    from monitor.fetch import Fetcher, decode_body
+
+    if re.match(r"https?://", where, re.I):
+
+        async def get() -> str:
+            fetcher = Fetcher(settings)
+            try:
+                return (await fetcher.fetch(where)).text
+            finally:
+                await fetcher.aclose()
+
+        try:
+            return asyncio.run(get())
+        except FetchError as exc:  # its message names the URL
+            _fail(str(exc), 1)
+    path = Path(where)
+    if not path.is_file():
+        _fail(f"{where}: no such file (a URL starts with http:// or https://)", 2)
+    try:
+        return decode_body(path.read_bytes(), "")[0]
+    except OSError as exc:
+        _fail(f"{where}: cannot read: {exc.strerror or exc}", 2)
 
 
 @cli.command("extract-news")
@@ -631,6 +805,7 @@ def extract(
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
 def extract_news(file: Path, aliases: Path | None, as_json: bool) -> None:
     """Print the price claims of a saved article, plain text or HTML (no configuration needed)."""
+    from monitor import views
     from monitor.fetch import decode_body
     from monitor.news import article_text, extract_claims, load_aliases
 

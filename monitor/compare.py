@@ -30,6 +30,7 @@ class Row:
     prices: dict[str, Decimal] = field(default_factory=dict)  # kind -> per 1M, own currency
     free: set[str] = field(default_factory=set)  # kinds the page states as free
     other: list[str] = field(default_factory=list)  # the model's other kinds (batch, cache writes ...)
+    other_prices: dict[str, Decimal] = field(default_factory=dict)  # their prices per 1M, own currency
     target: str | None = None  # the currency converted to
     rate: Decimal | None = None  # 1 currency = rate target
     fx: Rates = field(default_factory=Rates, repr=False)
@@ -57,7 +58,7 @@ class Row:
             "currency": self.currency,
             "unit": self.unit,
             **{k: _number(self.prices.get(k)) for k in COLUMNS},
-            "free": sorted(self.free),
+            "free": sorted(k for k in self.free if k in COLUMNS),
             "other_kinds": self.other,
         }
         if self.target:
@@ -94,6 +95,9 @@ def compare(latest: list[dict[str, Any]], fx: Rates, target: str | None = None) 
                 row.free.add(price["kind"])
         else:
             row.other.append(price["kind"])
+            row.other_prices[price["kind"]] = Decimal(price["per_million"])
+            if price["free"]:
+                row.free.add(price["kind"])
     return list(rows.values())
 
 

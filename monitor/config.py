@@ -12,15 +12,19 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.digest import DIGEST_MODES, DigestPolicy, parse_window
 from monitor.errors import ConfigError
-from monitor.extract.hints import KIND_WORDS, MODEL_FROM, Hints, label_meaning
-from monitor.extract.json_prices import PRESETS, JsonOptions
 from monitor.fx import Rates
+
+if TYPE_CHECKING:
+    # imported where used: monitor.extract loads every page reader, which the commands that only read
+    # the database (load_settings) do not need
+    from monitor.extract.hints import Hints
+    from monitor.extract.json_prices import JsonOptions
 
 DEFAULT_CONFIG = "sources.toml"
 SOURCE_KINDS = ("html", "markdown", "json", "feed")
@@ -57,7 +61,7 @@ class Source:
     wait_for: str = ""  # fetch = "browser": a CSS selector whose presence says the prices are drawn
     timeout: float | None = None  # seconds for this page's fetch; None: [monitor] timeout
     # what no reader can infer about the page: select, labels, model_from, model (html and markdown)
-    hints: Hints = field(default_factory=Hints)
+    hints: Hints = field(default_factory=lambda: _hints())
 
     def settings_fingerprint(self) -> str:
         """A digest of what the page is read with (kind, currency, unit, json mapping, hints, a browser
@@ -141,9 +145,13 @@ def config_path(option: str | None) -> Path:
     return Path(option or os.environ.get("MONITOR_CONFIG") or DEFAULT_CONFIG)
 
 
-def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
-    """Read and check the whole file; raise ConfigError at the first mistake, naming its place."""
-    environ = os.environ if environ is None else environ
+def _hints() -> Hints:
+    from monitor.extract.hints import Hints
+
+    return Hints()
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -153,6 +161,23 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     _reject_unknown(data, {"monitor", "source", "fx"}, f"{path}")
+    return data
+
+
+def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """The [monitor] and [fx] tables only, checked as load_config checks them; no source is read. For
+    the commands that only read the database (log, history, export ...): they start without the page
+    readers that parsing sources needs."""
+    environ = os.environ if environ is None else environ
+    data = _read(path)
+    settings = _parse_settings(data.get("monitor", {}), path, environ)
+    return Config(path=path, settings=settings, fx=_parse_fx(data.get("fx", {}), f"{path}: fx"))
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and check the whole file; raise ConfigError at the first mistake, naming its place."""
+    environ = os.environ if environ is None else environ
+    data = _read(path)
     settings = _parse_settings(data.get("monitor", {}), path, environ)
     fx = _parse_fx(data.get("fx", {}), f"{path}: fx")
     raw_sources = data.get("source", [])
@@ -190,7 +215,8 @@ def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Sett
     }
     feed = raw.get("feed")
     if feed is not None:
-        feed = path.parent / _string(raw, "feed", where)
+        # beside the database (the service's state directory), never in the read-only config directory
+        feed = db_path.parent / _string(raw, "feed", where)
     browser_url = _string(raw, "browser_url", where) if "browser_url" in raw else ""
     parts = urlsplit(browser_url)
     if browser_url and (parts.scheme not in ("http", "https", "ws", "wss") or not parts.hostname):
@@ -278,7 +304,7 @@ def _parse_source(
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: enabled: expected true or false, got {enabled!r}")
     if kind == "json":
-        json_options: JsonOptions | None = _parse_json_options(raw.get("json"), f"{where}: json")
+        json_options: JsonOptions | None = parse_json_options(raw.get("json"), f"{where}: json")
     elif "json" in raw:
         raise ConfigError(f'{where}: json: only for kind = "json"')
     else:
@@ -303,7 +329,7 @@ def _parse_source(
         raise ConfigError(f'{where}: wait_for: only with fetch = "browser"')
     timeout = raw.get("timeout")
     hints = parse_hints(raw, where)
-    if hints != Hints() and kind not in ("html", "markdown"):
+    if hints != _hints() and kind not in ("html", "markdown"):
         raise ConfigError(
             f'{where}: {", ".join(k for k in HINT_KEYS if k in raw)}: only for kind = "html" or "markdown"'
         )
@@ -334,6 +360,8 @@ def _parse_source(
 def parse_hints(raw: Mapping[str, Any], where: str) -> Hints:
     """select = "CSS or heading words", labels = { "缓存读取" = "cached_input" }, model_from = "heading",
     model = "step-3.7-flash": what a source says about its page."""
+    from monitor.extract.hints import KIND_WORDS, MODEL_FROM, Hints, label_meaning
+
     select = raw.get("select", "")
     if not isinstance(select, str):
         raise ConfigError(f"{where}: select: expected a CSS selector or a heading's words, got {select!r}")
@@ -367,6 +395,8 @@ def _columns(raw: object, where: str) -> tuple[tuple[str, tuple[tuple[str, ...],
     """columns = { TextTokenPricingTables = ["model", "input", "cached_input", "output"] }: what the rows
     of a page's component hold, in order (one of them the model; '-' a column of no price); a list of
     such lists where the component draws rows of several widths."""
+    from monitor.extract.hints import KIND_WORDS, label_meaning
+
     example = '{ TextTokenPricingTables = ["model", "input", "cached_input", "output"] }'
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{where}: columns: expected a table such as {example}")
@@ -458,8 +488,10 @@ def parse_per(value: object, where: str) -> int:
     return per
 
 
-def _parse_json_options(raw: object, where: str) -> JsonOptions:
+def parse_json_options(raw: object, where: str) -> JsonOptions:
     """json = { preset = "openrouter" }, or { records = "data", model = "id", prices = {...}, per = "1M" }."""
+    from monitor.extract.json_prices import PRESETS, JsonOptions
+
     if not isinstance(raw, dict):
         raise ConfigError(f'{where}: expected a table such as {{ preset = "openrouter" }}')
     _reject_unknown(raw, set(JsonOptions.__dataclass_fields__), where)

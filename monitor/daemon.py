@@ -13,7 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from monitor.atom import refresh_feed
 from monitor.config import Config, Source, load_config
 from monitor.errors import MonitorError
-from monitor.pipeline import Deps, build_notifier, check_source
+from monitor.pipeline import CheckOutcome, Deps, build_notifier, check_source
 from monitor.systemd import notify, watchdog_interval
 
 log = logging.getLogger("monitor.daemon")
@@ -24,6 +24,9 @@ STOP_GRACE = 10.0  # seconds a check in flight may take to finish after SIGTERM
 
 async def run_daemon(config: Config, deps: Deps) -> None:
     """Schedule every enabled source and run until SIGTERM or SIGINT; SIGHUP re-reads the config."""
+    # APScheduler says 'Adding job tentatively' per job and 'executed successfully' after every run (a
+    # failed check too): our own line per check says what happened
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -48,17 +51,42 @@ async def run_daemon(config: Config, deps: Deps) -> None:
     scheduler.start()
     notify("READY=1")
     log.info("watching %d sources; database %s", len(_enabled(config)), config.settings.database)
+    _warn_if_no_channel(deps)
     await stop.wait()
     notify("STOPPING=1")
     log.info("stopping")
-    scheduler.shutdown(wait=False)
-    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    if pending:
-        _done, still = await asyncio.wait(pending, timeout=STOP_GRACE)
-        for task in still:
-            task.cancel()
-        await asyncio.gather(*still, return_exceptions=True)
+    await _finish_in_flight(scheduler, deps)
     await deps.fetcher.aclose()
+
+
+async def _finish_in_flight(scheduler: AsyncIOScheduler, deps: Deps) -> None:
+    """Let the checks and sends in flight finish, for up to STOP_GRACE seconds, before the scheduler goes.
+
+    APScheduler 3's asyncio executor cancels every running job at shutdown, which would cut a delivery
+    mid-send (and send it again after a restart): the scheduler is paused first, so no job starts, and
+    shut down once the running ones are done. The notifier starts no new delivery meanwhile; those wait,
+    pending, for the next start.
+    """
+    scheduler.pause()
+    deps.notifier.stop_sending()
+    running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    still: set[asyncio.Task[object]] = set()
+    if running:
+        _done, still = await asyncio.wait(running, timeout=STOP_GRACE)
+    if still:
+        log.warning("%d checks still running after %.0f s: cut off", len(still), STOP_GRACE)
+    scheduler.shutdown(wait=False)
+    for task in still:
+        task.cancel()
+    await asyncio.gather(*still, return_exceptions=True)
+
+
+def _warn_if_no_channel(deps: Deps) -> None:
+    if not deps.notifier.urls:
+        log.warning(
+            "no notification channel configured ([monitor] notify, MONITOR_NOTIFY or a source's notify): "
+            "changes are recorded, but alerts go nowhere"
+        )
 
 
 def _enabled(config: Config) -> list[Source]:
@@ -104,6 +132,7 @@ def _reload(scheduler: AsyncIOScheduler, current: dict[str, Config], deps: Deps)
     deps.feed = new.settings.feed
     current["config"] = new
     log.info("SIGHUP: configuration reloaded, watching %d sources", len(_enabled(new)))
+    _warn_if_no_channel(deps)
 
 
 async def _prune(current: dict[str, Config], deps: Deps) -> None:
@@ -117,11 +146,22 @@ async def _prune(current: dict[str, Config], deps: Deps) -> None:
         log.exception("pruning the database failed")
 
 
+def log_outcome(outcome: CheckOutcome) -> None:
+    """One line per check: INFO when it went well, WARNING with the reason when it failed or broke."""
+    if outcome.ok:
+        said = f", {len(outcome.changes)} changes" if outcome.changes else ""
+        said += f", {len(outcome.problems)} cells unreadable" if outcome.problems else ""
+        log.info("%s: %s%s", outcome.source, outcome.status, said)
+    elif outcome.status == "broken":
+        log.warning("%s: broken: %s; kept the last good prices", outcome.source, outcome.error)
+    else:
+        log.warning("%s: %s: %s", outcome.source, outcome.status, outcome.error)
+
+
 async def _job(source: Source, deps: Deps) -> None:
     try:
         outcome = await check_source(source, deps)
-        if outcome.ok:
-            log.info("%s: %s", source.name, outcome.status)
+        log_outcome(outcome)
         await deps.notifier.flush(deps.store)
         wrote = outcome.status in ("baseline", "changed") or outcome.notices
         if deps.feed and (wrote or not deps.feed.exists()):

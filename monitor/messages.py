@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from monitor.models import MILLION, Change, normalize_decimal
-from monitor.news import Claim
+
+if TYPE_CHECKING:  # the news reader (selectolax, the extractors) is not needed to write a message
+    from monitor.news import Claim
 
 # Units priced one at a time, not per million: an image, a request, a second of video ...
 PER_UNIT = (
@@ -125,19 +129,21 @@ class Message:
     slack: str
 
 
-_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+_MENTION = re.compile(r"@(here|channel|everyone|all)\b", re.I)
+_ID_MENTION = re.compile(r"<@([!&]?\d+>)")  # Discord's user and role mentions
 
 
 def quiet_mentions(text: str) -> str:
-    """'@here' -> '@\u2060here': shown the same, never a mention. Slack's <!channel> is escaped by apprise."""
-    return _MENTION.sub("@\u2060\\1", text)
+    """'@here' -> '@\u2060here', '<@&123>' -> '<@\u2060&123>': shown the same, never a mention (Slack,
+    Discord, Mattermost, Teams alike). Slack's <!channel> is escaped by apprise."""
+    return _ID_MENTION.sub("<@\u2060\\1", _MENTION.sub("@\u2060\\1", text))
 
 
 def plain_message(title: str, text: str) -> Message:
     """A message with no table (source health, a test): the same text in every form."""
     return Message(
         title=quiet_mentions(title),
-        text=text,
+        text=quiet_mentions(text),
         html=f"<pre>{html.escape(text)}</pre>",
         slack=quiet_mentions(text),
     )
@@ -176,7 +182,9 @@ def change_message(provider: str, source: str, url: str, observed: str, changes:
         f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>{_html_table(header, rows)}'
     )
     slack = f"*{head}*\nobserved {observed} · {url}\n```\n{_text_table(header, rows)}\n```"
-    return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))
+    return Message(
+        title=quiet_mentions(title), text=quiet_mentions(text), html=page, slack=quiet_mentions(slack)
+    )
 
 
 def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -187,10 +195,27 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned for a monospaced block (Slack's code block)."""
+    """Columns aligned for a monospaced block (Slack's code block, an email's text part); a Chinese or
+    Japanese character takes two columns there, an empty cell its column's width."""
     lines = [header, *rows]
-    widths = [max(len(r[i]) for r in lines) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines)
+    widths = [max(_width(r[i]) for r in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines
+    )
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a monospaced font: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def email_text(slack: str) -> str:
+    """An alert's plain-text part of an email: the Slack form (head, link, the aligned table, notes)
+    without Slack's bold and code-block marks."""
+    lines = [line for line in slack.splitlines() if line != "```"]
+    if lines and len(lines[0]) > 2 and lines[0].startswith("*") and lines[0].endswith("*"):
+        lines[0] = lines[0][1:-1]
+    return "\n".join(lines)
 
 
 def digest_message(entries: Sequence[tuple[str, Change]], notes: Sequence[str], observed: str) -> Message:
@@ -208,7 +233,9 @@ def digest_message(entries: Sequence[tuple[str, Change]], notes: Sequence[str], 
     notes_html = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
     page = f"<p><b>{html.escape(head)}</b></p>{_html_table(header, rows)}{notes_html}"
     slack = f"*{head}*\n```\n{_text_table(header, rows)}\n```" + "".join(f"\n{note}" for note in notes)
-    return Message(title=quiet_mentions(title), text=text, html=page, slack=quiet_mentions(slack))
+    return Message(
+        title=quiet_mentions(title), text=quiet_mentions(text), html=page, slack=quiet_mentions(slack)
+    )
 
 
 def news_message(source: str, title: str, link: str, claims: Sequence[tuple[Claim, str]]) -> Message:

@@ -119,15 +119,19 @@ class Change:
         old, new = self.old, self.new
         if self.change != "changed" or old is None or new is None:
             return None
-        before, after = old.per_million, new.per_million
-        if before == 0 or after == 0:
-            if (before == 0 and not old.free) or (after == 0 and not new.free):
-                return "crosses zero while the page does not say free"
-            return None
-        factor = max(before, after) / min(before, after)
-        if factor >= SUSPECT_FACTOR:
-            return f"changed by a factor of {factor.quantize(Decimal(1))}: a unit error?"
+        return suspect_move(old.per_million, new.per_million, old.free, new.free)
+
+
+def suspect_move(before: Decimal, after: Decimal, before_free: bool, after_free: bool) -> str | None:
+    """Why a move of a price per 1M looks like a unit error or a typo rather than a new price, or None."""
+    if before == 0 or after == 0:
+        if (before == 0 and not before_free) or (after == 0 and not after_free):
+            return "crosses zero while the page does not say free"
         return None
+    factor = max(before, after) / min(before, after)
+    if factor >= SUSPECT_FACTOR:
+        return f"changed by a factor of {factor.quantize(Decimal(1))}: a unit error?"
+    return None
 
 
 @dataclass(frozen=True)

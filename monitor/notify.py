@@ -18,7 +18,8 @@ import apprise
 
 from monitor.digest import DigestPolicy
 from monitor.errors import ConfigError
-from monitor.messages import digest_message
+from monitor.mail import is_email, send_email
+from monitor.messages import digest_message, email_text, quiet_mentions
 from monitor.store import Delivery, Store, target_id
 
 log = logging.getLogger("monitor.notify")
@@ -36,17 +37,29 @@ class SendResult:
     error: str | None = None
 
 
-# Sends (url, title, body, format) and tells how it went; apprise in production.
-Sender = Callable[[str, str, str, str], SendResult]
+# Sends (url, title, body, format, type) and tells how it went; apprise in production.
+Sender = Callable[[str, str, str, str, str], SendResult]
 
 
-def apprise_send(url: str, title: str, body: str, body_format: str = "text") -> SendResult:
-    """Send through apprise. It answers True (sent), False (failed) or None (nothing was sent)."""
+def apprise_send(
+    url: str, title: str, body: str, body_format: str = "text", notify_type: str = "info"
+) -> SendResult:
+    """Send through apprise. It answers True (sent), False (failed) or None (nothing was sent).
+
+    `notify_type` is apprise's info / success / warning / failure: webhooks carry it as `type`, chat
+    services show it as the message's colour or icon."""
     sender = apprise.Apprise()
     if not sender.add(url):
         return SendResult(False, f"{redact(url)} is not a notification URL apprise understands")
     formats = {"text": apprise.NotifyFormat.TEXT, "html": apprise.NotifyFormat.HTML}
-    outcome = _outcome(sender.notify(title=title, body=body, body_format=formats[body_format]))
+    outcome = _outcome(
+        sender.notify(
+            title=title,
+            body=body,
+            body_format=formats[body_format],
+            notify_type=apprise.NotifyType(notify_type),
+        )
+    )
     if outcome is True:
         return SendResult(True)
     if outcome is None:
@@ -123,6 +136,7 @@ class Notifier:
         self.retry_base = retry_base
         self.max_age = max_age
         self._lock = asyncio.Lock()
+        self._stopping = False
 
     @classmethod
     def routing(
@@ -144,6 +158,14 @@ class Notifier:
         """The channels a source's alerts go to: its own `notify`, or the default ones."""
         return list(self.routes.get(source, self.default))
 
+    def _send_email(self, url: str, title: str, text: str, html: str) -> SendResult:
+        error = send_email(url, title, text, html, redact)
+        return SendResult(error is None, error)
+
+    def stop_sending(self) -> None:
+        """The process is stopping: the send in flight finishes, no other starts (they stay pending)."""
+        self._stopping = True
+
     async def flush(self, store: Store) -> tuple[int, int]:
         """Send every due delivery; returns (sent, failed)."""
         sent = failed = 0
@@ -162,10 +184,18 @@ class Notifier:
                     store.hold_new_deliveries()
                 self._release_digests(store, now)
             for delivery in store.due_deliveries(self.urls, now):
+                if self._stopping:
+                    break
                 url = self.urls[delivery.target]
                 title, body, body_format = for_channel(url, delivery)
                 store.mark_sending(delivery.alert_id, delivery.target, now)
-                result = await asyncio.to_thread(self._send, url, title, body, body_format)
+                if body_format == "html" and is_email(url):
+                    text = email_text(f"{delivery.slack}\n\n{_footer(delivery)}")
+                    result = await asyncio.to_thread(self._send_email, url, title, text, body)
+                else:
+                    result = await asyncio.to_thread(
+                        self._send, url, title, body, body_format, notify_type(delivery)
+                    )
                 retry_at = _shift(now, min(self.retry_base * 2**delivery.attempts, MAX_RETRY_WAIT))
                 store.mark_delivery(delivery.alert_id, delivery.target, self._clock(), result.error, retry_at)
                 if result.ok:
@@ -195,19 +225,34 @@ MAX_RETRY_WAIT = 6 * 3600.0
 def for_channel(url: str, delivery: Delivery) -> tuple[str, str, str]:
     """(title, body, format) for the channel: an HTML table by email, a code-block table to Slack,
     plain text elsewhere; each with the alert's stable id, and a word where it may be a repeat."""
+    footer = _footer(delivery)
+    # quieted here as well as in messages: alerts written by an older version wait in the outbox too
+    title = quiet_mentions(f"{delivery.title} [monitor #{delivery.alert_id}]")
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("mailto", "mailtos"):
+        return title, f"{delivery.html}<p>{html.escape(footer)}</p>", "html"
+    if scheme.startswith("slack"):
+        return title, quiet_mentions(f"{delivery.slack}\n{footer}"), "text"
+    return title, quiet_mentions(f"{delivery.body}\n\n{footer}"), "text"
+
+
+def _footer(delivery: Delivery) -> str:
+    """The alert's stable id, and a word where it may be a repeat."""
     footer = f"alert #{delivery.alert_id}"
     if delivery.status == "sending":
         footer += (
             f" (sent again: monitor stopped while sending it before; if you already have alert "
             f"#{delivery.alert_id}, this is the same alert)"
         )
-    title = f"{delivery.title} [monitor #{delivery.alert_id}]"
-    scheme = urlsplit(url).scheme.lower()
-    if scheme in ("mailto", "mailtos"):
-        return title, f"{delivery.html}<p>{html.escape(footer)}</p>", "html"
-    if scheme.startswith("slack"):
-        return title, f"{delivery.slack}\n{footer}", "text"
-    return title, f"{delivery.body}\n\n{footer}", "text"
+    return quiet_mentions(footer)
+
+
+def notify_type(delivery: Delivery) -> str:
+    """apprise's type of an alert: a source problem is a failure, its recovery a success, the rest
+    (price changes, news, digests) info."""
+    if delivery.kind == "health":
+        return "success" if delivery.title.endswith(": recovered") else "failure"
+    return "info"
 
 
 def _shift(when: str, seconds: float) -> str:

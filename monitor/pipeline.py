@@ -31,6 +31,8 @@ from monitor.notices import watch_notices
 from monitor.notify import Notifier, check_urls, redact_logs
 from monitor.store import SourceRow, SourceState, Store, sha256
 
+# A check's outcome is its caller's to say (the daemon logs one line per check, `monitor check` prints
+# one): the lines here that repeat it are DEBUG; details (unreadable cells, flaps) are INFO.
 log = logging.getLogger("monitor.pipeline")
 
 
@@ -119,7 +121,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         )
     except FetchError as exc:
         store.record_failure(source.name, started, deps.clock(), str(exc), exc.status)
-        log.warning("%s: fetch failed: %s", source.name, exc)
+        log.debug("%s: fetch failed: %s", source.name, exc)
         return CheckOutcome(source.name, "failed", error=str(exc))
     if fetched.not_modified:
         store.record_unchanged(source.name, started, deps.clock(), fetched, None)
@@ -180,7 +182,7 @@ async def _read_page(
         # nothing stored is touched
         error = f"extraction failed on this page: {type(exc).__name__}: {exc}"
         store.record_failure(source.name, started, deps.clock(), error, None)
-        log.error("%s: %s", source.name, error)
+        log.debug("%s: %s", source.name, error)
         return CheckOutcome(source.name, "failed", error=error)
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices, fetched.text)
@@ -189,10 +191,10 @@ async def _read_page(
         store.record_broken(
             source.name, started, deps.clock(), fetched, problem, result.problems, digest_of_prices
         )
-        log.warning("%s: %s; kept the last good prices", source.name, problem)
+        log.debug("%s: %s; kept the last good prices", source.name, problem)
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
     for text in result.problems:
-        log.warning("%s: unreadable: %s", source.name, text)
+        log.info("%s: unreadable: %s", source.name, text)
 
     baseline = not store.has_baseline(source.name)
     changes = [] if baseline else diff_prices(old, result.prices)
@@ -234,7 +236,7 @@ async def _read_page(
     )
     if reread and not baseline:
         status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
-    log.info("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
+    log.debug("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
 
 
@@ -293,7 +295,7 @@ async def _read_feed(
     entries, problem = _feed_entries(source, fetched)
     if problem:
         store.record_broken(source.name, started, deps.clock(), fetched, problem, [], prices_digest([]))
-        log.warning("%s: %s", source.name, problem)
+        log.debug("%s: %s", source.name, problem)
         return CheckOutcome(source.name, "broken", error=problem)
     seen = store.seen_items(source.name)
     baseline = not seen
@@ -332,7 +334,7 @@ async def _read_feed(
     # bytes unchanged or not) and tries that item once more.
     store.record_unchanged(source.name, started, deps.clock(), fetched, None if problems else digest)
     status = "baseline" if baseline else "changed" if claimed else "unchanged"
-    log.info("%s: %s, %d price claims", source.name, status, claimed)
+    log.debug("%s: %s, %d price claims", source.name, status, claimed)
     first = alert_ids[0] if alert_ids else None
     return CheckOutcome(source.name, status, problems=problems, alert_id=first)
 
@@ -396,23 +398,37 @@ def _shrink_confirmed(store: Store, name: str, prices: list[Price]) -> bool:
 
 
 async def check_sources(
-    sources: Sequence[Source], deps: Deps, workers: int | None = None
+    sources: Sequence[Source],
+    deps: Deps,
+    workers: int | None = None,
+    progress: Callable[[CheckOutcome], None] | None = None,
 ) -> list[CheckOutcome]:
     """Check sources concurrently (per-host limits apply), then deliver what is pending.
 
     With `workers` > 1 ([monitor] workers) the sources are split by host into that many groups: this
     process checks one, each other group is checked by a process of its own (the same database, its own
     HTTP client), so both cores work. Every source of a host stays in one process, so the per-host limit
-    still holds. Alerts are recorded by whichever process checked; this one delivers them.
+    still holds. Alerts are recorded by whichever process checked; this one delivers them. `progress` is
+    told each outcome as it comes (a worker process's when its whole group is done).
     """
     count = deps.fetcher.settings.workers if workers is None else workers
     shards = shard_by_host(sources, count)
     if len(shards) <= 1:
-        outcomes = list(await asyncio.gather(*(check_source(s, deps) for s in sources)))
+
+        async def one(source: Source) -> CheckOutcome:
+            outcome = await check_source(source, deps)
+            if progress:
+                progress(outcome)
+            return outcome
+
+        outcomes = list(await asyncio.gather(*(one(s) for s in sources)))
     else:
         outcomes = await _check_in_processes(shards, deps)
         order = {s.name: n for n, s in enumerate(sources)}  # as configured, whoever checked them
         outcomes.sort(key=lambda o: order[o.source])
+        if progress:
+            for outcome in outcomes:
+                progress(outcome)
     await deps.notifier.flush(deps.store)
     return outcomes
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 from sqlite_utils.db import Table
@@ -25,8 +26,12 @@ from monitor.errors import StoreError
 from monitor.hold import Pending, change_key
 from monitor.messages import Message
 from monitor.models import Change, FetchResult, Price, relaxed_model_id
-from monitor.news import Claim, NewsItem
 from monitor.schema import PRICE_KEY, migrations
+
+if TYPE_CHECKING:  # the news reader (selectolax, the extractors) is not needed to open the database
+    from monitor.news import Claim, NewsItem
+
+DATABASE_MODE = 0o640  # the owner writes, its group reads (backups, datasette), no one else
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,10 @@ class Store:
         self.path = path
         self._sources: dict[str, SourceRow] = {}  # rows this process has written to `sources`
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+            if not path.exists():
+                # owner and group only: SQLite gives the WAL and shared-memory files the database's mode
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, DATABASE_MODE))
             conn = sqlite3.connect(str(path), timeout=30)
             self.db = Database(conn)
             self.db.enable_wal()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import shutil
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from monitor.compare import COLUMNS, Row
 from monitor.fx import Rates
-from monitor.history import Series, pct
+from monitor.history import Series, Step, pct
 from monitor.messages import amount_per, format_pct, format_per_million
-from monitor.models import Price
+from monitor.models import Price, suspect_move
 
 
 def number(value: str | Decimal | None) -> float | None:
@@ -99,24 +103,30 @@ def dumps(records: Sequence[dict[str, Any]]) -> str:
 
 
 def change_row(record: dict[str, Any]) -> list[str]:
-    old = record["old_raw"] or ""
-    new = record["new_raw"] or ""
+    """A row of `monitor log`, as the alert's table has it: the kind with its tier and condition, the
+    move in percent (`suspect` marked) or what happened (added, removed ...)."""
     pct = format_pct(Decimal(str(record["pct"]))) if record["pct"] is not None else ""
-    extra = " ".join(x for x in (record["tier"], record["condition"]) if x)
+    what = pct if record["change"] == "changed" and pct else record["change"]
+    if record["suspect"]:
+        what += " (suspect)"
     return [
         record["time"][:16],
         record["source"],
         record["model"],
-        record["kind"],
-        extra,
-        record["change"],
-        old,
-        new,
-        pct,
+        _kind(record["kind"], record["tier"], record["condition"]),
+        what,
+        record["old_raw"] or "",
+        record["new_raw"] or "",
     ]
 
 
-CHANGE_HEADER = ["time", "source", "model", "kind", "tier/cond", "change", "old", "new", "pct"]
+CHANGE_HEADER = ["time", "source", "model", "kind", "change", "old", "new"]
+
+
+def _kind(kind: str, tier: str, condition: str) -> str:
+    """'input [<=32K, peak]': a price's kind with its tier and condition, as alerts write it."""
+    extra = ", ".join(x for x in (tier, condition) if x)
+    return f"{kind} [{extra}]" if extra else kind
 
 
 def news_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -190,25 +200,107 @@ def price_row(record: dict[str, Any]) -> list[str]:
 PRICE_HEADER = ["source", "model", "kind", "tier/cond", "normalized", "as stated"]
 
 
+# Columns of short cells that never wrap (a time or a percent cut in two reads wrong); the others (model
+# names, prices as stated, errors) wrap in their column when the terminal is narrow.
+_NO_WRAP = {
+    "time",
+    "since",
+    "pct",
+    "fails",
+    "models",
+    "pending",
+    "last check",
+    "last success",
+    "next run",
+}
+
+
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain table that fits the terminal: the widest column gives way first."""
+    """A table for people (rich): wide characters (Chinese, Japanese) measured as two columns, long cells
+    wrapped in their column, never cut. On a terminal (or with COLUMNS set) it fits the width; piped to
+    a file or a program each row stays on one line."""
     if not rows:
         return ""
-    cells = [list(header)] + [[str(c).replace("\n", " ") for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    room = shutil.get_terminal_size((120, 24)).columns - 2 * (len(widths) - 1)
-    while sum(widths) > room and max(widths) > 8:
-        widest = widths.index(max(widths))
-        widths[widest] -= 1
-    lines = []
-    for row in cells:
-        parts = [_fit(c, w) for c, w in zip(row, widths, strict=True)]
-        lines.append("  ".join(parts).rstrip())
-    return "\n".join(lines)
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    width = terminal_width()
+    cells = [list(header), *([str(cell).replace("\n", " ") for cell in row] for row in rows)]
+    if width is None:  # nothing wraps: aligned by hand, a hundred times faster than laying out a table
+        widths = [max(cell_len(row[i]) for row in cells) for i in range(len(header))]
+        return "\n".join(
+            "  ".join(c + " " * (w - cell_len(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in cells
+        )
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, highlight=False, emoji=False, soft_wrap=False)
+    grid = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False)
+    for name, each in zip(header, _widths(header, rows, width), strict=True):
+        grid.add_column(name, width=each, no_wrap=name in _NO_WRAP, overflow="fold")
+    for row in cells[1:]:
+        grid.add_row(*(Text(cell) for cell in row))
+    console.print(grid)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines())
 
 
-def _fit(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+def _widths(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None) -> list[int]:
+    """Each column's width in terminal cells (a Chinese character takes two): its widest cell where the
+    table fits; else the widest column that may wrap gives way first, down to 8 cells (3 on a very narrow
+    terminal), and a model's name keeps up to 20 until the others are down to that."""
+    from rich.cells import cell_len
+
+    natural = [max(cell_len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    widths = list(natural)
+    room = (width or 1_000_000) - 2 * (len(header) - 1)
+    floors = [w if name in _NO_WRAP else min(w, 8) for name, w in zip(header, natural, strict=True)]
+    named = [
+        min(w, 20) if name in ("model", "provider") else f
+        for name, w, f in zip(header, natural, floors, strict=True)
+    ]
+    tiny = [w if name in _NO_WRAP else min(w, 3) for name, w in zip(header, natural, strict=True)]
+    for least in (named, floors, tiny):
+        while sum(widths) > room:
+            give = [i for i, w in enumerate(widths) if w > least[i]]
+            if not give:
+                break
+            widths[max(give, key=lambda i: widths[i])] -= 1
+    return widths
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[Any], None] | None]:
+    """`monitor check` over many sources on a terminal: a progress bar (on stderr, gone when done) that
+    each outcome advances; None (plain lines only) when stdout is not a terminal or there is one source."""
+    if total < 2 or not sys.stdout.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("", total=total)
+    with bar:
+        yield lambda outcome: bar.update(task, advance=1, description=f"{outcome.source}: {outcome.status}")
+
+
+def terminal_width() -> int | None:
+    """COLUMNS where set, else the terminal's width when stdout is one; None for a pipe or a file."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((120, 24)).columns
+    return None
 
 
 def with_conversion(record: dict[str, Any], fx: Rates, target: str) -> dict[str, Any]:
@@ -255,7 +347,10 @@ def compare_table(rows: Sequence[Row], target: str | None) -> tuple[list[str], l
                 cells += [f"no {row.currency} rate", "", ""]
             else:
                 cells += [_cell(row.converted_shown(k), target, row.unit, k in row.free) for k in COLUMNS]
-        table.append([*cells, ", ".join(row.other)])
+        others = (
+            f"{k} {_cell(row.other_prices.get(k), row.currency, row.unit, k in row.free)}" for k in row.other
+        )
+        table.append([*cells, ", ".join(x.strip() for x in others)])
     return [*header, "other"], table
 
 
@@ -289,27 +384,29 @@ def series_record(series: Series) -> dict[str, Any]:
     }
 
 
-HISTORY_HEADER = ["since", "source", "model", "kind", "tier/cond", "per 1M", "change", "as stated"]
+HISTORY_HEADER = ["since", "source", "model", "kind", "per 1M", "change", "as stated"]
 
 
 def history_rows(series: Sequence[Series]) -> list[list[str]]:
     rows = []
     for line in series:
-        extra = " ".join(x for x in (line.tier, line.condition) if x)
-        previous = None
+        previous: Step | None = None
         for step in line.steps:
-            moved = pct(previous, step.per_million)
+            moved = pct(previous.per_million, step.per_million) if previous else None
+            what = format_pct(moved) if moved is not None else ""
+            if previous and previous.per_million is not None and step.per_million is not None:
+                why = suspect_move(previous.per_million, step.per_million, previous.free, step.free)
+                what += " (suspect)" if why else ""
             rows.append(
                 [
                     step.time[:16],
                     line.source,
                     step.name,
-                    line.kind,
-                    extra,
+                    _kind(line.kind, line.tier, line.condition),
                     _cell(step.per_million, line.currency, line.unit, step.free) or "(gone)",
-                    format_pct(moved) if moved is not None else "",
+                    what.strip(),
                     step.raw,
                 ]
             )
-            previous = step.per_million
+            previous = step
     return rows

@@ -101,6 +101,7 @@ class WebhookReceiver:
         self.received: list[dict[str, Any]] = []
         self.fail_with: int | None = None
         self.hang_once = False  # take the first message, then never answer (a sender killed mid-send)
+        self.delay = 0.0  # seconds to take each message before answering (a slow service)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -111,6 +112,7 @@ class WebhookReceiver:
                     self.end_headers()
                     return
                 receiver.received.append(json.loads(body))
+                time.sleep(receiver.delay)
                 if receiver.hang_once:
                     receiver.hang_once = False
                     time.sleep(30)

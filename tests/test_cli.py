@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -148,7 +150,11 @@ def test_extract_reports_unreadable_cells_and_empty_pages(tmp_path: Path) -> Non
     empty = tmp_path / "e.html"
     empty.write_text("<html><body>Enable JavaScript and cookies to continue</body></html>", encoding="utf-8")
     nothing = CliRunner().invoke(cli, ["extract", str(empty), "--kind", "html"])
-    assert nothing.exit_code == 1 and "no prices found" in nothing.output
+    assert nothing.exit_code == 1 and "a bot-check (challenge) page was served" in nothing.output
+    blank = tmp_path / "b.html"
+    blank.write_text("<html><body><p>Nothing here</p></body></html>", encoding="utf-8")
+    none = CliRunner().invoke(cli, ["extract", str(blank), "--kind", "html"])
+    assert none.exit_code == 1 and "b.html: no prices found on the page" in none.output
 
 
 def test_python_dash_m(tmp_path: Path) -> None:
@@ -235,3 +241,52 @@ def test_round_digest_over_two_real_sources(
         and "deepseek: deepseek-v4-flash · input: removed" in body
     )
     assert body.index("-90.6%") < body.index("-71.9%") < body.index("removed")
+
+
+def imported_by(*argv: str) -> set[str]:
+    """The heavy packages a `monitor` command imports (in a fresh interpreter)."""
+    heavy = ["apprise", "httpx", "feedparser", "matplotlib", "sqlite_utils", "rich", "monitor.extract"]
+    probe = (
+        "import sys, runpy, atexit; "
+        f"atexit.register(lambda: print(*[m for m in {heavy!r} if m in sys.modules], file=sys.stderr)); "
+        f"sys.argv = ['monitor', *{list(argv)!r}]; runpy.run_module('monitor', run_name='__main__')"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    return set(result.stderr.split())
+
+
+def test_quick_commands_import_only_what_they_use(tmp_path: Path) -> None:
+    """`monitor --help` imports none of apprise, httpx, feedparser, matplotlib, the database or the
+    extractors; `monitor log` none of apprise, httpx, feedparser, matplotlib or the extractors
+    (bench/startup.py times them)."""
+    assert imported_by("--help") == set()
+    config = tmp_path / "sources.toml"
+    config.write_text('[monitor]\ndatabase = "m.db"\n', encoding="utf-8")
+    log = imported_by("--config", str(config), "log")
+    assert log.isdisjoint({"apprise", "httpx", "feedparser", "matplotlib", "monitor.extract"})
+    assert "sqlite_utils" in log  # the probe sees imports
+
+
+def test_the_clis_lists_of_kinds_and_presets_are_the_extractors() -> None:
+    """extract's --kind and --preset choices, named in the CLI so --help imports no reader, match."""
+    from monitor.cli import JSON_PRESETS, KINDS
+    from monitor.extract import EXTRACTORS, PRESETS
+
+    assert sorted(EXTRACTORS) == KINDS and sorted(PRESETS) == JSON_PRESETS
+
+
+def test_review_commands_read_only_monitor_and_fx(tmp_path: Path) -> None:
+    """`monitor log` reads [monitor] and [fx]: a broken source does not stop it (check does), a mistake in
+    [monitor] does, naming it."""
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        '[monitor]\ndatabase = "m.db"\n[[source]]\nname = "x"\nkind = "pdf"\nurl = "https://x.test"\n',
+        encoding="utf-8",
+    )
+    log = CliRunner().invoke(cli, ["--config", str(config), "log"])
+    assert log.exit_code == 0 and "no changes recorded" in log.output
+    check = CliRunner().invoke(cli, ["--config", str(config), "check"])
+    assert check.exit_code == 2 and "source[1] (x): kind" in check.output
+    config.write_text('[monitor]\ndatabse = "m.db"\n', encoding="utf-8")
+    typo = CliRunner().invoke(cli, ["--config", str(config), "log"])
+    assert typo.exit_code == 2 and "unknown key 'databse'" in typo.output

@@ -181,11 +181,12 @@ def test_channels_routes_and_environment_urls(tmp_path: Path) -> None:
 
 def test_fx_rates_and_feed_path(tmp_path: Path) -> None:
     """[fx] is read as units per base with its date; a rate converts both ways; the feed path is
-    resolved beside the file."""
+    resolved beside the database (the state directory), not the configuration file."""
     text = GOOD.replace('interval = "1h"', 'interval = "1h"\nfeed = "out/changes.xml"', 1)
     text += "\n[fx]\ndate = 2026-11-20\nCNY = 7.25\nEUR = 0.8\n"
     config = load_config(write(tmp_path, text), {})
-    assert config.settings.feed == tmp_path / "out" / "changes.xml"
+    assert config.settings.feed == config.settings.database.parent / "out" / "changes.xml"
+    assert config.settings.database.parent != tmp_path
     fx = config.fx
     assert (fx.date, fx.base) == ("2026-11-20", "USD")
     assert fx.convert(Decimal("7.25"), "CNY", "USD") == 1

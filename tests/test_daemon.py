@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import fixture
-from tests.servers import PageServer
+from tests.servers import PageServer, WebhookReceiver
 
 V30 = "ucloud_modelverse_price_md/ucloud_modelverse_price__v30__2025-10-16__bcd324bbf6.md"
 
@@ -263,3 +263,35 @@ currency = "CNY"
     assert not parsed.bozo
     titles = [e.title for e in parsed.entries]
     assert any("-71.9%" in t for t in titles) and any("-90.6%" in t for t in titles), titles
+
+
+def test_sigterm_lets_a_delivery_in_flight_finish_and_it_is_not_sent_again(
+    tmp_path: Path, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    """SIGTERM while an alert is being sent (the webhook takes 3 s to answer): the send finishes, the
+    delivery is recorded as sent, the daemon exits 0, and a later check sends nothing again."""
+    pages.put("/down.md", "down", status=500)
+    webhook.delay = 3.0
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        f'[monitor]\nretries = 0\nhealth_after = 1\nnotify = ["{webhook.url}"]\n'
+        f'[[source]]\nname = "down"\nkind = "markdown"\nurl = "{pages.url("/down.md")}"\n',
+        encoding="utf-8",
+    )
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "--config", str(config), "run"], stderr=subprocess.DEVNULL
+    )
+    try:
+        assert wait_for(lambda: len(webhook.received) == 1, 60), "no source-problem alert was sent"
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=20) == 0
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    with sqlite3.connect(tmp_path / "monitor.db") as db:
+        assert db.execute("select status, attempts from deliveries").fetchall() == [("sent", 1)]
+    webhook.delay = 0.0
+    subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(config), "check"], capture_output=True, timeout=60
+    )
+    assert len(webhook.received) == 1, [m["title"] for m in webhook.received]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
+from pathlib import Path
 
 import apprise
 
 from monitor.diff import diff_prices
 from monitor.extract import extract_prices
-from monitor.messages import change_message, format_per_million
+from monitor.messages import Message, change_message, format_per_million
 from monitor.models import MILLION, Price
-from monitor.notify import for_channel
-from monitor.store import Delivery
+from monitor.notify import Notifier, for_channel
+from monitor.pipeline import utc_now
+from monitor.store import Delivery, Store
+from tests.servers import WebhookReceiver
 
 HOSTILE = "<!channel> gpt-x <script>alert(1)</script> @here"
 
@@ -83,3 +87,54 @@ def test_a_per_unit_price_reads_per_one_unit_and_a_repeating_one_is_marked_round
     assert format_per_million(per_second, "USD", "second") == "~0.00133333 USD / second"
     assert format_per_million(Decimal("300"), "USD", "page") == "0.0003 USD / page"
     assert format_per_million(Decimal("0.938"), "USD", "tokens") == "0.938 USD / 1M tokens"
+
+
+MENTIONS = "@here @channel @everyone @all <@123> <@&456> <@!789>"
+
+
+def test_no_plain_form_of_any_message_can_mention() -> None:
+    """Page text carrying mentions reaches webhooks, Discord, Mattermost and Teams as plain text: in every
+    plain form of every message (changes, digest, health, news) each mention is broken by a word joiner."""
+    import re
+
+    from monitor.messages import digest_message, news_message, plain_message
+    from monitor.news import Claim
+
+    old = Price(model=f"m {MENTIONS}", kind="input", amount=Decimal(3), currency="USD", raw=f"3 {MENTIONS}")
+    new = Price(model=old.model, kind="input", amount=Decimal(2), currency="USD", raw=f"2 {MENTIONS}")
+    [change] = diff_prices([old], [new])
+    claim = Claim(
+        model=f"gpt {MENTIONS}",
+        provider="OpenAI",
+        kind="input",
+        currency="USD",
+        old_per_million=None,
+        new_per_million=Decimal(1),
+        free=False,
+        quote=f"now $1 {MENTIONS}",
+    )
+    messages = [
+        change_message(f"P {MENTIONS}", "p", "https://example.test/p", "2026-05-01", [change]),
+        digest_message([("p", change)], [f"note {MENTIONS}"], "2026-05-01"),
+        plain_message(f"p: source problem {MENTIONS}", f"Last error: {MENTIONS}"),
+        news_message("feed", f"title {MENTIONS}", "https://example.test/n", [(claim, "confirmed")]),
+    ]
+    live = re.compile(r"@(here|channel|everyone|all)\b|<@[!&]?\d")
+    for message in messages:
+        assert "@\u2060here" in message.text and "<@\u2060&456>" in message.text
+        for form in (message.title, message.text, message.slack):
+            assert not live.search(form), form
+
+
+def test_a_webhook_receives_no_mention(tmp_path: Path, webhook: WebhookReceiver) -> None:
+    """What a json:// webhook really receives for a hostile change (title and body) mentions nobody."""
+    title, text, html, slack = hostile_change_message()
+    store = Store(tmp_path / "m.db")
+    notifier = Notifier([webhook.url], utc_now)
+    store.add_alert("evil", utc_now(), Message(title, text, html, slack), notifier.targets, "changes")
+    assert asyncio.run(notifier.flush(store)) == (1, 0)
+    [received] = webhook.received
+    for field in ("title", "message"):
+        assert "@here" not in received[field], received[field]
+    assert "@\u2060here" in received["message"]
+    store.close()

@@ -127,3 +127,15 @@ def test_kill_9_while_sending_then_restart(
     assert "this is the same alert" in second["message"]
     subprocess.run(check, check=True, capture_output=True, timeout=60)
     assert len(webhook.received) == 2
+
+
+def test_a_stopping_notifier_starts_no_new_delivery(tmp_path: Path, webhook: WebhookReceiver) -> None:
+    """Once the process stops, due deliveries are left pending (not cut mid-send) for the next start."""
+    clock = Clock()
+    store = Store(tmp_path / "m.db")
+    notifier = Notifier([webhook.url], clock)
+    store.add_alert("s", clock(), plain_message("t", "body"), notifier.targets, "health")
+    notifier.stop_sending()
+    assert flush(notifier, store) == (0, 0)
+    assert webhook.received == [] and store.delivery_counts() == {"pending": 1}
+    assert flush(Notifier([webhook.url], clock), store) == (1, 0)
