@@ -56,8 +56,11 @@ def replay_outcomes(
     name: str = "replay",
     provider: str = "Replay",
     hints: Hints | None = None,
+    polls: int = 1,
 ) -> list[CheckOutcome]:
-    """Serve each version in turn through the whole pipeline; what every check reported."""
+    """Serve each version in turn through the whole pipeline; what every check reported. With `polls`,
+    each version is checked that many times an hour apart, as the daemon polls a page that stays put
+    (a page that lost most of its prices is believed on the third look)."""
     server = PageServer()
     settings = Settings(database=database, retries=0)
     source = Source(
@@ -84,9 +87,10 @@ def replay_outcomes(
         try:
             for path in versions:
                 server.put("/page", path.read_bytes())
-                today["now"] = f"{captured_on(path.name)}T12:00:00+00:00"
-                outcomes.append(await check_source(source, deps))
-                await deps.notifier.flush(deps.store)
+                for hour in range(polls):
+                    today["now"] = f"{captured_on(path.name)}T{12 + hour:02d}:00:00+00:00"
+                    outcomes.append(await check_source(source, deps))
+                    await deps.notifier.flush(deps.store)
         finally:
             await deps.fetcher.aclose()
             deps.store.close()
