@@ -96,7 +96,7 @@ def check(ctx: click.Context, source_name: str | None, dry_run: bool) -> None:
     config = _config(ctx)
     try:
         sources = [config.source(source_name)] if source_name else [s for s in config.sources if s.enabled]
-        deps = make_deps(config)
+        deps = make_deps(config, read_only=dry_run)
     except ConfigError as exc:
         _fail(str(exc), 2)
     except MonitorError as exc:

@@ -9,7 +9,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,7 +67,9 @@ class Source:
         """A digest of what the page is read with (kind, currency, unit, json mapping, hints, a browser
         fetch): when it changes, the next check reads the page again whatever its bytes, and logs the
         difference as a correction ('reread')."""
-        read_with = f"{self.kind}\0{self.currency}\0{self.per}\0{self.json!r}\0{self.hints.fingerprint()}"
+        # the json mapping with its prices sorted: keys written in another order are the same mapping
+        mapping = replace(self.json, prices=dict(sorted(self.json.prices.items()))) if self.json else None
+        read_with = f"{self.kind}\0{self.currency}\0{self.per}\0{mapping!r}\0{self.hints.fingerprint()}"
         if self.fetch != "http":  # only then: an http source's fingerprint stays what it was
             read_with += f"\0{self.fetch}"
         return hashlib.sha256(read_with.encode()).hexdigest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from monitor.models import (
@@ -36,14 +36,14 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
     gone = [before[key] for key in before.keys() - after.keys()]
     came = [after[key] for key in after.keys() - before.keys()]
     renamed, gone, came = _pair_renames(gone, came)
-    relabelled, gone, came = _pair_relabelled_models(gone, came)
-    restructured, split_off, gone, came = _pair_restructures(gone, came)
+    relabelled, gone, came = _pair_relabelled_models(gone, came, before.values(), after.values())
+    restructured, gone, came = _pair_restructures(gone, came)
     relabelled += _pair_relabelled_conditions(gone, came)
     paired = {id(p) for pair in relabelled for p in pair}
     gone, came = [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
     changes = [Change.between("changed", b, a) for b, a in pairs + renamed if _differs(b, a)]
     changes += [Change.between("changed", b, a, restructured=True) for b, a in restructured]
-    changes += [Change.between("relabelled", b, a) for b, a in relabelled + split_off]
+    changes += [Change.between("relabelled", b, a) for b, a in relabelled]
     changes += [Change.between("added", None, p) for p in came]
     changes += [Change.between("removed", p, None) for p in gone]
     changes += _status_changes(pairs + renamed)
@@ -53,7 +53,8 @@ def diff_prices(old: Iterable[Price], new: Iterable[Price]) -> list[Change]:
 # where a model is in its life, by what its status says in any phrasing: a reworded status ('deprecated'
 # -> 'retiring 2026-08-31', '即将下线' -> '2026-08-31 下线') or a badge ('new', '推荐') is no change
 _RETIRING = re.compile(
-    r"deprecat|retir|legacy|sunset|end[- ]of[- ]life|\beol\b|discontinu|下线|停用|停止服务|废弃|弃用|退役",
+    r"deprecat|retir|legacy|sunset|end[- ]of[- ](?:life|sale)|\beol\b|discontinu|shut\s*down"
+    r"|no longer available|available until|\buntil \d|下线|停用|停止服务|停售|废弃|弃用|退役",
     re.I,
 )
 _PREVIEW = re.compile(r"preview|\bbeta\b|\balpha\b|experimental|coming soon|公测|内测|预览|体验版", re.I)
@@ -134,46 +135,37 @@ def _pair_renames(
     return pairs, [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
 
 
+def _grouped(
+    prices: list[Price], key: Callable[[Price], tuple[str, ...]]
+) -> dict[tuple[str, ...], list[Price]]:
+    out: dict[tuple[str, ...], list[Price]] = {}
+    for price in prices:
+        out.setdefault(key(price), []).append(price)
+    return out
+
+
 def _pair_restructures(
     gone: list[Price], came: list[Price]
-) -> tuple[list[tuple[Price, Price]], list[tuple[Price, Price]], list[Price], list[Price]]:
-    """A model's one price of a kind that left while prices of that kind came under tiers or conditions
-    that narrow it (0.14 -> 0.22 off-peak, 0.44 peak; one price -> '<=32K', '>32K'): the price was split.
-    Where none of the new prices is the old amount, each is a change from it, with its percent; where
-    one is, that one is the old price under a new label and the others are new. A price under another
-    condition of its own (1080p -> 480p, 720p) is another product: removed and added, as it is.
+) -> tuple[list[tuple[Price, Price]], list[Price], list[Price]]:
+    """A model's one price of a kind that left while prices of that kind came that split it, by tiers
+    where it had none (one price -> '<=32K', '>32K') or by the hours or modes of its use (0.14 ->
+    off-peak 0.22, peak 0.44): each new price is a change from the old one, with its percent (0% where
+    one kept the amount). A price under a condition of another sort (1080p -> 480p; a new batch, flex or
+    priority price; another platform) is another product: removed and added, as it is.
 
-    Returns (changes, relabels, gone left, came left)."""
+    Returns (changes, gone left, came left)."""
 
     def group(price: Price) -> tuple[str, ...]:
         return (model_id(price.model), price.kind, price.currency, price.unit)
 
-    left: dict[tuple[str, ...], list[Price]] = {}
-    arrived: dict[tuple[str, ...], list[Price]] = {}
-    for price in gone:
-        left.setdefault(group(price), []).append(price)
-    for price in came:
-        arrived.setdefault(group(price), []).append(price)
+    left, arrived = _grouped(gone, group), _grouped(came, group)
     changed: list[tuple[Price, Price]] = []
-    relabelled: list[tuple[Price, Price]] = []
     for key in left.keys() & arrived.keys():
-        if len(left[key]) != 1:
-            continue
-        old, new = left[key][0], arrived[key]
-        if not all(_narrows(old, price) for price in new):
-            continue
-        same = [price for price in new if price.per_million == old.per_million and price.free == old.free]
-        if same:
-            relabelled.append((old, same[0]))
-        else:
-            changed += [(old, price) for price in new]
-    paired = {id(p) for pair in changed + relabelled for p in pair}
-    return (
-        changed,
-        relabelled,
-        [p for p in gone if id(p) not in paired],
-        [p for p in came if id(p) not in paired],
-    )
+        old, new = left[key], arrived[key]
+        if len(old) == 1 and len(new) > 1 and all(_splits(old[0], price) for price in new):
+            changed += [(old[0], price) for price in new]
+    paired = {id(p) for pair in changed for p in pair}
+    return changed, [p for p in gone if id(p) not in paired], [p for p in came if id(p) not in paired]
 
 
 def _pair_relabelled_conditions(gone: list[Price], came: list[Price]) -> list[tuple[Price, Price]]:
@@ -184,19 +176,14 @@ def _pair_relabelled_conditions(gone: list[Price], came: list[Price]) -> list[tu
     def group(price: Price) -> tuple[str, ...]:
         return (model_id(price.model), price.kind, price.tier, price.currency, price.unit)
 
-    left: dict[tuple[str, ...], list[Price]] = {}
-    arrived: dict[tuple[str, ...], list[Price]] = {}
-    for price in gone:
-        left.setdefault(group(price), []).append(price)
-    for price in came:
-        arrived.setdefault(group(price), []).append(price)
+    left, arrived = _grouped(gone, group), _grouped(came, group)
     pairs: list[tuple[Price, Price]] = []
     for key in left.keys() & arrived.keys():
         by_old = {p.per_million: p for p in left[key]}
         by_new = {p.per_million: p for p in arrived[key]}
         if len(by_old) != len(left[key]) or len(by_new) != len(arrived[key]):
             continue  # two prices at one amount: which is which is not known
-        for amount in by_old.keys() & by_new.keys():
+        for amount in sorted(by_old.keys() & by_new.keys()):
             old_words = set(by_old[amount].condition.lower().split())
             new_words = set(by_new[amount].condition.lower().split())
             if old_words <= new_words or new_words <= old_words:
@@ -204,20 +191,33 @@ def _pair_relabelled_conditions(gone: list[Price], came: list[Price]) -> list[tu
     return pairs
 
 
-def _narrows(old: Price, new: Price) -> bool:
-    """`new` prices part of what `old` priced: the same tier or a tier where there was none, and the
-    old condition's words kept ('' -> 'off-peak'; 'batch' -> 'batch peak')."""
-    if old.tier and old.tier != new.tier:
-        return False
-    return set(old.condition.lower().split()) <= set(new.condition.lower().split())
+def _splits(old: Price, new: Price) -> bool:
+    """`new` prices a part of what `old` priced: a tier where there was none, under the same condition;
+    or the same tier, under the old condition plus the hours or mode of use ('' -> 'off-peak')."""
+    from monitor.extract.labels import CONDITION  # here: the review commands import no page reader
+
+    old_words, new_words = set(old.condition.lower().split()), set(new.condition.lower().split())
+    if not old.tier and new.tier:
+        return old_words == new_words
+    added = new_words - old_words
+    return (
+        old.tier == new.tier
+        and old_words <= new_words
+        and bool(added)
+        and bool(CONDITION.fullmatch(" ".join(sorted(added))) or all(CONDITION.fullmatch(w) for w in added))
+    )
 
 
 def _pair_relabelled_models(
-    gone: list[Price], came: list[Price]
+    gone: list[Price], came: list[Price], old: Iterable[Price], new: Iterable[Price]
 ) -> tuple[list[tuple[Price, Price]], list[Price], list[Price]]:
-    """A model whose every price left while a model whose every price is new came at exactly the same
-    prices, one name holding the other ('GLM-4.5' and 'GLM-4.5 (Model pricing)', a label the identity
-    rules did not catch): the page relabelled it, no price moved. Paired, never alerted."""
+    """A model of which no price is left while a model of which every price is new came at exactly the
+    same prices, one name holding the other with a note in brackets ('GLM-4.5' and 'GLM-4.5 (Model
+    pricing)', a label the identity rules did not catch): the page relabelled it, no price moved. Paired,
+    never alerted. A note that dates the model or speaks of its life ('(shutdown on 2027-01-31)',
+    '(停售)') is news, never a relabel."""
+    still_listed = {model_id(p.model) for p in new}
+    was_listed = {model_id(p.model) for p in old}
 
     def prices_of(items: list[Price]) -> dict[str, dict[tuple[str, ...], Price]]:
         by_model: dict[str, dict[tuple[str, ...], Price]] = {}
@@ -231,10 +231,14 @@ def _pair_relabelled_models(
     old_models, new_models = prices_of(gone), prices_of(came)
     pairs: list[tuple[Price, Price]] = []
     for old_name, old_prices in old_models.items():
+        if old_name in still_listed:
+            continue  # some of its prices are still there: the rest left, under whatever label
         matches = [
             new_name
             for new_name, new_prices in new_models.items()
-            if new_prices.keys() == old_prices.keys() and _holds_name(old_name, new_name)
+            if new_name not in was_listed
+            and new_prices.keys() == old_prices.keys()
+            and _holds_name(old_name, new_name)
         ]
         if len(matches) == 1:
             new_prices = new_models.pop(matches[0])
@@ -250,10 +254,12 @@ def _holds_name(a: str, b: str) -> bool:
     if short == long:
         return False
     if long.startswith(short):
-        return bool(re.fullmatch(r"-?[(\[（【][^)\]）】]*[)\]）】]", long[len(short) :]))
-    if long.endswith(short):
-        return bool(re.fullmatch(r"[(\[（【][^)\]）】]*[)\]）】]-?", long[: -len(short)]))
-    return False
+        note = re.fullmatch(r"-?[(\[（【]([^)\]）】]*)[)\]）】]", long[len(short) :])
+    elif long.endswith(short):
+        note = re.fullmatch(r"[(\[（【]([^)\]）】]*)[)\]）】]-?", long[: -len(short)])
+    else:
+        return False
+    return note is not None and not lifecycle(note.group(1)) and not re.search(r"\d{4}", note.group(1))
 
 
 def prices_digest(prices: Iterable[Price]) -> str:

@@ -56,7 +56,10 @@ def _current(
 ) -> list[dict[str, Any]]:
     """The latest prices of the model a change is about, under whatever label the page gives it now; a
     model no longer listed is said, not left out silently."""
-    rows = [r for r in latest if r["source"] == change["source"] and same_model(r["model"], change["model"])]
+    listed = [r for r in latest if r["source"] == change["source"]]
+    # the model's own name first: 'gpt-4o' and 'azure/gpt-4o' listed side by side are two entries
+    rows = [r for r in listed if model_id(r["model"]) == model_id(change["model"])]
+    rows = rows or [r for r in listed if same_model(r["model"], change["model"])]
     if not rows:
         skipped.append(f"{change['source']}: {change['model']}: no longer listed; no entry")
     return rows

@@ -517,10 +517,10 @@ def build_notifier(config: Config) -> Notifier:
     )
 
 
-def make_deps(config: Config) -> Deps:
-    """The real parts: the database file, one HTTP client, apprise."""
+def make_deps(config: Config, read_only: bool = False) -> Deps:
+    """The real parts: the database file (only read, with `read_only`), one HTTP client, apprise."""
     notifier = build_notifier(config)
-    store = Store(config.settings.database)
+    store = Store(config.settings.database, read_only=read_only)
     fetcher = Fetcher(config.settings)
     return Deps(
         store=store,

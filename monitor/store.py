@@ -75,9 +75,21 @@ def sha256(body: bytes) -> str:
 class Store:
     """The database of one monitor; every method is one read or one transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """The database at `path`, created and migrated where needed; `read_only` opens an existing one
+        as it is, for reading only (`check --dry-run`): no file, schema or mode is changed."""
         self.path = path
         self._sources: dict[str, SourceRow] = {}  # rows this process has written to `sources`
+        if read_only:
+            if not path.exists():
+                raise StoreError(f"{path}: no database yet: nothing stored to compare with")
+            try:
+                self.db = Database(
+                    sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+                )
+            except sqlite3.Error as exc:
+                raise StoreError(f"{path}: cannot open the database: {exc}") from None
+            return
         try:
             path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
             if not path.exists():

@@ -167,8 +167,12 @@ def test_one_price_split_into_context_tiers_is_a_change_of_each() -> None:
         price("qwen-plus", "input", "2.4", tier=">128K"),
     ]
     changes = diff_prices(old, new)
-    # the price kept for the first tier is the old price under a new label; the second tier is new
-    assert {(c.change, c.tier) for c in changes} == {("relabelled", "<=128K"), ("added", ">128K")}
+    # each tier is a change from the one price, the one that kept the amount at 0%
+    assert {(c.change, c.tier, str(c.pct)) for c in changes} == {
+        ("changed", "<=128K", "0.0"),
+        ("changed", ">128K", "200.0"),
+    }
+    assert all(c.restructured for c in changes)
 
 
 def test_a_price_under_another_condition_of_its_own_is_another_product() -> None:
@@ -191,3 +195,38 @@ def test_a_model_whose_label_gained_a_bracketed_note_at_the_same_prices_is_relab
     # one price moved: no relabel, a real change stays visible
     moved = [usd("GLM-4.5 (Model pricing)", "input", "0.5"), usd("GLM-4.5 (Model pricing)", "output", "2.2")]
     assert "relabelled" not in {c.change for c in diff_prices(old, moved)}
+
+
+def test_a_new_service_tier_beside_the_old_price_is_a_new_product_not_a_restructure() -> None:
+    """'standard', 'priority', 'flex', 'batch' are prices of other products: no percent from the old one."""
+    old = [usd("m", "input", "2")]
+    new = [usd("m", "input", "2.5", condition="standard"), usd("m", "input", "5", condition="priority")]
+    assert sorted(c.change for c in diff_prices(old, new)) == ["added", "added", "removed"]
+    batch = [usd("m", "input", "1", condition="batch")]
+    assert sorted(c.change for c in diff_prices(old, batch)) == ["added", "removed"]
+
+
+def test_a_note_that_dates_or_retires_a_model_is_never_a_silent_relabel() -> None:
+    old = [usd("gpt-4", "input", "30"), usd("gpt-4", "output", "60")]
+    for note in ("(shutdown on 2027-01-31)", "(停售)", "(deprecated)"):
+        new = [usd(f"gpt-4 {note}", "input", "30"), usd(f"gpt-4 {note}", "output", "60")]
+        assert "relabelled" not in {c.change for c in diff_prices(old, new)}, note
+
+
+def test_a_relabel_needs_every_price_of_the_model_gone() -> None:
+    """glm-4.5 keeps a price under its own name: its output leaving is not hidden as a relabel."""
+    old = [usd("glm-4.5", "input", "1"), usd("glm-4.5", "output", "2")]
+    new = [usd("glm-4.5", "input", "1.5"), usd("glm-4.5 (long context)", "output", "2")]
+    assert "relabelled" not in {c.change for c in diff_prices(old, new)}
+
+
+def test_statuses_of_the_end_of_a_models_life_in_other_words_are_status_changes() -> None:
+    from monitor.diff import lifecycle
+
+    for status in (
+        "available until 2027-01-31",
+        "no longer available to new customers",
+        "shutdown soon",
+        "停售",
+    ):
+        assert lifecycle(status) == "retiring", status

@@ -101,3 +101,26 @@ def test_a_relabelled_model_keeps_its_cut_in_export_history_and_log(
     inputs = [s for s in series if s["kind"] == "input"]
     assert len(inputs) == 1, "one series across the relabel"
     assert [step["per_million"] for step in inputs[0]["steps"]] == [16, 4.5]
+
+
+def test_the_export_takes_the_models_own_entry_before_a_publishers() -> None:
+    """'gpt-4o' and 'azure/gpt-4o' listed side by side are two entries: gpt-4o's change exports gpt-4o's."""
+    from monitor.export import litellm
+    from monitor.fx import Rates
+
+    row = {"source": "u", "kind": "input", "tier": "", "condition": "", "currency": "USD", "unit": "tokens"}
+    for order in (1, -1):
+        latest = [
+            {**row, "model": "gpt-4o", "per_million": "2.5"},
+            {**row, "model": "azure/gpt-4o", "per_million": "5"},
+        ]
+        change = {
+            **row,
+            "model": "gpt-4o",
+            "change": "changed",
+            "provider": "P",
+            "url": "http://x",
+            "time": "2026-01-01",
+        }
+        entries, _skipped = litellm(latest[::order], [change], Rates())
+        assert entries["p/gpt-4o"]["input_cost_per_token"] == pytest.approx(2.5e-06)

@@ -1147,3 +1147,59 @@ def test_a_columns_hint_that_cannot_be_read_names_its_place(
     with pytest.raises(ConfigError, match="source\\[1\\] \\(x\\): columns") as raised:
         load_config(path)
     assert message in str(raised.value)
+
+
+# -- from a review: what the rules above must not do ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Markdown: a dated sentence ends the Embeddings section; Chat's table is today's
+        "## Embeddings\n\nOne.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n\nSix.\n\n"
+        "The new prices take effect from 2027-01-01.\n\n## Chat models\n\n"
+        "| Model | Input ($/1M tokens) |\n|---|---|\n| chat-1 | $1 |\n",
+        # HTML: the same, with the sibling section's sentence right above the next heading
+        "<h2>Embeddings</h2><p>One.</p><p>The new prices take effect from 2027-01-01.</p><h2>Chat models</h2>"
+        "<table><tr><th>Model</th><th>Input ($/1M tokens)</th></tr><tr><td>chat-1</td><td>$1</td></tr></table>",
+    ],
+)
+def test_a_sentence_of_a_sibling_section_says_nothing_of_the_next_sections_table(page: str) -> None:
+    kind = "html" if page.startswith("<") else "markdown"
+    assert prices(kind, page, as_of="2026-12-01") == {("chat-1", "input", "", "", "1", "USD")}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p>Prices per 1M tokens.</p><table><tr><th>Model</th><th>Quality</th><th>1024 x 1024</th></tr>"
+        "<tr><td>img-1</td><td>Low</td><td>272</td></tr></table>",
+        "Prices per image.\n\n| Model | Quality | 1024x1536 |\n|---|---|---|\n| img-1 | Low | 408 |\n",
+    ],
+)
+def test_a_count_under_an_image_size_is_no_price(page: str) -> None:
+    """A table of tokens per image has sizes as headers too: a figure with no money is no price."""
+    assert prices("html" if page.startswith("<") else "markdown", page) == set()
+
+
+@pytest.mark.parametrize("group", ["Tools", "名称", "Models"])
+def test_a_group_row_naming_no_column_is_no_header(group: str) -> None:
+    page = (
+        "<p>Prices per 1M tokens.</p><table><tr><th>Model</th><th>Input</th><th>Output</th></tr>"
+        f"<tr><td>m-1</td><td>$1</td><td>$2</td></tr><tr><td colspan=3>{group}</td></tr>"
+        "<tr><td>m-2</td><td>$3</td><td>$4</td></tr></table>"
+    )
+    assert {(m, k, a) for m, k, _t, _c, a, _cur in prices("html", page)} == {
+        ("m-1", "input", "1"),
+        ("m-1", "output", "2"),
+        ("m-2", "input", "3"),
+        ("m-2", "output", "4"),
+    }
+
+
+def test_a_components_row_whose_name_holds_brackets_is_read() -> None:
+    from monitor.config import parse_hints
+
+    page = '## Prices (USD per 1M tokens)\n\n<PriceGrid rows={[["FLUX.1 Kontext [max]", 0.08, 0.1], ["gpt-5", 1.25, 10]]} />\n'
+    hints = parse_hints({"columns": {"PriceGrid": ["model", "input", "output"]}}, "source[1] (x)")
+    assert {m for m, *_rest in prices("markdown", page, hints=hints)} == {"FLUX.1 Kontext [max]", "gpt-5"}

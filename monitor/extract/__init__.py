@@ -39,11 +39,13 @@ Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was foun
 
 # money as a page writes it: '$0.134', '¥ 2', '2.4 元', '0.5/M'
 _MONEY = re.compile(
-    r"(?:US\$|[$¥￥€])\s*\d[\d,]*(?:\.\d+)?"
-    r"|\d[\d,]*(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
+    r"(?:US\$|[$¥￥€])\s*\d[\d,]*+(?:\.\d+)?"
+    r"|(?<![\d,.])\d[\d,]*+(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
     re.I,
 )
-_WRITTEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_WRITTEN = re.compile(r"\d[\d,]*+(?:\.\d+)?")
+# a figure as a price or a problem writes it: '1' in '$1 / MTok', not the '1' of a unit ('/ 1M tokens')
+_FIGURE = re.compile(r"(?<![\d.,])\d[\d,]*+(?:\.\d+)?(?![\d.,]|\s*[KkMm]\b)")
 UNPLACED = "amounts on the page that no price was read from and no problem names, not read"
 
 
@@ -51,7 +53,7 @@ def _accounted(found: Found, shown: str) -> Found:
     """Nothing dropped silently: the money a page shows (`shown`, its visible text) that no price was
     read from and no problem names (a worked example, a plan, a sentence) is listed in one problem."""
     prices, problems = found
-    said = {n for text in [*(p.raw for p, _s in prices), *problems] for n in _WRITTEN.findall(text)}
+    said = {n for text in [*(p.raw for p, _s in prices), *problems] for n in _FIGURE.findall(text)}
     values = {p.amount for p, _s in prices}
     left: list[str] = []
     for money in _MONEY.findall(shown):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from monitor.extract.cells import PROMO_FREE, Cell, GridPrices, Slot, names_money, quoted, read_cell
 from monitor.extract.labels import (
+    ABOUT_PRICES,
     CONDITION,
     DISCOUNT,
     FREE_PROMO,
@@ -232,6 +233,12 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
         clean_text(c.text) for row in rows[1:] for c in row if find_amounts(c.text) and find_currency(c.text)
     ]
     amounts = len(priced)
+    heading_model = _named_by_heading(grid)
+    if amounts and heading_model:
+        # tiers as rows and kinds as columns right under a heading that is a model's id ('#### Qwen3.5-Plus',
+        # '### deepseek-v3'): that model's prices, as a model's own page prices its title's model
+        named_rows = [[Cell("Model" if i == 0 else heading_model), *r] for i, r in enumerate(rows)]
+        return _read_rows(named_rows, 0, page, grid)
     if amounts:
         # prices in a layout that names no model (tiers as rows under the table of models above it):
         # said, never given to a guessed model (a table with a sentence above it may be read for the
@@ -246,6 +253,41 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
 
 
 NO_MODEL = "names no model"  # what a problem says of a price table no model can be read for
+
+
+def _tier_column(column: _Column, cells: list[Cell]) -> _Column:
+    """A column whose every cell is a length range ('0<Token≤128K', '128K<Token≤256K') holds the rows'
+    tiers, whatever its header says ('单次请求的输入Token数' names input, but holds no input price)."""
+    if column.kind is None and not column.price_header:
+        return column  # a label column already
+    texts = [clean_text(c.text) for c in cells if clean_text(c.text)]
+    if len(texts) >= 2 and all(tier_of(t) and not names_money(t) for t in texts):
+        return replace(
+            column, kind=None, price_header=False, stated=PriceContext(), generic=False, batch=False
+        )
+    return column
+
+
+def _labels_columns(row: list[str], model_col: int) -> bool:
+    """A row that labels columns, as a header does: another label beside 'Model' that names a kind, a
+    price, a size or a tier, and no money ('Tools' or '名称' spanning a row is a group's name)."""
+    others = {t for j, t in enumerate(row) if j != model_col and t and t != row[model_col]}
+    return not any(names_money(t) and find_amounts(t) for t in others) and any(
+        kind_of(t) or _PRICE_HEADER.search(t) or _SIZE_HEADER.match(t) or tier_of(t) for t in others
+    )
+
+
+def _named_by_heading(grid: Grid) -> str:
+    """The model id the heading right above a table is ('Qwen3.5-Plus', 'doubao-seed-1.6'), or '': a
+    heading with words about prices, a tier, a series ('qwen3-vl-flash系列') or a numbered section
+    ('3. 上下文增强计费') is no model's id."""
+    heading = grid.topic()  # the nearest heading that says something ('Overview' says nothing)
+    if not heading:
+        return ""
+    name, _status, _badge = split_model(clean_text(heading).strip("*# "))
+    if not _MODEL_ID.match(name) or ABOUT_PRICES.search(name) or tier_of(name) or kind_of(name):
+        return ""
+    return name
 
 
 def _heading_model(grid: Grid) -> str:
@@ -269,6 +311,8 @@ def _is_sub_header(row: list[Cell], model_col: int) -> bool:
 
 
 _MODEL_ID_LIKE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[\w.:/@ -]{2,60}$")
+# a model's id as a heading writes it: letters and a digit, no spaces, no CJK ('Qwen3.5-Plus', 'glm-4.5')
+_MODEL_ID = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9.:/@_-]{1,60}$")
 
 
 def _with_sub_header(rows: list[list[Cell]], model_col: int) -> list[list[Cell]]:
@@ -484,12 +528,16 @@ def _read_rows(
             model_col < len(again)
             and MODEL_HEADER.match(again[model_col])
             and again != [_header_text(c) for c in rows[0]]
+            and _labels_columns(again, model_col)
         ):
             upper = _read_rows(rows[:i], model_col, page, grid, kinds_in_rows)
             lower = _read_rows(rows[i:], model_col, page, grid, kinds_in_rows)
             return GridPrices(upper.prices + lower.prices, upper.problems + lower.problems)
     rows = _with_sub_header(rows, model_col)
     columns = _told_apart([_Column.of(_header_text(c)) for c in rows[0]])
+    columns = [
+        _tier_column(column, [r[j] for r in rows[1:] if j < len(r)]) for j, column in enumerate(columns)
+    ]
     if _BATCH.search(grid.topic()):
         # a table under a batch heading ('批量推理', 'Batch API') prices batch use
         columns = [replace(c, batch=True) for c in columns]
@@ -620,6 +668,8 @@ def _read_row(
         if j == model_col or cell is model_cell:
             continue  # a cell spanning into the model column is a name, never a price
         kind = _kind_in(column, labelled_kind, labels, table.cache_table, bool(FREE_PROMO.search(cell.text)))
+        if _SIZE_HEADER.match(column.label) and not names_money(cell.text):
+            continue  # '272' under '1024 x 1024' in a table of tokens per image is a count, not a price
         if not column.priced and ((kind is None and not column.tier) or not names_money(cell.text)):
             # 'Input tokens per tool definition: 735 tokens' is not a price; 'Input: $5 / MTok' under
             # '≤ 200K input tokens' is one

@@ -40,9 +40,8 @@ class Hints:
 
     def fingerprint(self) -> str:
         """The hints as text, for a digest: a changed hint re-reads a page whose bytes did not change."""
-        return (
-            f"{self.select}\0{sorted(self.labels)}\0{self.model_from}\0{self.model}\0{sorted(self.columns)}"
-        )
+        text = f"{self.select}\0{sorted(self.labels)}\0{self.model_from}\0{self.model}"
+        return f"{text}\0{sorted(self.columns)}" if self.columns else text  # unchanged for sources without it
 
 
 def column_label(meaning: str) -> str:

@@ -5,6 +5,7 @@ above it, the tab it sits in, and the text lines just before and after it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -194,21 +195,41 @@ def _table(table: LexborNode, walk: _Walk) -> None:
             _table(nested, walk)
 
 
-def preamble_of(lines: list[str], heading_levels: dict[int, int]) -> str:
-    """The last sentence above a table (after `lines`): past a heading between them only where the
-    sentence stands in a section that holds that heading ('Prices per 1M tokens.' above '###### Overview'
-    speaks for it; the last sentence of a sibling section does not)."""
-    crossed = 99  # the shallowest heading passed on the way up
-    for k in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
+_PREAMBLE_REACH = 6  # lines looked back for the sentence above a table
+
+
+def preamble_of(
+    lines: list[str], heading_levels: dict[int, int], is_text: Callable[[str], bool] = bool
+) -> str:
+    """The last sentence above a table (after `lines`, of which `heading_levels` says which are headings
+    and their levels): past a heading between them only where the sentence stands in a section that
+    holds that heading ('Prices per 1M tokens.' above '###### Overview' speaks for it; the last sentence
+    of a sibling section, or of a section whose heading is not known, does not)."""
+    crossed: int | None = None  # the shallowest heading passed on the way up
+    seen = 0
+    for k in range(len(lines) - 1, -1, -1):
+        if seen >= _PREAMBLE_REACH:
+            return ""
         if k in heading_levels:
             if MODEL_TITLE.match(lines[k].strip("#* ")):
                 return ""  # a heading that names a model is what the table is about
-            crossed = min(crossed, heading_levels[k])
+            seen += 1
+            if section_topic(lines[k]):  # a heading of no meaning ('Overview') divides nothing
+                crossed = heading_levels[k] if crossed is None else min(crossed, heading_levels[k])
             continue
-        if crossed == 99:
+        if not is_text(lines[k]):
+            continue
+        if crossed is None:
             return lines[k]
-        governing = next((heading_levels[h] for h in range(k - 1, -1, -1) if h in heading_levels), 0)
-        return lines[k] if governing < crossed else ""
+        governing = next(
+            (
+                heading_levels[h]
+                for h in range(k - 1, -1, -1)
+                if h in heading_levels and section_topic(lines[h])
+            ),
+            None,
+        )
+        return lines[k] if governing is not None and governing < crossed else ""
     return ""
 
 

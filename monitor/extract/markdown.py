@@ -30,7 +30,8 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|~<>])")
 _BARE_TAG = re.compile(r"^\s*</?[A-Za-z][^>]*>\s*$")
 _COMPONENT = re.compile(r"<([A-Z][\w.]*)\b")  # a JSX component's opening tag: '<TextTokenPricingTables'
 _COMPONENT_AT = "\x00component "
-_ROW_VALUES = re.compile(r"\[([^\[\]]*)\]")
+# a row of a component's rows: a bracketed list whose strings may hold brackets ('"FLUX.1 Kontext [max]"')
+_ROW_VALUES = re.compile(r"""\[((?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\[\]"'])*)\]""")
 _VALUE = re.compile(
     r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'|(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)|\b(?:null|undefined)\b'
 )
@@ -74,6 +75,7 @@ def markdown_grids(
     section = chapter = ""
     headings: list[tuple[int, str]] = []
     placed: list[tuple[Grid, int]] = []  # each grid, and how many prose lines came before it
+    prose_levels: dict[int, int] = {}  # which prose lines are headings, and their levels
     page_model = markdown_page_model(text)
     lines = text.splitlines()
     i = 0
@@ -84,6 +86,7 @@ def markdown_grids(
             section = chapter = heading.group(1).strip("* ")
             level = len(line.lstrip()) - len(line.lstrip().lstrip("#"))
             headings = [h for h in headings if h[0] < level] + [(level, section)]
+            prose_levels[len(prose)] = level  # the heading's line is the next prose line
         elif bold := _BOLD_LEAD.match(line):
             # '**openrouter**平台价格：' names the table below it within the chapter
             section = f"{chapter} > {bold.group(1).strip()}" if chapter else bold.group(1).strip()
@@ -115,13 +118,7 @@ def markdown_grids(
                     rows.append(_cells(lines[i]))
                 i += 1
             # the last sentence above the table; a bare tag ('</Note>') closing a note says nothing
-            recent = [p for p in prose[-12:] if p.strip() and not _BARE_TAG.match(p)]
-            levels = {
-                k: len(p.lstrip()) - len(p.lstrip().lstrip("#"))
-                for k, p in enumerate(recent)
-                if _HEADING.match(p)
-            }
-            preamble = preamble_of(recent, levels)
+            preamble = preamble_of(prose, prose_levels, _is_sentence)
             grid = Grid(
                 rows=rows,
                 section=section,
@@ -196,6 +193,11 @@ def _pane_text(line: str) -> str:
     if "=" in _TAG.sub("", line) or _COMPONENT.search(line):
         return ""
     return clean_text(_TAG.sub(" ", line))
+
+
+def _is_sentence(line: str) -> bool:
+    """A line that can say something of the table below it: not blank, not a bare tag ('</Note>')."""
+    return bool(line.strip()) and not _BARE_TAG.match(line)
 
 
 def _context_lines(lines: Iterable[str], count: int = 4) -> list[str]:
