@@ -22,7 +22,7 @@ from monitor.config import Config, Settings, Source
 from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, page_problem, prices_digest
 from monitor.errors import FetchError
 from monitor.extract import content_digest, extract_prices
-from monitor.fetch import Fetcher, require_public
+from monitor.fetch import Fetcher, decode_body, require_public
 from monitor.hold import apply_changes, hold_changes
 from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
 from monitor.models import Change, FetchResult, Price
@@ -200,8 +200,9 @@ async def _read_page(
     changes = [] if baseline else diff_prices(old, result.prices)
     prices = result.prices
     if reread and not baseline:
-        # read again with new settings: the differences are corrections, logged and never alerted
-        changes = [replace(c, change="reread") for c in changes]
+        # read again with new settings: what the new settings change in the last page read is a
+        # correction (logged, never alerted); what the page itself changed since is alerted as ever
+        changes = await _corrections(source, store, old, result.prices, day)
         if source.hold > 1:
             store.set_pending(source.name, [])
     elif source.hold > 1 and not baseline:
@@ -234,10 +235,32 @@ async def _read_page(
         content=content,
         settings=settings,
     )
-    if reread and not baseline:
+    if reread and not baseline and not alerted:
         status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
     log.debug("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
+
+
+async def _corrections(
+    source: Source, store: Store, old: list[Price], new: list[Price], day: str
+) -> list[Change]:
+    """The changes of a check after a settings change: the last page read again with the new settings
+    gives the corrections ('reread'); from there to the page as it is now, the real changes."""
+    body = store.last_good_body(source.name)
+    if body is None:  # its page is not kept (pruned): all of it is a correction
+        return [replace(c, change="reread") for c in diff_prices(old, new)]
+    then = await asyncio.to_thread(
+        extract_prices,
+        source.kind,
+        decode_body(body, "")[0],
+        source.currency,
+        source.json,
+        source.per,
+        day,
+        source.hints,
+    )
+    corrected = [replace(c, change="reread") for c in diff_prices(old, then.prices)]
+    return corrected + diff_prices(then.prices, new)
 
 
 async def preview_source(source: Source, deps: Deps) -> CheckOutcome:

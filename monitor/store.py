@@ -674,6 +674,17 @@ class Store:
             [fetched.etag, fetched.last_modified, digest, content, settings, name],
         )
 
+    def last_good_body(self, source: str) -> bytes | None:
+        """The page whose prices are the source's latest (its last baseline or changed check), or None."""
+        rows = list(
+            self._select(
+                "select s.content from checks c join snapshots s on s.id = c.snapshot_id "
+                "where c.source = ? and c.status in ('baseline', 'changed') order by c.id desc limit 1",
+                [source],
+            )
+        )
+        return zlib.decompress(rows[0]["content"]) if rows else None
+
     def _snapshot(self, body: bytes, when: str) -> int:
         digest = sha256(body)
         rows = list(self._select("select id from snapshots where sha256 = ?", [digest]))

@@ -83,3 +83,30 @@ def test_a_fixed_currency_rereads_an_unchanged_page_as_a_correction(
     assert len(webhook.received) == sent, "a correction is not a price alert"
 
     assert "prices-cn: unchanged" in check(path), "read once with the new settings, then 304 again"
+
+
+def test_a_price_the_page_changed_beside_a_settings_fix_is_still_alerted(
+    tmp_path: Path, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    """The settings change explains what it explains (the last page read again: USD -> CNY); a price the
+    page itself moved since is a price change, alerted as ever."""
+    path = tmp_path / "sources.toml"
+    body = fixture(PRICES_CN).read_text(encoding="utf-8")
+    pages.put("/prices.json", body.encode())
+    write_config(path, pages, webhook, "USD")
+    check(path)
+    sent = len(webhook.received)
+    first = json.loads(body)["models"][0]
+    old_input = first["input_price_cny_per_m"]
+    moved = body.replace(
+        f'"input_price_cny_per_m": {old_input},', f'"input_price_cny_per_m": {old_input * 2},', 1
+    )
+    assert moved != body
+    pages.put("/prices.json", moved.encode())
+    write_config(path, pages, webhook, "CNY")
+    check(path)
+    log = json.loads(CliRunner().invoke(cli, ["--config", str(path), "log", "--json"]).output)
+    real = [row for row in log if row["change"] == "changed"]
+    assert [(row["model"], row["kind"], row["currency"]) for row in real] == [(first["id"], "input", "CNY")]
+    assert {row["change"] for row in log} == {"reread", "changed"}
+    assert len(webhook.received) == sent + 1  # one alert: the moved price
