@@ -1203,3 +1203,25 @@ def test_a_components_row_whose_name_holds_brackets_is_read() -> None:
     page = '## Prices (USD per 1M tokens)\n\n<PriceGrid rows={[["FLUX.1 Kontext [max]", 0.08, 0.1], ["gpt-5", 1.25, 10]]} />\n'
     hints = parse_hints({"columns": {"PriceGrid": ["model", "input", "output"]}}, "source[1] (x)")
     assert {m for m, *_rest in prices("markdown", page, hints=hints)} == {"FLUX.1 Kontext [max]", "gpt-5"}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # RedPill's model list: each card one link to the model's page, its parts split by '|'
+        "## Models\n\n[![Image 3: qwen logo](https://x.ai/logo.png) Qwen: Qwen3.5-27B GPU TEE A dense model. by phala"
+        "|262K context|$0.30/M input|$2.40/M output Intel TDX](https://red-pill.ai/models/qwen/qwen3.5-27b)"
+        "[![Image 4: z logo](https://x.ai/z.png) Z.AI: GLM 4.7 Flash GPU TEE Another. by phala|203K context"
+        "|$0.10/M input|$0.43/M output](https://red-pill.ai/models/z-ai/glm-4.7-flash)\n",
+        # an aggregator's list of links, one per line, with the price before the model's page address
+        "# Catalogue\n\n* [Qwen3.5 27B · 262K · $0.30/M input · $2.40/M output](https://agg.example/model/qwen/qwen3.5-27b)\n"
+        "* [GLM 4.7 Flash · $0.10/M input · $0.43/M output](https://agg.example/model/z-ai/glm-4.7-flash/)\n",
+    ],
+)
+def test_a_card_drawn_as_a_link_to_its_models_page_is_read_for_that_model(page: str) -> None:
+    assert {(m, k, a) for m, k, _t, _c, a, _cur in prices("markdown", page)} == {
+        ("qwen/qwen3.5-27b", "input", "0.3"),
+        ("qwen/qwen3.5-27b", "output", "2.4"),
+        ("z-ai/glm-4.7-flash", "input", "0.1"),
+        ("z-ai/glm-4.7-flash", "output", "0.43"),
+    }

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from monitor import __version__
 from monitor.extract.embedded import script_grids
-from monitor.extract.flat import card_prices, flattened_grids, text_lines
+from monitor.extract.flat import card_prices, flattened_grids, link_cards, text_lines
 from monitor.extract.grid import NO_MODEL as _NO_MODEL
 from monitor.extract.grid import Grid, prices_from_grid
 from monitor.extract.hints import Hints, relabel_text, relabelled, scoped
@@ -324,14 +324,18 @@ def _without_tables(
 ) -> Found:
     """Text with no price table: flattened tables, then model cards. `page` is the whole page's
     text where `prose` is a part of it (the page states its unit and currency there)."""
-    lines = text_lines(prose)
+    lines = text_lines(link_cards(prose))
     grids, flat_problems = flattened_grids(lines)
-    found, more = _from_tables(grids, page if page is not None else prose, reading)
+    whole = page if page is not None else prose
+    found, more = _from_tables(grids, whole, reading)
+    cards = card_prices(lines, page_context(whole, reading.currency, reading.per), page_model)
     if not found:
-        whole = page if page is not None else prose
-        cards = card_prices(lines, page_context(whole, reading.currency, reading.per), page_model)
-        found, more = cards.prices, cards.problems
-    return found, problems + flat_problems + more
+        return cards.prices, problems + flat_problems + more + cards.problems
+    # a page with flattened tables may show other models as cards (a carousel of links): theirs too,
+    # for models no table priced
+    priced = {model_id(price.model) for price, _section in found}
+    extra = [(p, s) for p, s in cards.prices if model_id(p.model) not in priced]
+    return found + extra, problems + flat_problems + more
 
 
 def _markdown(text: str, reading: Reading) -> Found:

@@ -59,6 +59,30 @@ def _model_like(line: str) -> bool:
     return bool(_MODEL_LIKE.match(line.replace(" / ", "/")) or _PUBLISHED.match(line) or _API_ID.match(line))
 
 
+# a card drawn as one link to the model's own page: '[![logo](…) Qwen: Qwen3.5-27B … by phala|262K context|
+# $0.30/M input|$2.40/M output …](https://red-pill.ai/models/qwen/qwen3.5-27b)'
+_LINK_CARD = re.compile(
+    r"\[((?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\](?:\([^()\s]*\))?)*)\]"
+    r"\((https?://[^()\s]+?/models?/([^()\s?#]+?))/?\)"
+)
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()\s]*\)")
+
+
+def link_cards(text: str) -> str:
+    """Each card drawn as a link to its model's own page (aggregators' model lists, carousels), as
+    lines a card reader reads: the model's id from the page it links to, then the card's parts."""
+
+    def card(match: re.Match[str]) -> str:
+        inside = _IMAGE.sub(" ", match.group(1))
+        if not (find_amounts(inside) and context_of(inside).currency):
+            return match.group(0)  # a link that prices nothing
+        parts = [p.strip() for p in _SEPARATOR.split(inside) if p.strip()]
+        priced = [p for p in parts if find_amounts(p) and context_of(p).currency]
+        return "\n" + "\n".join([match.group(3), *priced]) + "\n"
+
+    return _LINK_CARD.sub(card, text) if "/model" in text else text
+
+
 def text_lines(text: str) -> list[str]:
     """Non-empty lines, price fragments glued back: '$', '0.27' -> '$0.27'; '5', '/ MTok' -> '5 / MTok'."""
     raw = [
