@@ -177,7 +177,8 @@ _KIND_LIST = r"(?:" + _KIND_WORD + r")(?:\s*(?:/|and|&|和|与|與|及|、)\s*(?
 _TOKEN = r"tokens?|tok\b|トークン"
 _QUALIFIER = (
     r"\(\s*(缓存命中|快取命中|缓存未命中|快取未命中|cache[\s_-]*hits?|cache[\s_-]*miss(?:es)?"
-    r"|キャッシュヒット|キャッシュミス)[^()]{0,6}\)"  # '(キャッシュヒット時)', '(cache hit price)'
+    # '(キャッシュヒット時)', '(cache hit price)'; not '(缓存命中1元)', a price of its own
+    r"|キャッシュヒット|キャッシュミス)[^()\d]{0,6}\)"
 )
 # after a unit: 'output', 'of output', '(cache hit)', 'cache hit', 'for input and output'
 _TRAILING_KIND = re.compile(
@@ -217,6 +218,12 @@ _UNIT_FORMS = (
         r"(?:単位)?\s*(?:あたり|当たり|につき)",
         re.I,
     ),
+    # '1000トークンあたり', '1,000トークン当たり', '1Mトークンにつき': a number of tokens, then 'per'
+    re.compile(
+        r"(?<![\d.,])(?P<size>1,000,000|1000000|1,000|1000|1\s*[km])\s*(?P<kind>" + _KIND_WORD + r")?\s*"
+        r"(?P<tok>" + _TOKEN + r")\s*(?:単位)?\s*(?:あたり|当たり|につき)",
+        re.I,
+    ),
     # 'トークンは100万あたり2.5ドル': 'per' (あたり) says the size is of the tokens named before
     re.compile(r"(?<![\d.])(?:1\s*)?(?P<size>百万|100万|1百万)\s*(?:単位)?\s*(?P<tok>あたり|当たり|につき)"),
 )
@@ -238,13 +245,27 @@ _PER_TIME = re.compile(
 # --- kinds, changes, lists -------------------------------------------------------------------------
 _KINDS = re.compile(
     r"(?P<miss>缓存未命中|快取未命中|cache[\s\\_-]*miss(?:es)?|キャッシュミス)"
-    r"|(?P<hit>缓存命中|快取命中|cache[\s\\_-]*hits?|cached[\s_-]*input|cache reads?|キャッシュヒット)"
+    r"|(?P<hit>缓存命中|快取命中|cache[\s\\_-]*hits?|cached[\s_-]*input|cache reads?|キャッシュヒット"
+    r"|キャッシュ読み(?:取り|込み)|缓存读取|快取讀取)"
     r"|(?P<input>输入|輸入|入力|\binput)"
     r"|(?P<output>输出|輸出|出力|\boutput)",
     re.I,
 )
+# a kind word right after an amount, heading no price of its own: '$1.25 input and $10 output'
+_KIND_AFTER = re.compile(
+    r"\s*[的の]\s*(" + _KIND_WORD + r")(?=\s*(?:价格|價格|価格|料金|単価|费用|費用))"
+    r"|\s*("
+    + _KIND_WORD
+    + r")(?![A-Za-z])(?!\s*(?:价格|價格|価格|料金|単価|prices?\b|costs?\b|rates?\b|[:：]))"
+    r"(?!\s*(?:and|&|/|和|与|與|及|、|と)\s*(?:" + _KIND_WORD + r"))",  # not '$2 input and output'
+    re.I,
+)
 _HIT_AFTER = re.compile(r"\s*\(\s*(?:缓存命中|快取命中|cache[\s_-]*hits?|キャッシュヒット)", re.I)
-_FROM = re.compile(r"(?:从|從|由|\bfrom)\s*$", re.I)
+_FROM = re.compile(
+    r"(?:从|從|由|\bfrom)\s*(?:原来的|原來的|原先的|此前的|之前的|目前的|现在的|現在的|原本的"
+    r"|the\s+(?:previous|current|original|old|earlier)\s+(?:price\s+of\s+)?)?\s*$",
+    re.I,
+)
 # 'previous rates of', '原价', 'was': an amount that is what the price used to be
 _OLD = re.compile(
     r"(?:\b(?:previous(?:ly)?|former(?:ly)?|original(?:ly)?|old|earlier|prior)\b[^:$¥\d]{0,20}"
@@ -270,7 +291,8 @@ _RESPECTIVELY = re.compile(r"分别|分別|各自|respectively|それぞれ", re
 _LIST_JOIN = re.compile(r"\s*(?:" + _QUALIFIER + r")?\s*(?:/|、|和|与|與|及|,|and|or|&|と|や)\s*$", re.I)
 _FREE = re.compile(
     r"全面免费|全面免費|永久免费|永久免費|免费开放|免費開放|免费使用|免費使用|免费调用|免費調用|完全免费|"
-    r"限时免费|限時免費|免费|免費|無料|free of charge|(?:for|is|are|now|made|become|becomes|to) free\b",
+    r"限时免费|限時免費|免费|免費|無料|free of charge|(?:for|is|are|now|made|become|becomes|to) free\b"
+    r"|\bfree to (?:use|call|access)\b|\bat no (?:cost|charge)\b",  # 'Gemma, free to use through its API'
     re.I,
 )
 _NOT_FREE = re.compile(
@@ -300,10 +322,19 @@ _MODEL_SUFFIX = rf"(?:[-\s.]?{_SUFFIX_WORD}(?![A-Za-z0-9]))"
 # What comes just before a model named only to compare: 'less than GPT-4 Turbo', 'compared with', '比',
 # 'within 95% of GPT-5.5'
 _COMPARED = re.compile(
-    r"(?:\bthan|\bcompared (?:to|with)|\bvs\.?|\bversus|比|相比|低于|高于|%\s*of)\s*(?:the\s+)?$", re.I
+    r"(?:\bthan|\bcompared (?:to|with)|\bvs\.?|\bversus|比|相比|低于|高于|%\s*of"
+    r"|\b(?:half|twice|double|triple|a third|a quarter|a fifth|a tenth|a fraction|\d+x|\d+ times)\s+"
+    r"(?:of\s+)?"
+    r"(?:the\s+)?(?:price|cost|rate)s?\s+of)\s*(?:the\s+)?$",
+    re.I,
 )
 # ... or just after: '与DeepSeek-V3此前的价格相比', 'GPT-4oと比べて'
-_COMPARED_AFTER = re.compile(r"[^,，。;；]{0,12}?(?:相比|相較|相较|比较|比較|に比べ|と比べ|と比較)")
+_COMPARED_AFTER = re.compile(
+    r"[^,，。;；]{0,12}?(?:比较|比較)|[^,，、。;；]{0,40}?(?:相比|相較|相较|に比べ|と比べ|と比較)"
+    r"|的(?:一半|[一二三四五六七八九十百]+分之[一二三四五六七八九十]|\d+(?:\.\d+)?%)"
+    r"|の(?:約\s*)?(?:\d+分の\d+|\d+(?:\.\d+)?%)"
+    r"|\s*(?:よりも|より(?=\s*(?:安|高|低|割安|割高|お得|大幅|はるかに|ずっと)))"
+)
 _ATTACHED = r"[A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*"  # 'Qwen2', 'Qwen-Long', 'GLM-4-Flash', 'DeepSeek-V3'
 _CJK_ATTACHED = r"(?:-[A-Za-z0-9.]+)*"  # '混元-standard', '豆包-pro-32k'
 # a version named without its brand: 'V3', 'R1', 'V4-Pro', 'K2'
@@ -511,6 +542,7 @@ def _units(sentence: str) -> list[_Unit]:
                 continue
             groups = match.groupdict()
             size = (groups.get("size") or "").lower().replace(" ", "").replace(",", "")
+            size = re.sub(r"^1(?=[km]$)", "", size)  # '1Kトークンあたり'
             if groups.get("mtok"):
                 size = groups["mtok"].lower()
             elif not groups.get("tok") and (
@@ -591,10 +623,13 @@ def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequ
             amount.unit, amount.own, before[-1].taken = before[-1], True, True
     # lists: '0.5元和1元', '0.5 元(缓存命中)/ 2 元(缓存未命中)', '$10 and $40 per million tokens'
     group = 0
+    # prices each with its own unit are a list only where the sentence says 'respectively'
+    # ('输入、输出价格分别降至0.8元/百万tokens和3.2元/百万tokens')
+    respectively = bool(_RESPECTIVELY.search(sentence))
     for index, amount in enumerate(amounts):
         previous = amounts[index - 1] if index else None
         gap = sentence[previous.span_end : amount.start] if previous else ""
-        both_own = previous and previous.own and amount.own
+        both_own = previous and previous.own and amount.own and not respectively
         if previous and amount.currency and previous.currency and not both_own and _LIST_JOIN.fullmatch(gap):
             amount.group, amount.index = previous.group, previous.index + 1
         else:
@@ -604,12 +639,7 @@ def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequ
         unit = next((a.unit for a in members if a.unit), None)
         for member in members:
             member.unit = member.unit or unit
-    # '从10元/百万tokens降至5元', '100万トークンあたり0.2ドルから0.1ドルに': the new price, the old one's unit
-    for previous, amount in itertools.pairwise(amounts):
-        gap = sentence[previous.span_end : amount.start]
-        changed = _FROM_AFTER.match(gap) or _TO.search(gap)
-        if previous.unit and not amount.unit and amount.currency and changed and len(gap) <= 12:
-            amount.unit = previous.unit
+    _lend_changed(sentence, amounts)
     stated = {u.per for u in units if not u.per_time}
     if len(stated) == 1:
         shared = next(u for u in units if not u.per_time)
@@ -619,11 +649,23 @@ def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequ
             window = sentence[floor : amount.start]
             # a model of its own says what a lone amount prices; a pair it leaves open ('$0.50/$1.50')
             own_model = sizes[amount.group] == 1 and any(floor <= start < amount.start for start in named)
-            said = _KINDS.search(window) or own_model
+            said = _KINDS.search(window) or own_model or _KIND_AFTER.match(sentence, amount.end)
             if not amount.unit and amount.currency and said:
                 amount.unit = shared
             if amount.currency:  # not the '2.0' of 'Gemini 2.0 Flash'
                 floor = amount.span_end
+        _lend_changed(
+            sentence, amounts
+        )  # '出力が75ドルから25ドルへ': the old one was lent the sentence's unit
+
+
+def _lend_changed(sentence: str, amounts: list[_Amount]) -> None:
+    """The new price takes the old one's unit: '从10元/百万tokens降至5元', '0.2ドルから0.1ドルに'."""
+    for previous, amount in itertools.pairwise(amounts):
+        gap = sentence[previous.span_end : amount.start]
+        changed = _FROM_AFTER.match(gap) or _TO.search(gap)
+        if previous.unit and not amount.unit and amount.currency and changed and len(gap) <= 12:
+            amount.unit = previous.unit
 
 
 def _by_group(amounts: list[_Amount]) -> dict[int, list[_Amount]]:
@@ -658,8 +700,11 @@ def _assign_kinds(sentence: str, priced: list[_Amount]) -> None:
         before = [_kind_of(m.group(0), window[m.end() :]) for m in _KINDS.finditer(window)]
         if amount.index == 0:
             listed = _listed_kinds(sentence[floor : amount.start])
+        after = _KIND_AFTER.match(sentence, amount.end)
         if qualifier:
             amount.kind = _kind_of(qualifier.group(1))
+        elif after and not kinds:
+            amount.kind = _kind_of(after.group(1) or after.group(2))
         elif len(kinds) > 1 and len(kinds) == len(groups[amount.group]):
             amount.kind = kinds[amount.index]
         elif len(listed) > 1 and len(listed) == len(groups[amount.group]):
@@ -691,7 +736,16 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         earlier = [p for p in priced if p.end <= amount.start and not p.old]
         if _FROM_BEHIND.search(window) and earlier and amount.currency == earlier[-1].currency:
             amount.old = True
-            behind.append((amount, earlier[-1]))
+            # 'to $5 … and $25 …, down from $15 and $75': a list of old prices, one for each new one before
+            listed = [a for a in priced + loose if a.group == amount.group and a.start >= amount.start]
+            listed.sort(key=lambda a: a.start)
+            became = earlier[-len(listed) :]
+            if 1 < len(listed) <= len(earlier) and all(
+                old.currency == new.currency for old, new in zip(listed, became, strict=True)
+            ):
+                behind += list(zip(listed, became, strict=True))
+            else:
+                behind.append((amount, earlier[-1]))
         if any(amount is p for p in priced):
             floor = amount.span_end
     groups = _by_group(priced)
@@ -716,7 +770,7 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         targets = groups.get(news.group, [news])
         if len(targets) == len(olds):
             pairs += list(zip(olds, targets, strict=True))
-    pairs += [(old, new) for old, new in behind if not old.index and not any(new is n for _o, n in pairs)]
+    pairs += [(old, new) for old, new in behind if not any(new is n for _o, n in pairs)]
     for old, new in pairs:
         if new.kind == "all":
             new.kind = old.kind  # '输入价格从0.02元降至0.0005元': the kind is stated once, before the old
@@ -745,6 +799,10 @@ def _read_sentence(
     ]
     if _STORAGE.search(sentence) or any(a.unit and a.unit.per_time for a in amounts):
         priced = []  # storage kept per minute or hour is no price to use a model
+    # a price inside a comparison is the compared model's: '与X每百万tokens 75美元的输出价格相比，Y便宜'
+    for _start, end, _model in _mentions(sentence, aliases, known, compared=True):
+        if compared := _COMPARED_AFTER.match(sentence, end):
+            priced = [a for a in priced if not end <= a.start < compared.end()]
     loose = [a for a in amounts if not a.unit and a.currency]
     percent_match = _PERCENT.search(sentence)
     percent = Decimal(percent_match.group(1)) if percent_match else None
@@ -980,9 +1038,14 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
     only = [named[0]] if len({model.lower() for model in named}) == 1 else []
     pair_unit = 0  # sentences left in which 'Model: $in / $out' is read (after a stated pair unit)
     previous_item, introduces = False, False
+    # the models a sentence listed, for a next one that prices them 'respectively' without naming them
+    # ('涉及两款模型：A与B。两者的输入价格分别下调至…0.5元和2元', 'It covers A and B. Their prices are …
+    # respectively')
+    several: list[str] = []
     for paragraph, item in paragraphs:
         if not (item and (previous_item or introduces)):
             topic = []  # a price two paragraphs on is not about this paragraph's model
+            several = []
         previous_item, introduces = item, paragraph.rstrip()[-1:] in ":："
         for raw in _SENTENCE_END.split(paragraph):
             sentence = clean_text(_LINK.sub(" ", raw))
@@ -992,7 +1055,10 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
             models = [model for _s, _e, model in _mentions(sentence, aliases, known)]
             found: list[Claim] = []
             if not (_HYPOTHETICAL.search(sentence) or _SUBSCRIPTION.search(sentence)):
-                found = _read_clauses(sentence, topic or only, aliases, known)
+                listed = several if not models and _RESPECTIVELY.search(sentence) else []
+                found = _read_clauses(sentence, topic or listed or only, aliases, known)
+                if listed and not topic and _priced_alike(found):
+                    found = []  # the listed models not priced one by one: whose price is which is unsaid
                 if _PAIR_UNIT.search(sentence):
                     pair_unit = 2  # this sentence and the next: 'Compare with today's prices: GPT-4 …'
                 if pair_unit:
@@ -1002,11 +1068,18 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
                 # a sentence about several models ('offering A and B', 'A is $2, while B costs $0.40')
                 # leaves a later price's model open; one model under two names is one
                 topic = models if _one_model(sentence, _mentions(sentence, aliases, known)) else []
+                several = [] if topic else models
             for claim in found:
                 if claim.key not in seen:  # a claim's first quote
                     claims.append(claim)
                     seen.add(claim.key)
     return claims
+
+
+def _priced_alike(claims: list[Claim]) -> bool:
+    """Whether two models were given the same price of the same kind (from one amount)."""
+    prices = [(claim.kind, claim.new_per_million) for claim in claims]
+    return len(set(prices)) < len(prices)
 
 
 # a second name of one model: 'DeepSeek-R1 by setting model=deepseek-reasoner', 'X（对应V3）', 'X (aka Y)'
