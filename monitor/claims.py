@@ -5,10 +5,12 @@ The parts of a sentence: model mentions, amounts (a number with its currency), t
 after it, before the amount, in brackets after it), from/to and 'previous' markers, 'respectively', and
 what makes a sentence no claim at all (hypotheticals, forecasts, subscriptions, storage and per-time fees,
 consumer apps). The rules: an amount is a price only with a token unit (its own, one it is listed with, or
-the one unit its sentence states); its kind is the one its unit or its brackets state, else the nearest
-kind word before it; an amount after 'from' or before 'から' is an old price, paired with the new one after
-'to'; prices go to the models named last before them (to each of a list, or one by one where the sentence
-says 'respectively'), else to the model the paragraph is about. Aliases widen from the article itself: a
+the one unit its sentence states); its kind is the one its unit or its brackets state, else a kind word
+right after it ('$1.25 input'), else the nearest kind word before it; an amount after 'from' or before
+'から' is an old price, paired with the new one after 'to'; prices go to the models named last before them
+(to each of a list, or one by one where the sentence says 'respectively'), else to the model the paragraph
+is about, else to the models the sentence before listed where this one says 'respectively'; a price inside
+a comparison ('与X…相比') is no one's. Aliases widen from the article itself: a
 name it introduced in full ('DeepSeek-V4-Pro') is matched when it is shortened later ('V4-Pro'), and a
 version named as a model after a brand ('the V3 model', 'R1モデル') is that brand's.
 
@@ -314,7 +316,7 @@ _FILE_NAME = re.compile(
 _SIBLING_JOIN = r"\s*(?:/|、|和|与|與|及|and|,)\s*"
 _SUFFIX_WORD = (
     r"(?:pro|max|lite|speed|turbo|plus|mini|nano|long|air|flash|chat|coder|reasoner|vl|haiku|sonnet|opus|instruct"
-    r"|small|medium|large|ultra|nemo|omni|vision|thinking|preview"
+    r"|small|medium|large|ultra|nemo|omni|vision|thinking|preview|fast|express|reasoning|realtime|edge"
     r"|[a-z]\d[a-z0-9.]*"  # ASCII only: 'K2', not 'K2的价格' (\w is any letter)
     r"|\d+(?:\.\d+)?[bkm]?(?!\s*(?:元|厘|分|美元|ドル|円|%|/|可|块)))"  # not the '1' of '1元'
 )
@@ -762,7 +764,10 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         news = next((a for a in ordered[index + 1 :] if not a.old), None)
         if news is None:
             continue
-        gap = sentence[olds[-1].span_end : news.start]
+        # '从每百万tokens 30元下调到每百万tokens 21元': 'to' stands before the new price's own unit
+        unit = news.unit
+        stop = unit.start if news.own and unit and unit.end <= news.start else news.start
+        gap = sentence[olds[-1].span_end : stop]
         if not (_TO.search(gap) or _FROM_AFTER.match(sentence, olds[-1].span_end)) or re.search(
             r"[;。]", gap
         ):
@@ -879,10 +884,16 @@ def _to_free(
     aliases: Aliases,
     percent: Decimal | None,
 ) -> list[Claim]:
-    """'from $0.50 per million tokens to free', '从1元/百万tokens降至免费': an old price made free."""
+    """'from $0.50 per million tokens to free', '从1元/百万tokens降至免费': an old price made free; so is one
+    the sentence states no new price for but calls free after ('X, previously priced at $0.10 per million
+    tokens, is now free', 'X此前每百万tokens 0.1元，现已全面免费')."""
     out = []
+    made_free = not any(not a.old for a in priced) and not _NOT_FREE.search(sentence)
     for amount in priced:
-        if not amount.old or not _TO_FREE.match(sentence, amount.span_end) or amount.unit is None:
+        freed = _TO_FREE.match(sentence, amount.span_end) or (
+            made_free and _FREE.search(sentence, amount.span_end) and not _CONSUMER.search(sentence)
+        )
+        if not amount.old or not freed or amount.unit is None:
             continue
         before = [group for _s, end, group in groups if end <= amount.start]
         for model in before[-1] if before else topic:

@@ -841,6 +841,42 @@ RULES: list[tuple[str, str, set[Key]]] = [
             _c("GPT-4.1", "output", None, "8"),
         },
     ),
+    (
+        "'to' before the new price's own unit",
+        "Qwen-Max的输入价格从每百万tokens 40元下调至每百万tokens 20元。",
+        {_c("Qwen-Max", "input", "40", "20")},
+    ),
+    (
+        "'to' before the new price's own unit",
+        "GLM-4-Air的價格從每百萬tokens 1元下調至每百萬tokens 0.1元。",
+        {_c("GLM-4-Air", "all", "1", "0.1")},
+    ),
+    (
+        "a second word of a name kept",
+        "Grok 4 Fast costs $0.20 per million input tokens.",
+        {_c("Grok 4 Fast", "input", None, "0.2")},
+    ),
+    (
+        "a second word of a name kept",
+        "Kimi K2 Fastの出力料金は100万トークンあたり8元。",
+        {_c("Kimi K2 Fast", "output", None, "8")},
+    ),
+    (
+        "an old price, then free",
+        "GLM-4-Air此前每百万tokens 1元，现已全面免费。",
+        {_c("GLM-4-Air", "all", "1", "0", True)},
+    ),
+    (
+        "an old price, then free",
+        "Doubao-lite, previously $0.04 per million tokens, is now free for all API users.",
+        {_c("Doubao-lite", "all", "0.04", "0", True)},
+    ),
+    (
+        "an old price, then free",
+        "Doubao-lite, previously $0.04 per million tokens, is now free in the Doubao app.",  # the app
+        set(),
+    ),
+    ("an old price, then free", "GLM-4-Air此前每百万tokens 1元，现在提供免费额度。", set()),  # a free quota
 ]
 
 
@@ -858,10 +894,10 @@ def test_each_rule_of_the_claim_reader_on_phrasings_of_its_own() -> None:
 
 
 def test_the_held_out_sentences_meet_their_floor() -> None:
-    """108 snippets the team wrote in the styles of zh / ja / en reporting, none taken from the labelled
+    """134 snippets the team wrote in the styles of zh / ja / en reporting, none taken from the labelled
     articles (tests/fixtures/news_heldout; not captured text): recall over their 'must' claims at least
-    0.95 and precision at least 0.98. The reader scores 0.98 / 1.00 there; the floor leaves room for two or
-    three claims, so a rule that costs more than that fails here and names what it broke."""
+    0.95 and precision at least 0.98. The reader scores 0.98 / 0.99 there; the floor leaves room for about
+    three claims missed or two reported wrongly, so a rule that costs more fails here and names what."""
     from bench.news_claims import score_folder, totals
 
     scores = score_folder(FIXTURES / "news_heldout")
