@@ -175,7 +175,7 @@ _SIZE_WORD = (
 )
 _KIND_WORD = r"输入|輸入|输出|輸出|入力|出力|input|output"
 # 'per million input/output tokens', '输入和输出': kinds listed in one place, for amounts listed alike
-_KIND_LIST = r"(?:" + _KIND_WORD + r")(?:\s*(?:/|and|&|和|与|與|及|、)\s*(?:" + _KIND_WORD + r"))?"
+_KIND_LIST = r"(?:" + _KIND_WORD + r")(?:\s*(?:/|and|&|和|与|與|及|、|と|・)\s*(?:" + _KIND_WORD + r"))?"
 _TOKEN = r"tokens?|tok\b|トークン"
 _QUALIFIER = (
     r"\(\s*(缓存命中|快取命中|缓存未命中|快取未命中|cache[\s_-]*hits?|cache[\s_-]*miss(?:es)?"
@@ -272,12 +272,21 @@ _FROM = re.compile(
 _OLD = re.compile(
     r"(?:\b(?:previous(?:ly)?|former(?:ly)?|original(?:ly)?|old|earlier|prior)\b[^:$¥\d]{0,20}"
     r"|原价|原價|原来|原來|此前|之前|以前|以往|曾为|曾為|原为|原為|従来|これまで|旧価格"
+    r"|一度高达|一度高達|一度|曾经高达|曾經高達|曾高达|曾高達|曾经|曾經"  # '一度高达每千tokens 0.12元'
+    # '旧料金は入力15ドル', '原价格为输入2元': the old price's kind between the marker and the amount
+    r"|(?:旧料金|旧価格|旧価|旧价格|舊價格|原价格|原價格)\s*(?:は|が|为|為|是|[:：])?\s*(?:"
+    + _KIND_WORD
+    + r")?"
     r"|\bwas|\bwere|\bused to (?:be|cost))\s*(?:为|為|是|of|at|was|were)?\s*$",
     re.I,
 )
 # after a new price, its old one: 'now $2.50 per million input tokens, down from $5'
 _FROM_BEHIND = re.compile(
     r"(?:\b(?:down|up|reduced|cut|lowered|raised)\s+from|较此前的|較此前的|较原来的|比原来的)\s*$", re.I
+)
+# what stands between two prices said in parallel: '、出力', ', output', 'と出力は'
+_PARALLEL = re.compile(
+    r"\s*(?:[、,，]|and|と)\s*(?:" + _KIND_WORD + r")\s*(?:は|が|为|為|是|[:：])?\s*", re.I
 )
 _FROM_AFTER = re.compile(r"\s*(?:から|より)")
 # an estimate or a conversion is no price stated: '约36元', 'roughly $3', 'およそ5ドル', '≈ $0.5'
@@ -680,7 +689,7 @@ def _by_group(amounts: list[_Amount]) -> dict[int, list[_Amount]]:
 def _listed_kinds(window: str) -> tuple[str, ...]:
     """The kinds of the last list of kind words in a window ('输入和输出', 'input/output'), in order."""
     lists = list(re.finditer(_KIND_LIST, window, re.I))
-    if not lists or not re.search(r"/|and|&|和|与|與|及|、", lists[-1].group(0)):
+    if not lists or not re.search(r"/|and|&|和|与|與|及|、|と|・", lists[-1].group(0)):
         return ()
     return tuple(_kind_of(m.group(0)) for m in _KINDS.finditer(lists[-1].group(0)))
 
@@ -755,6 +764,12 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         if members[0].old:
             for member in members:
                 member.old = True
+    # '旧料金は入力15ドル、出力75ドル', 'was $10 for input, output $30': an old price's parallel is old too
+    for previous, amount in itertools.pairwise(priced):
+        unit = amount.unit
+        stop = unit.start if amount.own and unit and unit.end <= amount.start else amount.start
+        if previous.old and _PARALLEL.fullmatch(sentence[previous.span_end : stop]):
+            amount.old = True
     pairs: list[tuple[_Amount, _Amount]] = []
     ordered = sorted(priced + [a for a in loose if a.old], key=lambda a: a.start)
     for index, old in enumerate(ordered):
