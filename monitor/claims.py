@@ -248,7 +248,7 @@ _PER_TIME = re.compile(
 _KINDS = re.compile(
     r"(?P<miss>缓存未命中|快取未命中|cache[\s\\_-]*miss(?:es)?|キャッシュミス)"
     r"|(?P<hit>缓存命中|快取命中|cache[\s\\_-]*hits?|cached[\s_-]*input|cache reads?|キャッシュヒット"
-    r"|キャッシュ読み(?:取り|込み)|缓存读取|快取讀取)"
+    r"|キャッシュ読み(?:取り|込み)|缓存读取|快取讀取|キャッシュ入力|缓存输入|快取輸入)"
     r"|(?P<input>输入|輸入|入力|\binput)"
     r"|(?P<output>输出|輸出|出力|\boutput)",
     re.I,
@@ -308,7 +308,10 @@ _FREE = re.compile(
 )
 _NOT_FREE = re.compile(
     r"免费额度|免費額度|免费试用|免費試用|免费tokens|赠送|贈送|無料枠|free tier|free trial|free credits?"
-    r"|free for \d+ (?:requests|calls)|subscribe for free|不再免费|不再免費|no longer free|not free",
+    r"|free for \d+ (?:requests|calls)|subscribe for free|不再免费|不再免費|no longer free|not free"
+    # a trial or a quota: '最大100万トークンまで無料で試せる', '免费体验', 'try it for free'
+    r"|無料で試|無料お試し|お試し|まで無料|までは無料|免费体验|免費體驗"
+    r"|\bfree to try\b|\btry\b[^;。]{0,30}?\bfor free",
     re.I,
 )
 _PERCENT = re.compile(

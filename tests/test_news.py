@@ -877,6 +877,27 @@ RULES: list[tuple[str, str, set[Key]]] = [
         set(),
     ),
     ("an old price, then free", "GLM-4-Air此前每百万tokens 1元，现在提供免费额度。", set()),  # a free quota
+    ("a free trial or quota is no free price", "开发者可免费体验GLM-4-Plus，每天最多100万tokens。", set()),
+    (
+        "a free trial or quota is no free price",
+        "You can try Gemini 2.5 Pro for free in the API, up to 25 requests a day.",
+        set(),
+    ),
+    (
+        "a free trial or quota is no free price",
+        "Mistral Large 2のAPIは、1カ月あたり最大50万トークンまで無料で試せる。",
+        set(),
+    ),
+    (
+        "cached input in other languages",
+        "Claude 3.5 Haikuのキャッシュ入力は100万トークンあたり0.08ドル。",
+        {_c("Claude 3.5 Haiku", "cached_input", None, "0.08")},
+    ),
+    (
+        "cached input in other languages",
+        "Qwen-Max的缓存输入价格为每百万tokens 0.5元。",
+        {_c("Qwen-Max", "cached_input", None, "0.5")},
+    ),
     ("an old price in more words", "Qwen-Max的价格曾经高达每百万tokens 120元。", set()),
     (
         "an old price in more words",
@@ -920,9 +941,9 @@ def test_each_rule_of_the_claim_reader_on_phrasings_of_its_own() -> None:
 
 
 def test_the_held_out_sentences_meet_their_floor() -> None:
-    """158 snippets the team wrote in the styles of zh / ja / en reporting, none taken from the labelled
+    """182 snippets the team wrote in the styles of zh / ja / en reporting, none taken from the labelled
     articles (tests/fixtures/news_heldout; not captured text): recall over their 'must' claims at least
-    0.95 and precision at least 0.98. The reader scores 0.98 / 0.99 there; the floor leaves room for about
+    0.95 and precision at least 0.98. The reader scores 0.98 / 0.995 there; the floor leaves room for about
     three claims missed or two reported wrongly, so a rule that costs more fails here and names what."""
     from bench.news_claims import score_folder, totals
 
