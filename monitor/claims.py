@@ -291,9 +291,14 @@ _PARALLEL = re.compile(
 _FROM_AFTER = re.compile(r"\s*(?:から|より)")
 # an estimate or a conversion is no price stated: '约36元', 'roughly $3', 'およそ5ドル', '≈ $0.5'
 _ESTIMATE = re.compile(
-    r"(?:约|約|大约|大約|约合|約合|折合|相当于|相當於|およそ|\babout|\broughly|\bapproximately|\baround|~|≈)\s*$",
+    r"(?:约|約|大约|大約|约合|約合|折合|相当于|相當於|およそ|\babout|\broughly|\bapproximately|\baround|~|≈"
+    # a bound is no price either: 'less than $1', '不到1元', '低于0.5元'
+    r"|\bless than|\bmore than|\bunder|\bbelow|\bover|\babove|\bat (?:least|most)"
+    r"|不到|不足|少于|少於|低于|低於|高于|高於|超过|超過|至少)\s*$",
     re.I,
 )
+# ... or after the amount: '1ドル未満', '0.5元以下', '2ドルを下回る'
+_BOUND_AFTER = re.compile(r"\s*(?:未満|以下|以上|以内|を下回|を上回|を切|を超え)")
 _TO = re.compile(
     r"(?:至|到|为|為|成|\bto|へ|に|→|->)\s*$",
     re.I,
@@ -308,6 +313,7 @@ _FREE = re.compile(
 )
 _NOT_FREE = re.compile(
     r"免费额度|免費額度|免费试用|免費試用|免费tokens|赠送|贈送|無料枠|free tier|free trial|free credits?"
+    r"|無料プラン|免费版|免費版|免费套餐|免費套餐|free (?:plan|version)"
     r"|free for \d+ (?:requests|calls)|subscribe for free|不再免费|不再免費|no longer free|not free"
     # a trial or a quota: '最大100万トークンまで無料で試せる', '免费体验', 'try it for free'
     r"|無料で試|無料お試し|お試し|まで無料|までは無料|免费体验|免費體驗"
@@ -682,6 +688,13 @@ def _lend_changed(sentence: str, amounts: list[_Amount]) -> None:
             amount.unit = previous.unit
 
 
+def _stop(amount: _Amount) -> int:
+    """Where the words before an amount end: before its own unit where that stands first
+    ('约每百万tokens 2元', '不到每百万tokens 0.1元'), else at the amount."""
+    unit = amount.unit
+    return unit.start if amount.own and unit and unit.end <= amount.start else amount.start
+
+
 def _by_group(amounts: list[_Amount]) -> dict[int, list[_Amount]]:
     groups: dict[int, list[_Amount]] = {}
     for amount in amounts:
@@ -818,7 +831,10 @@ def _read_sentence(
     priced = [
         a
         for a in amounts
-        if a.unit and not a.unit.per_time and not _ESTIMATE.search(sentence[max(0, a.start - 16) : a.start])
+        if a.unit
+        and not a.unit.per_time
+        and not any(_ESTIMATE.search(sentence[max(0, stop - 16) : stop]) for stop in {a.start, _stop(a)})
+        and not _BOUND_AFTER.match(sentence, a.end)
     ]
     if _STORAGE.search(sentence) or any(a.unit and a.unit.per_time for a in amounts):
         priced = []  # storage kept per minute or hour is no price to use a model
