@@ -334,7 +334,7 @@ _FILE_NAME = re.compile(
 _SIBLING_JOIN = r"\s*(?:/|、|和|与|與|及|and|,)\s*"
 _SUFFIX_WORD = (
     r"(?:pro|max|lite|speed|turbo|plus|mini|nano|long|air|flash|chat|coder|reasoner|vl|haiku|sonnet|opus|instruct"
-    r"|small|medium|large|ultra|nemo|omni|vision|thinking|preview|fast|express|reasoning|realtime|edge"
+    r"|small|medium|large|ultra|nemo|omni|vision|thinking|preview|fast|express|reasoning|realtime|edge|image"
     r"|[a-z]\d[a-z0-9.]*"  # ASCII only: 'K2', not 'K2的价格' (\w is any letter)
     r"|\d+(?:\.\d+)?[bkm]?(?!\s*(?:元|厘|分|美元|ドル|円|%|/|可|块)))"  # not the '1' of '1元'
 )
@@ -621,7 +621,13 @@ def _amounts(sentence: str, units: list[_Unit]) -> list[_Amount]:
     return sorted(out, key=lambda a: a.start)
 
 
-def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequence[int] = ()) -> None:
+def _bind(
+    sentence: str,
+    amounts: list[_Amount],
+    units: list[_Unit],
+    named: Sequence[int] = (),
+    carried: Decimal | None = None,
+) -> None:
     """Give each amount its token unit: its own right after it ('2元/百万tokens') or right before it
     ('每百万输出tokens 8元'), the one of the amounts it is listed with ('$10 and $40 per million'), or the
     one unit its sentence states where a kind word or a model (`named`: where models start) says what it
@@ -661,8 +667,12 @@ def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequ
             member.unit = member.unit or unit
     _lend_changed(sentence, amounts)
     stated = {u.per for u in units if not u.per_time}
-    if len(stated) == 1:
-        shared = next(u for u in units if not u.per_time)
+    shared = next(u for u in units if not u.per_time) if len(stated) == 1 else None
+    if not units and carried:
+        # 'X的输入价格为每百万tokens 2元。输出价格则为8元。': the unit of the sentence before, for a sentence
+        # that states none
+        shared = _Unit(0, 0, carried, (), False, False, True)
+    if shared:
         floor = 0
         sizes = {group: len(members) for group, members in _by_group(amounts).items()}
         for amount in amounts:
@@ -670,13 +680,27 @@ def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequ
             # a model of its own says what a lone amount prices; a pair it leaves open ('$0.50/$1.50')
             own_model = sizes[amount.group] == 1 and any(floor <= start < amount.start for start in named)
             said = _KINDS.search(window) or own_model or _KIND_AFTER.match(sentence, amount.end)
-            if not amount.unit and amount.currency and said:
+            # not an amount with a unit of another kind: '$0.04 per image', '0.006ドル/分'
+            other = _OTHER_UNIT.match(sentence, amount.end) or _OTHER_BEFORE.search(
+                sentence[max(0, amount.start - 12) : amount.start]
+            )
+            if not amount.unit and amount.currency and said and not other:
                 amount.unit = shared
             if amount.currency:  # not the '2.0' of 'Gemini 2.0 Flash'
                 floor = amount.span_end
-        _lend_changed(
-            sentence, amounts
-        )  # '出力が75ドルから25ドルへ': the old one was lent the sentence's unit
+        _lend_changed(sentence, amounts)  # '出力が75ドルから25ドルへ': the old one was lent the shared unit
+
+
+_OTHER_UNIT = re.compile(
+    r"\s*(?:/|\bper\b|\ba\s+(?:minute|second|hour|image|page|request|call)\b|每|あたり|当たり|につき)", re.I
+)
+
+
+# ... or before it: '输出图片每张0.2元', '1枚あたり0.04ドル'
+_OTHER_BEFORE = re.compile(
+    r"(?:(?:每|一)\s*(?:张|張|次|分钟|分鐘|秒|小时|小時|幅|页|頁)"
+    r"|(?:\d+\s*)?(?:枚|分|回|秒|時間|画像|リクエスト)\s*(?:あたり|当たり|につき))\s*$"
+)
 
 
 def _lend_changed(sentence: str, amounts: list[_Amount]) -> None:
@@ -820,14 +844,21 @@ _TO_FREE = re.compile(
 
 
 def _read_sentence(
-    sentence: str, quote: str, topic: list[str], aliases: Aliases, known: _Known
+    sentence: str,
+    quote: str,
+    topic: list[str],
+    aliases: Aliases,
+    known: _Known,
+    carried: Decimal | None = None,
 ) -> list[Claim]:
-    """The claims of one sentence (or clause); `topic` are the models its paragraph is about so far."""
+    """The claims of one sentence (or clause); `topic` are the models its paragraph is about so far,
+    `carried` the token unit (tokens per price) the sentence before priced in, for a sentence that states
+    none."""
     mentions = _mentions(sentence, aliases, known)
     groups = _groups(sentence, mentions)
     units = _units(sentence)
     amounts = _amounts(sentence, units)
-    _bind(sentence, amounts, units, [start for start, _e, _m in mentions])
+    _bind(sentence, amounts, units, [start for start, _e, _m in mentions], carried)
     priced = [
         a
         for a in amounts
@@ -1087,10 +1118,12 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
     # ('涉及两款模型：A与B。两者的输入价格分别下调至…0.5元和2元', 'It covers A and B. Their prices are …
     # respectively')
     several: list[str] = []
+    carried: Decimal | None = None  # the one token unit the sentence before priced in
     for paragraph, item in paragraphs:
         if not (item and (previous_item or introduces)):
             topic = []  # a price two paragraphs on is not about this paragraph's model
             several = []
+            carried = None
         previous_item, introduces = item, paragraph.rstrip()[-1:] in ":："
         for raw in _SENTENCE_END.split(paragraph):
             sentence = clean_text(_LINK.sub(" ", raw))
@@ -1101,7 +1134,7 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
             found: list[Claim] = []
             if not (_HYPOTHETICAL.search(sentence) or _SUBSCRIPTION.search(sentence)):
                 listed = several if not models and _RESPECTIVELY.search(sentence) else []
-                found = _read_clauses(sentence, topic or listed or only, aliases, known)
+                found = _read_clauses(sentence, topic or listed or only, aliases, known, carried)
                 if listed and not topic and _priced_alike(found):
                     found = []  # the listed models not priced one by one: whose price is which is unsaid
                 if _PAIR_UNIT.search(sentence):
@@ -1114,6 +1147,8 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
                 # leaves a later price's model open; one model under two names is one
                 topic = models if _one_model(sentence, _mentions(sentence, aliases, known)) else []
                 several = [] if topic else models
+            sizes = {unit.per for unit in _units(sentence) if not unit.per_time}
+            carried = sizes.pop() if found and len(sizes) == 1 else None
             for claim in found:
                 if claim.key not in seen:  # a claim's first quote
                     claims.append(claim)
@@ -1154,11 +1189,13 @@ def _named(paragraphs: list[tuple[str, bool]], aliases: Aliases) -> list[str]:
     return named
 
 
-def _read_clauses(sentence: str, topic: list[str], aliases: Aliases, known: _Known) -> list[Claim]:
+def _read_clauses(
+    sentence: str, topic: list[str], aliases: Aliases, known: _Known, carried: Decimal | None = None
+) -> list[Claim]:
     """A sentence is read whole; where it also makes models free in a clause with no price of its own
     ('GLM-4-Plus每百万tokens 50元，GLM-4-Flash免费', 'GLM-4-Flash永久免费，GLM-4-Air价格降至1元/百万tokens'),
     that clause's models are free."""
-    found = _read_sentence(sentence, sentence, topic, aliases, known)
+    found = _read_sentence(sentence, sentence, topic, aliases, known, carried)
     if not (_FREE.search(sentence) and _units(sentence)) or _NOT_FREE.search(sentence):
         return found
     for clause in re.split(r"[,;]", sentence):
