@@ -4,15 +4,16 @@ The parts of a sentence: model mentions, amounts (a number with its currency), t
 'per million input tokens', 'トークン100万単位あたり', '/MTok'), kind words wherever they stand (in the unit,
 after it, before the amount, in brackets after it), from/to and 'previous' markers, 'respectively', and
 what makes a sentence no claim at all (hypotheticals, forecasts, subscriptions, storage and per-time fees,
-consumer apps). The rules: an amount is a price only with a token unit (its own, one it is listed with, or
-the one unit its sentence states); its kind is the one its unit or its brackets state, else a kind word
-right after it ('$1.25 input'), else the nearest kind word before it; an amount after 'from' or before
-'から' is an old price, paired with the new one after 'to'; prices go to the models named last before them
-(to each of a list, or one by one where the sentence says 'respectively'), else to the model the paragraph
-is about, else to the models the sentence before listed where this one says 'respectively'; a price inside
-a comparison ('与X…相比') is no one's. Aliases widen from the article itself: a
-name it introduced in full ('DeepSeek-V4-Pro') is matched when it is shortened later ('V4-Pro'), and a
-version named as a model after a brand ('the V3 model', 'R1モデル') is that brand's.
+consumer apps). The rules: an amount is a price only with a token unit (its own, one it is listed with,
+the one unit its sentence states, or, where it states none, the one unit of the sentence before), never
+with a unit of another kind ('per image'); its kind is the one its unit or its brackets state, else a kind
+word right after it ('$1.25 input'), else the nearest kind word before it; an amount after 'from' or
+before 'から' is an old price, paired with the new one after 'to'; prices go to the models named last
+before them (to each of a list, or one by one where the sentence says 'respectively'), else to the model
+the paragraph is about, else to the models the sentence before listed where this one says
+'respectively'; a price inside a comparison ('与X…相比') is no one's. Aliases widen from the article
+itself: a name it introduced in full ('DeepSeek-V4-Pro') is matched when it is shortened later
+('V4-Pro'), and a version named as a model after a brand ('the V3 model', 'R1モデル') is that brand's.
 
 A pure function of the text (`extract_claims`), tested with labelled sentences and scored on real articles
 (`bench/news_claims.py`). It reads Chinese (simplified and traditional), Japanese and English.
