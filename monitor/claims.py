@@ -4,13 +4,16 @@ The parts of a sentence: model mentions, amounts (a number with its currency), t
 'per million input tokens', 'トークン100万単位あたり', '/MTok'), kind words wherever they stand (in the unit,
 after it, before the amount, in brackets after it), from/to and 'previous' markers, 'respectively', and
 what makes a sentence no claim at all (hypotheticals, forecasts, subscriptions, storage and per-time fees,
-consumer apps). The rules: an amount is a price only with a token unit (its own, one it is listed with, or
-the one unit its sentence states); its kind is the one its unit or its brackets state, else the nearest
-kind word before it; an amount after 'from' or before 'から' is an old price, paired with the new one after
-'to'; prices go to the models named last before them (to each of a list, or one by one where the sentence
-says 'respectively'), else to the model the paragraph is about. Aliases widen from the article itself: a
-name it introduced in full ('DeepSeek-V4-Pro') is matched when it is shortened later ('V4-Pro'), and a
-version named as a model after a brand ('the V3 model', 'R1モデル') is that brand's.
+consumer apps). The rules: an amount is a price only with a token unit (its own, one it is listed with,
+the one unit its sentence states, or, where it states none, the one unit of the sentence before), never
+with a unit of another kind ('per image'); its kind is the one its unit or its brackets state, else a kind
+word right after it ('$1.25 input'), else the nearest kind word before it; an amount after 'from' or
+before 'から' is an old price, paired with the new one after 'to'; prices go to the models named last
+before them (to each of a list, or one by one where the sentence says 'respectively'), else to the model
+the paragraph is about, else to the models the sentence before listed where this one says
+'respectively'; a price inside a comparison ('与X…相比') is no one's. Aliases widen from the article
+itself: a name it introduced in full ('DeepSeek-V4-Pro') is matched when it is shortened later
+('V4-Pro'), and a version named as a model after a brand ('the V3 model', 'R1モデル') is that brand's.
 
 A pure function of the text (`extract_claims`), tested with labelled sentences and scored on real articles
 (`bench/news_claims.py`). It reads Chinese (simplified and traditional), Japanese and English.
@@ -173,11 +176,12 @@ _SIZE_WORD = (
 )
 _KIND_WORD = r"输入|輸入|输出|輸出|入力|出力|input|output"
 # 'per million input/output tokens', '输入和输出': kinds listed in one place, for amounts listed alike
-_KIND_LIST = r"(?:" + _KIND_WORD + r")(?:\s*(?:/|and|&|和|与|與|及|、)\s*(?:" + _KIND_WORD + r"))?"
+_KIND_LIST = r"(?:" + _KIND_WORD + r")(?:\s*(?:/|and|&|和|与|與|及|、|と|・)\s*(?:" + _KIND_WORD + r"))?"
 _TOKEN = r"tokens?|tok\b|トークン"
 _QUALIFIER = (
     r"\(\s*(缓存命中|快取命中|缓存未命中|快取未命中|cache[\s_-]*hits?|cache[\s_-]*miss(?:es)?"
-    r"|キャッシュヒット|キャッシュミス)[^()]{0,6}\)"  # '(キャッシュヒット時)', '(cache hit price)'
+    # '(キャッシュヒット時)', '(cache hit price)'; not '(缓存命中1元)', a price of its own
+    r"|キャッシュヒット|キャッシュミス)[^()\d]{0,6}\)"
 )
 # after a unit: 'output', 'of output', '(cache hit)', 'cache hit', 'for input and output'
 _TRAILING_KIND = re.compile(
@@ -217,6 +221,12 @@ _UNIT_FORMS = (
         r"(?:単位)?\s*(?:あたり|当たり|につき)",
         re.I,
     ),
+    # '1000トークンあたり', '1,000トークン当たり', '1Mトークンにつき': a number of tokens, then 'per'
+    re.compile(
+        r"(?<![\d.,])(?P<size>1,000,000|1000000|1,000|1000|1\s*[km])\s*(?P<kind>" + _KIND_WORD + r")?\s*"
+        r"(?P<tok>" + _TOKEN + r")\s*(?:単位)?\s*(?:あたり|当たり|につき)",
+        re.I,
+    ),
     # 'トークンは100万あたり2.5ドル': 'per' (あたり) says the size is of the tokens named before
     re.compile(r"(?<![\d.])(?:1\s*)?(?P<size>百万|100万|1百万)\s*(?:単位)?\s*(?P<tok>あたり|当たり|につき)"),
 )
@@ -238,17 +248,36 @@ _PER_TIME = re.compile(
 # --- kinds, changes, lists -------------------------------------------------------------------------
 _KINDS = re.compile(
     r"(?P<miss>缓存未命中|快取未命中|cache[\s\\_-]*miss(?:es)?|キャッシュミス)"
-    r"|(?P<hit>缓存命中|快取命中|cache[\s\\_-]*hits?|cached[\s_-]*input|cache reads?|キャッシュヒット)"
+    r"|(?P<hit>缓存命中|快取命中|cache[\s\\_-]*hits?|cached[\s_-]*input|cache reads?|キャッシュヒット"
+    r"|キャッシュ読み(?:取り|込み)|缓存读取|快取讀取|キャッシュ入力|缓存输入|快取輸入)"
     r"|(?P<input>输入|輸入|入力|\binput)"
     r"|(?P<output>输出|輸出|出力|\boutput)",
     re.I,
 )
+# a kind word right after an amount, heading no price of its own: '$1.25 input and $10 output'
+_KIND_AFTER = re.compile(
+    r"\s*[的の]\s*(" + _KIND_WORD + r")(?=\s*(?:价格|價格|価格|料金|単価|费用|費用))"
+    r"|\s*("
+    + _KIND_WORD
+    + r")(?![A-Za-z])(?!\s*(?:价格|價格|価格|料金|単価|prices?\b|costs?\b|rates?\b|[:：]))"
+    r"(?!\s*(?:and|&|/|和|与|與|及|、|と)\s*(?:" + _KIND_WORD + r"))",  # not '$2 input and output'
+    re.I,
+)
 _HIT_AFTER = re.compile(r"\s*\(\s*(?:缓存命中|快取命中|cache[\s_-]*hits?|キャッシュヒット)", re.I)
-_FROM = re.compile(r"(?:从|從|由|\bfrom)\s*$", re.I)
+_FROM = re.compile(
+    r"(?:从|從|由|\bfrom)\s*(?:原来的|原來的|原先的|此前的|之前的|目前的|现在的|現在的|原本的"
+    r"|the\s+(?:previous|current|original|old|earlier)\s+(?:price\s+of\s+)?)?\s*$",
+    re.I,
+)
 # 'previous rates of', '原价', 'was': an amount that is what the price used to be
 _OLD = re.compile(
     r"(?:\b(?:previous(?:ly)?|former(?:ly)?|original(?:ly)?|old|earlier|prior)\b[^:$¥\d]{0,20}"
     r"|原价|原價|原来|原來|此前|之前|以前|以往|曾为|曾為|原为|原為|従来|これまで|旧価格"
+    r"|一度高达|一度高達|一度|曾经高达|曾經高達|曾高达|曾高達|曾经|曾經"  # '一度高达每千tokens 0.12元'
+    # '旧料金は入力15ドル', '原价格为输入2元': the old price's kind between the marker and the amount
+    r"|(?:旧料金|旧価格|旧価|旧价格|舊價格|原价格|原價格)\s*(?:は|が|为|為|是|[:：])?\s*(?:"
+    + _KIND_WORD
+    + r")?"
     r"|\bwas|\bwere|\bused to (?:be|cost))\s*(?:为|為|是|of|at|was|were)?\s*$",
     re.I,
 )
@@ -256,12 +285,21 @@ _OLD = re.compile(
 _FROM_BEHIND = re.compile(
     r"(?:\b(?:down|up|reduced|cut|lowered|raised)\s+from|较此前的|較此前的|较原来的|比原来的)\s*$", re.I
 )
+# what stands between two prices said in parallel: '、出力', ', output', 'と出力は'
+_PARALLEL = re.compile(
+    r"\s*(?:[、,，]|and|と)\s*(?:" + _KIND_WORD + r")\s*(?:は|が|为|為|是|[:：])?\s*", re.I
+)
 _FROM_AFTER = re.compile(r"\s*(?:から|より)")
 # an estimate or a conversion is no price stated: '约36元', 'roughly $3', 'およそ5ドル', '≈ $0.5'
 _ESTIMATE = re.compile(
-    r"(?:约|約|大约|大約|约合|約合|折合|相当于|相當於|およそ|\babout|\broughly|\bapproximately|\baround|~|≈)\s*$",
+    r"(?:约|約|大约|大約|约合|約合|折合|相当于|相當於|およそ|\babout|\broughly|\bapproximately|\baround|~|≈"
+    # a bound is no price either: 'less than $1', '不到1元', '低于0.5元'
+    r"|\bless than|\bmore than|\bunder|\bbelow|\bover|\babove|\bat (?:least|most)"
+    r"|不到|不足|少于|少於|低于|低於|高于|高於|超过|超過|至少)\s*$",
     re.I,
 )
+# ... or after the amount: '1ドル未満', '0.5元以下', '2ドルを下回る'
+_BOUND_AFTER = re.compile(r"\s*(?:未満|以下|以上|以内|を下回|を上回|を切|を超え)")
 _TO = re.compile(
     r"(?:至|到|为|為|成|\bto|へ|に|→|->)\s*$",
     re.I,
@@ -270,12 +308,17 @@ _RESPECTIVELY = re.compile(r"分别|分別|各自|respectively|それぞれ", re
 _LIST_JOIN = re.compile(r"\s*(?:" + _QUALIFIER + r")?\s*(?:/|、|和|与|與|及|,|and|or|&|と|や)\s*$", re.I)
 _FREE = re.compile(
     r"全面免费|全面免費|永久免费|永久免費|免费开放|免費開放|免费使用|免費使用|免费调用|免費調用|完全免费|"
-    r"限时免费|限時免費|免费|免費|無料|free of charge|(?:for|is|are|now|made|become|becomes|to) free\b",
+    r"限时免费|限時免費|免费|免費|無料|free of charge|(?:for|is|are|now|made|become|becomes|to) free\b"
+    r"|\bfree to (?:use|call|access)\b|\bat no (?:cost|charge)\b",  # 'Gemma, free to use through its API'
     re.I,
 )
 _NOT_FREE = re.compile(
     r"免费额度|免費額度|免费试用|免費試用|免费tokens|赠送|贈送|無料枠|free tier|free trial|free credits?"
-    r"|free for \d+ (?:requests|calls)|subscribe for free|不再免费|不再免費|no longer free|not free",
+    r"|無料プラン|免费版|免費版|免费套餐|免費套餐|free (?:plan|version)"
+    r"|free for \d+ (?:requests|calls)|subscribe for free|不再免费|不再免費|no longer free|not free"
+    # a trial or a quota: '最大100万トークンまで無料で試せる', '免费体验', 'try it for free'
+    r"|無料で試|無料お試し|お試し|まで無料|までは無料|免费体验|免費體驗"
+    r"|\bfree to try\b|\btry\b[^;。]{0,30}?\bfor free",
     re.I,
 )
 _PERCENT = re.compile(
@@ -292,7 +335,7 @@ _FILE_NAME = re.compile(
 _SIBLING_JOIN = r"\s*(?:/|、|和|与|與|及|and|,)\s*"
 _SUFFIX_WORD = (
     r"(?:pro|max|lite|speed|turbo|plus|mini|nano|long|air|flash|chat|coder|reasoner|vl|haiku|sonnet|opus|instruct"
-    r"|small|medium|large|ultra|nemo|omni|vision|thinking|preview"
+    r"|small|medium|large|ultra|nemo|omni|vision|thinking|preview|fast|express|reasoning|realtime|edge|image"
     r"|[a-z]\d[a-z0-9.]*"  # ASCII only: 'K2', not 'K2的价格' (\w is any letter)
     r"|\d+(?:\.\d+)?[bkm]?(?!\s*(?:元|厘|分|美元|ドル|円|%|/|可|块)))"  # not the '1' of '1元'
 )
@@ -300,10 +343,19 @@ _MODEL_SUFFIX = rf"(?:[-\s.]?{_SUFFIX_WORD}(?![A-Za-z0-9]))"
 # What comes just before a model named only to compare: 'less than GPT-4 Turbo', 'compared with', '比',
 # 'within 95% of GPT-5.5'
 _COMPARED = re.compile(
-    r"(?:\bthan|\bcompared (?:to|with)|\bvs\.?|\bversus|比|相比|低于|高于|%\s*of)\s*(?:the\s+)?$", re.I
+    r"(?:\bthan|\bcompared (?:to|with)|\bvs\.?|\bversus|比|相比|低于|高于|%\s*of"
+    r"|\b(?:half|twice|double|triple|a third|a quarter|a fifth|a tenth|a fraction|\d+x|\d+ times)\s+"
+    r"(?:of\s+)?"
+    r"(?:the\s+)?(?:price|cost|rate)s?\s+of)\s*(?:the\s+)?$",
+    re.I,
 )
 # ... or just after: '与DeepSeek-V3此前的价格相比', 'GPT-4oと比べて'
-_COMPARED_AFTER = re.compile(r"[^,，。;；]{0,12}?(?:相比|相較|相较|比较|比較|に比べ|と比べ|と比較)")
+_COMPARED_AFTER = re.compile(
+    r"[^,，。;；]{0,12}?(?:比较|比較)|[^,，、。;；]{0,40}?(?:相比|相較|相较|に比べ|と比べ|と比較)"
+    r"|的(?:一半|[一二三四五六七八九十百]+分之[一二三四五六七八九十]|\d+(?:\.\d+)?%)"
+    r"|の(?:約\s*)?(?:\d+分の\d+|\d+(?:\.\d+)?%)"
+    r"|\s*(?:よりも|より(?=\s*(?:安|高|低|割安|割高|お得|大幅|はるかに|ずっと)))"
+)
 _ATTACHED = r"[A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*"  # 'Qwen2', 'Qwen-Long', 'GLM-4-Flash', 'DeepSeek-V3'
 _CJK_ATTACHED = r"(?:-[A-Za-z0-9.]+)*"  # '混元-standard', '豆包-pro-32k'
 # a version named without its brand: 'V3', 'R1', 'V4-Pro', 'K2'
@@ -511,6 +563,7 @@ def _units(sentence: str) -> list[_Unit]:
                 continue
             groups = match.groupdict()
             size = (groups.get("size") or "").lower().replace(" ", "").replace(",", "")
+            size = re.sub(r"^1(?=[km]$)", "", size)  # '1Kトークンあたり'
             if groups.get("mtok"):
                 size = groups["mtok"].lower()
             elif not groups.get("tok") and (
@@ -569,7 +622,13 @@ def _amounts(sentence: str, units: list[_Unit]) -> list[_Amount]:
     return sorted(out, key=lambda a: a.start)
 
 
-def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequence[int] = ()) -> None:
+def _bind(
+    sentence: str,
+    amounts: list[_Amount],
+    units: list[_Unit],
+    named: Sequence[int] = (),
+    carried: Decimal | None = None,
+) -> None:
     """Give each amount its token unit: its own right after it ('2元/百万tokens') or right before it
     ('每百万输出tokens 8元'), the one of the amounts it is listed with ('$10 and $40 per million'), or the
     one unit its sentence states where a kind word or a model (`named`: where models start) says what it
@@ -591,10 +650,13 @@ def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequ
             amount.unit, amount.own, before[-1].taken = before[-1], True, True
     # lists: '0.5元和1元', '0.5 元(缓存命中)/ 2 元(缓存未命中)', '$10 and $40 per million tokens'
     group = 0
+    # prices each with its own unit are a list only where the sentence says 'respectively'
+    # ('输入、输出价格分别降至0.8元/百万tokens和3.2元/百万tokens')
+    respectively = bool(_RESPECTIVELY.search(sentence))
     for index, amount in enumerate(amounts):
         previous = amounts[index - 1] if index else None
         gap = sentence[previous.span_end : amount.start] if previous else ""
-        both_own = previous and previous.own and amount.own
+        both_own = previous and previous.own and amount.own and not respectively
         if previous and amount.currency and previous.currency and not both_own and _LIST_JOIN.fullmatch(gap):
             amount.group, amount.index = previous.group, previous.index + 1
         else:
@@ -604,26 +666,58 @@ def _bind(sentence: str, amounts: list[_Amount], units: list[_Unit], named: Sequ
         unit = next((a.unit for a in members if a.unit), None)
         for member in members:
             member.unit = member.unit or unit
-    # '从10元/百万tokens降至5元', '100万トークンあたり0.2ドルから0.1ドルに': the new price, the old one's unit
-    for previous, amount in itertools.pairwise(amounts):
-        gap = sentence[previous.span_end : amount.start]
-        changed = _FROM_AFTER.match(gap) or _TO.search(gap)
-        if previous.unit and not amount.unit and amount.currency and changed and len(gap) <= 12:
-            amount.unit = previous.unit
+    _lend_changed(sentence, amounts)
     stated = {u.per for u in units if not u.per_time}
-    if len(stated) == 1:
-        shared = next(u for u in units if not u.per_time)
+    shared = next(u for u in units if not u.per_time) if len(stated) == 1 else None
+    if not units and carried:
+        # 'X的输入价格为每百万tokens 2元。输出价格则为8元。': the unit of the sentence before, for a sentence
+        # that states none
+        shared = _Unit(0, 0, carried, (), False, False, True)
+    if shared:
         floor = 0
         sizes = {group: len(members) for group, members in _by_group(amounts).items()}
         for amount in amounts:
             window = sentence[floor : amount.start]
             # a model of its own says what a lone amount prices; a pair it leaves open ('$0.50/$1.50')
             own_model = sizes[amount.group] == 1 and any(floor <= start < amount.start for start in named)
-            said = _KINDS.search(window) or own_model
-            if not amount.unit and amount.currency and said:
+            said = _KINDS.search(window) or own_model or _KIND_AFTER.match(sentence, amount.end)
+            # not an amount with a unit of another kind: '$0.04 per image', '0.006ドル/分'
+            other = _OTHER_UNIT.match(sentence, amount.end) or _OTHER_BEFORE.search(
+                sentence[max(0, amount.start - 12) : amount.start]
+            )
+            if not amount.unit and amount.currency and said and not other:
                 amount.unit = shared
             if amount.currency:  # not the '2.0' of 'Gemini 2.0 Flash'
                 floor = amount.span_end
+        _lend_changed(sentence, amounts)  # '出力が75ドルから25ドルへ': the old one was lent the shared unit
+
+
+_OTHER_UNIT = re.compile(
+    r"\s*(?:/|\bper\b|\ba\s+(?:minute|second|hour|image|page|request|call)\b|每|あたり|当たり|につき)", re.I
+)
+
+
+# ... or before it: '输出图片每张0.2元', '1枚あたり0.04ドル'
+_OTHER_BEFORE = re.compile(
+    r"(?:(?:每|一)\s*(?:张|張|次|分钟|分鐘|秒|小时|小時|幅|页|頁)"
+    r"|(?:\d+\s*)?(?:枚|分|回|秒|時間|画像|リクエスト)\s*(?:あたり|当たり|につき))\s*$"
+)
+
+
+def _lend_changed(sentence: str, amounts: list[_Amount]) -> None:
+    """The new price takes the old one's unit: '从10元/百万tokens降至5元', '0.2ドルから0.1ドルに'."""
+    for previous, amount in itertools.pairwise(amounts):
+        gap = sentence[previous.span_end : amount.start]
+        changed = _FROM_AFTER.match(gap) or _TO.search(gap)
+        if previous.unit and not amount.unit and amount.currency and changed and len(gap) <= 12:
+            amount.unit = previous.unit
+
+
+def _stop(amount: _Amount) -> int:
+    """Where the words before an amount end: before its own unit where that stands first
+    ('约每百万tokens 2元', '不到每百万tokens 0.1元'), else at the amount."""
+    unit = amount.unit
+    return unit.start if amount.own and unit and unit.end <= amount.start else amount.start
 
 
 def _by_group(amounts: list[_Amount]) -> dict[int, list[_Amount]]:
@@ -636,7 +730,7 @@ def _by_group(amounts: list[_Amount]) -> dict[int, list[_Amount]]:
 def _listed_kinds(window: str) -> tuple[str, ...]:
     """The kinds of the last list of kind words in a window ('输入和输出', 'input/output'), in order."""
     lists = list(re.finditer(_KIND_LIST, window, re.I))
-    if not lists or not re.search(r"/|and|&|和|与|與|及|、", lists[-1].group(0)):
+    if not lists or not re.search(r"/|and|&|和|与|與|及|、|と|・", lists[-1].group(0)):
         return ()
     return tuple(_kind_of(m.group(0)) for m in _KINDS.finditer(lists[-1].group(0)))
 
@@ -658,8 +752,11 @@ def _assign_kinds(sentence: str, priced: list[_Amount]) -> None:
         before = [_kind_of(m.group(0), window[m.end() :]) for m in _KINDS.finditer(window)]
         if amount.index == 0:
             listed = _listed_kinds(sentence[floor : amount.start])
+        after = _KIND_AFTER.match(sentence, amount.end)
         if qualifier:
             amount.kind = _kind_of(qualifier.group(1))
+        elif after and not kinds:
+            amount.kind = _kind_of(after.group(1) or after.group(2))
         elif len(kinds) > 1 and len(kinds) == len(groups[amount.group]):
             amount.kind = kinds[amount.index]
         elif len(listed) > 1 and len(listed) == len(groups[amount.group]):
@@ -691,7 +788,16 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         earlier = [p for p in priced if p.end <= amount.start and not p.old]
         if _FROM_BEHIND.search(window) and earlier and amount.currency == earlier[-1].currency:
             amount.old = True
-            behind.append((amount, earlier[-1]))
+            # 'to $5 … and $25 …, down from $15 and $75': a list of old prices, one for each new one before
+            listed = [a for a in priced + loose if a.group == amount.group and a.start >= amount.start]
+            listed.sort(key=lambda a: a.start)
+            became = earlier[-len(listed) :]
+            if 1 < len(listed) <= len(earlier) and all(
+                old.currency == new.currency for old, new in zip(listed, became, strict=True)
+            ):
+                behind += list(zip(listed, became, strict=True))
+            else:
+                behind.append((amount, earlier[-1]))
         if any(amount is p for p in priced):
             floor = amount.span_end
     groups = _by_group(priced)
@@ -699,6 +805,12 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         if members[0].old:
             for member in members:
                 member.old = True
+    # '旧料金は入力15ドル、出力75ドル', 'was $10 for input, output $30': an old price's parallel is old too
+    for previous, amount in itertools.pairwise(priced):
+        unit = amount.unit
+        stop = unit.start if amount.own and unit and unit.end <= amount.start else amount.start
+        if previous.old and _PARALLEL.fullmatch(sentence[previous.span_end : stop]):
+            amount.old = True
     pairs: list[tuple[_Amount, _Amount]] = []
     ordered = sorted(priced + [a for a in loose if a.old], key=lambda a: a.start)
     for index, old in enumerate(ordered):
@@ -708,7 +820,10 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         news = next((a for a in ordered[index + 1 :] if not a.old), None)
         if news is None:
             continue
-        gap = sentence[olds[-1].span_end : news.start]
+        # '从每百万tokens 30元下调到每百万tokens 21元': 'to' stands before the new price's own unit
+        unit = news.unit
+        stop = unit.start if news.own and unit and unit.end <= news.start else news.start
+        gap = sentence[olds[-1].span_end : stop]
         if not (_TO.search(gap) or _FROM_AFTER.match(sentence, olds[-1].span_end)) or re.search(
             r"[;。]", gap
         ):
@@ -716,7 +831,7 @@ def _mark_old(sentence: str, priced: list[_Amount], loose: list[_Amount]) -> lis
         targets = groups.get(news.group, [news])
         if len(targets) == len(olds):
             pairs += list(zip(olds, targets, strict=True))
-    pairs += [(old, new) for old, new in behind if not old.index and not any(new is n for _o, n in pairs)]
+    pairs += [(old, new) for old, new in behind if not any(new is n for _o, n in pairs)]
     for old, new in pairs:
         if new.kind == "all":
             new.kind = old.kind  # '输入价格从0.02元降至0.0005元': the kind is stated once, before the old
@@ -730,21 +845,35 @@ _TO_FREE = re.compile(
 
 
 def _read_sentence(
-    sentence: str, quote: str, topic: list[str], aliases: Aliases, known: _Known
+    sentence: str,
+    quote: str,
+    topic: list[str],
+    aliases: Aliases,
+    known: _Known,
+    carried: Decimal | None = None,
 ) -> list[Claim]:
-    """The claims of one sentence (or clause); `topic` are the models its paragraph is about so far."""
+    """The claims of one sentence (or clause); `topic` are the models its paragraph is about so far,
+    `carried` the token unit (tokens per price) the sentence before priced in, for a sentence that states
+    none."""
     mentions = _mentions(sentence, aliases, known)
     groups = _groups(sentence, mentions)
     units = _units(sentence)
     amounts = _amounts(sentence, units)
-    _bind(sentence, amounts, units, [start for start, _e, _m in mentions])
+    _bind(sentence, amounts, units, [start for start, _e, _m in mentions], carried)
     priced = [
         a
         for a in amounts
-        if a.unit and not a.unit.per_time and not _ESTIMATE.search(sentence[max(0, a.start - 16) : a.start])
+        if a.unit
+        and not a.unit.per_time
+        and not any(_ESTIMATE.search(sentence[max(0, stop - 16) : stop]) for stop in {a.start, _stop(a)})
+        and not _BOUND_AFTER.match(sentence, a.end)
     ]
     if _STORAGE.search(sentence) or any(a.unit and a.unit.per_time for a in amounts):
         priced = []  # storage kept per minute or hour is no price to use a model
+    # a price inside a comparison is the compared model's: '与X每百万tokens 75美元的输出价格相比，Y便宜'
+    for _start, end, _model in _mentions(sentence, aliases, known, compared=True):
+        if compared := _COMPARED_AFTER.match(sentence, end):
+            priced = [a for a in priced if not end <= a.start < compared.end()]
     loose = [a for a in amounts if not a.unit and a.currency]
     percent_match = _PERCENT.search(sentence)
     percent = Decimal(percent_match.group(1)) if percent_match else None
@@ -821,10 +950,16 @@ def _to_free(
     aliases: Aliases,
     percent: Decimal | None,
 ) -> list[Claim]:
-    """'from $0.50 per million tokens to free', '从1元/百万tokens降至免费': an old price made free."""
+    """'from $0.50 per million tokens to free', '从1元/百万tokens降至免费': an old price made free; so is one
+    the sentence states no new price for but calls free after ('X, previously priced at $0.10 per million
+    tokens, is now free', 'X此前每百万tokens 0.1元，现已全面免费')."""
     out = []
+    made_free = not any(not a.old for a in priced) and not _NOT_FREE.search(sentence)
     for amount in priced:
-        if not amount.old or not _TO_FREE.match(sentence, amount.span_end) or amount.unit is None:
+        freed = _TO_FREE.match(sentence, amount.span_end) or (
+            made_free and _FREE.search(sentence, amount.span_end) and not _CONSUMER.search(sentence)
+        )
+        if not amount.old or not freed or amount.unit is None:
             continue
         before = [group for _s, end, group in groups if end <= amount.start]
         for model in before[-1] if before else topic:
@@ -980,9 +1115,16 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
     only = [named[0]] if len({model.lower() for model in named}) == 1 else []
     pair_unit = 0  # sentences left in which 'Model: $in / $out' is read (after a stated pair unit)
     previous_item, introduces = False, False
+    # the models a sentence listed, for a next one that prices them 'respectively' without naming them
+    # ('涉及两款模型：A与B。两者的输入价格分别下调至…0.5元和2元', 'It covers A and B. Their prices are …
+    # respectively')
+    several: list[str] = []
+    carried: Decimal | None = None  # the one token unit the sentence before priced in
     for paragraph, item in paragraphs:
         if not (item and (previous_item or introduces)):
             topic = []  # a price two paragraphs on is not about this paragraph's model
+            several = []
+            carried = None
         previous_item, introduces = item, paragraph.rstrip()[-1:] in ":："
         for raw in _SENTENCE_END.split(paragraph):
             sentence = clean_text(_LINK.sub(" ", raw))
@@ -992,7 +1134,10 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
             models = [model for _s, _e, model in _mentions(sentence, aliases, known)]
             found: list[Claim] = []
             if not (_HYPOTHETICAL.search(sentence) or _SUBSCRIPTION.search(sentence)):
-                found = _read_clauses(sentence, topic or only, aliases, known)
+                listed = several if not models and _RESPECTIVELY.search(sentence) else []
+                found = _read_clauses(sentence, topic or listed or only, aliases, known, carried)
+                if listed and not topic and _priced_alike(found):
+                    found = []  # the listed models not priced one by one: whose price is which is unsaid
                 if _PAIR_UNIT.search(sentence):
                     pair_unit = 2  # this sentence and the next: 'Compare with today's prices: GPT-4 …'
                 if pair_unit:
@@ -1002,11 +1147,20 @@ def extract_claims(text: str, aliases: Aliases | None = None) -> list[Claim]:
                 # a sentence about several models ('offering A and B', 'A is $2, while B costs $0.40')
                 # leaves a later price's model open; one model under two names is one
                 topic = models if _one_model(sentence, _mentions(sentence, aliases, known)) else []
+                several = [] if topic else models
+            sizes = {unit.per for unit in _units(sentence) if not unit.per_time}
+            carried = sizes.pop() if found and len(sizes) == 1 else None
             for claim in found:
                 if claim.key not in seen:  # a claim's first quote
                     claims.append(claim)
                     seen.add(claim.key)
     return claims
+
+
+def _priced_alike(claims: list[Claim]) -> bool:
+    """Whether two models were given the same price of the same kind (from one amount)."""
+    prices = [(claim.kind, claim.new_per_million) for claim in claims]
+    return len(set(prices)) < len(prices)
 
 
 # a second name of one model: 'DeepSeek-R1 by setting model=deepseek-reasoner', 'X（对应V3）', 'X (aka Y)'
@@ -1036,11 +1190,13 @@ def _named(paragraphs: list[tuple[str, bool]], aliases: Aliases) -> list[str]:
     return named
 
 
-def _read_clauses(sentence: str, topic: list[str], aliases: Aliases, known: _Known) -> list[Claim]:
+def _read_clauses(
+    sentence: str, topic: list[str], aliases: Aliases, known: _Known, carried: Decimal | None = None
+) -> list[Claim]:
     """A sentence is read whole; where it also makes models free in a clause with no price of its own
     ('GLM-4-Plus每百万tokens 50元，GLM-4-Flash免费', 'GLM-4-Flash永久免费，GLM-4-Air价格降至1元/百万tokens'),
     that clause's models are free."""
-    found = _read_sentence(sentence, sentence, topic, aliases, known)
+    found = _read_sentence(sentence, sentence, topic, aliases, known, carried)
     if not (_FREE.search(sentence) and _units(sentence)) or _NOT_FREE.search(sentence):
         return found
     for clause in re.split(r"[,;]", sentence):

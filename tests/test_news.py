@@ -698,6 +698,278 @@ RULES: list[tuple[str, str, set[Key]]] = [
         "Claude 3.5 Sonnet works out to roughly $3 per million input tokens.",
         set(),
     ),
+    # rules added after a held-out set written by the team (tests/fixtures/news_heldout) found them wanting
+    (
+        "a new price takes the unit its old one was lent",
+        "Qwen-Maxの料金は、入力が100万トークンあたり4元から2元へ、出力が12元から6元へと引き下げられた。",
+        {_c("Qwen-Max", "input", "4", "2"), _c("Qwen-Max", "output", "12", "6")},
+    ),
+    (
+        "a new price takes the unit its old one was lent",
+        "Input for GPT-4.1 goes from $2 to $1 per million tokens, and output from $8 to $4.",
+        {_c("GPT-4.1", "input", "2", "1"), _c("GPT-4.1", "output", "8", "4")},
+    ),
+    (
+        "prices each with a unit, listed 'respectively'",
+        "Qwen-Plus的输入和输出价格分别调整为0.8元/百万tokens和2元/百万tokens。",
+        {_c("Qwen-Plus", "input", None, "0.8"), _c("Qwen-Plus", "output", None, "2")},
+    ),
+    (
+        "prices each with a unit, listed 'respectively'",
+        "GPT-4.1 mini input and output now cost $0.40/1M tokens and $1.60/1M tokens respectively.",
+        {_c("GPT-4.1 mini", "input", None, "0.4"), _c("GPT-4.1 mini", "output", None, "1.6")},
+    ),
+    (
+        "a kind word right after the amount",
+        "Claude 3 Haiku runs $0.25 input and $1.25 output per million tokens.",
+        {_c("Claude 3 Haiku", "input", None, "0.25"), _c("Claude 3 Haiku", "output", None, "1.25")},
+    ),
+    (
+        "a kind word right after the amount",
+        "DeepSeek-V3以每百万tokens 8元的输出价格继续提供服务。",
+        {_c("DeepSeek-V3", "output", None, "8")},
+    ),
+    (
+        "a kind word right after the amount",
+        "Gemini 1.5 Flashは100万トークンあたり0.075ドルの入力料金で提供される。",
+        {_c("Gemini 1.5 Flash", "input", None, "0.075")},
+    ),
+    (
+        "a list of old prices behind a list of new ones",
+        "GPT-4o now costs $2.50 per million input tokens and $10 per million output tokens, down from $5 "
+        "and $15.",
+        {_c("GPT-4o", "input", "5", "2.5"), _c("GPT-4o", "output", "15", "10")},
+    ),
+    (
+        "a list of old prices behind a list of new ones",
+        "Gemini 1.5 Pro drops to $1.25 per million input tokens and $5 per million output tokens, cut from "
+        "$3.50 and $10.50.",
+        {_c("Gemini 1.5 Pro", "input", "3.5", "1.25"), _c("Gemini 1.5 Pro", "output", "10.5", "5")},
+    ),
+    (
+        "models listed in one sentence, priced 'respectively' in the next",
+        "本次调价涉及GLM-4-Plus和GLM-4-Air两款模型。其输入价格分别降至每百万tokens 5元和0.5元。",
+        {_c("GLM-4-Plus", "input", None, "5"), _c("GLM-4-Air", "input", None, "0.5")},
+    ),
+    (
+        "models listed in one sentence, priced 'respectively' in the next",
+        "The update covers Qwen-Max and Qwen-Plus. Their input prices are now $1.60 and $0.40 per million "
+        "tokens, respectively.",
+        {_c("Qwen-Max", "input", None, "1.6"), _c("Qwen-Plus", "input", None, "0.4")},
+    ),
+    (
+        "models listed in one sentence, priced 'respectively' in the next",
+        "GLM-4-Plus和GLM-4-Air同步上线。两者输入价格分别为每百万tokens 2元。",  # one price for two: unsaid
+        set(),
+    ),
+    (
+        "cache reads are cache hits",
+        "Claude 3.5 Sonnetのキャッシュ読み取りは100万トークンあたり0.3ドル。",
+        {_c("Claude 3.5 Sonnet", "cached_input", None, "0.3")},
+    ),
+    (
+        "cache reads are cache hits",
+        "DeepSeek-V3的缓存读取价格为每百万tokens 0.5元。",
+        {_c("DeepSeek-V3", "cached_input", None, "0.5")},
+    ),
+    (
+        "a number of tokens before 'あたり'",
+        "Qwen-Turboは1000トークンあたり0.0003元で利用できる。",
+        {_c("Qwen-Turbo", "all", None, "0.3")},
+    ),
+    (
+        "a number of tokens before 'あたり'",
+        "Llama 3 70Bの料金は1,000トークン当たり0.0008ドル。",
+        {_c("Llama 3 70B", "all", None, "0.8")},
+    ),
+    (
+        "a comparison in other words",
+        "Gemini 1.5 FlashはGPT-4o miniよりも安く、入力100万トークンあたり0.075ドルだ。",
+        {_c("Gemini 1.5 Flash", "input", None, "0.075")},
+    ),
+    (
+        "a comparison in other words",
+        "Claude 3 Haiku costs a fraction of the price of Claude 3 Opus, at $0.25 per million input tokens.",
+        {_c("Claude 3 Haiku", "input", None, "0.25")},
+    ),
+    (
+        "a comparison in other words",
+        "DeepSeek-V3的输入价格为每百万tokens 2元，仅为GPT-4o的十分之一。",
+        {_c("DeepSeek-V3", "input", None, "2")},
+    ),
+    (
+        "a price inside a comparison is no claim",
+        "与GPT-4o每百万tokens 5美元的输入价格相比，Qwen-Max要便宜得多。",
+        set(),
+    ),
+    (
+        "a price inside a comparison is no claim",
+        "Gemini 1.5 Proの100万トークンあたり1.25ドルという入力料金と比べると、GPT-4oは割高だ。",
+        set(),
+    ),
+    (
+        "free in other words",
+        "Google is opening Gemma 2 to developers, free to use through its API.",
+        {_c("Gemma 2", "all", *FREE)},
+    ),
+    ("free in other words", "Developers can call GLM-4-Flash at no cost.", {_c("GLM-4-Flash", "all", *FREE)}),
+    (
+        "from the former price",
+        "混元-standard的输出价格从此前的每百万tokens 50元下调至10元。",
+        {_c("混元-standard", "output", "50", "10")},
+    ),
+    (
+        "from the former price",
+        "Grok 2 input was cut from the previous $5 to $2 per million tokens.",
+        {_c("Grok 2", "input", "5", "2")},
+    ),
+    (
+        "a bracket with a price of its own qualifies no other",
+        "DeepSeek-V3每百万输入tokens 2元（缓存命中0.5元），每百万输出tokens 8元。",
+        {
+            _c("DeepSeek-V3", "input", None, "2"),
+            _c("DeepSeek-V3", "cached_input", None, "0.5"),
+            _c("DeepSeek-V3", "output", None, "8"),
+        },
+    ),
+    (
+        "a bracket with a price of its own qualifies no other",
+        "GPT-4.1 costs $2 per million input tokens (cache hits $0.50), and $8 per million output tokens.",
+        {
+            _c("GPT-4.1", "input", None, "2"),
+            _c("GPT-4.1", "cached_input", None, "0.5"),
+            _c("GPT-4.1", "output", None, "8"),
+        },
+    ),
+    (
+        "'to' before the new price's own unit",
+        "Qwen-Max的输入价格从每百万tokens 40元下调至每百万tokens 20元。",
+        {_c("Qwen-Max", "input", "40", "20")},
+    ),
+    (
+        "'to' before the new price's own unit",
+        "GLM-4-Air的價格從每百萬tokens 1元下調至每百萬tokens 0.1元。",
+        {_c("GLM-4-Air", "all", "1", "0.1")},
+    ),
+    (
+        "a second word of a name kept",
+        "Grok 4 Fast costs $0.20 per million input tokens.",
+        {_c("Grok 4 Fast", "input", None, "0.2")},
+    ),
+    (
+        "a second word of a name kept",
+        "Kimi K2 Fastの出力料金は100万トークンあたり8元。",
+        {_c("Kimi K2 Fast", "output", None, "8")},
+    ),
+    (
+        "an old price, then free",
+        "GLM-4-Air此前每百万tokens 1元，现已全面免费。",
+        {_c("GLM-4-Air", "all", "1", "0", True)},
+    ),
+    (
+        "an old price, then free",
+        "Doubao-lite, previously $0.04 per million tokens, is now free for all API users.",
+        {_c("Doubao-lite", "all", "0.04", "0", True)},
+    ),
+    (
+        "an old price, then free",
+        "Doubao-lite, previously $0.04 per million tokens, is now free in the Doubao app.",  # the app
+        set(),
+    ),
+    ("an old price, then free", "GLM-4-Air此前每百万tokens 1元，现在提供免费额度。", set()),  # a free quota
+    (
+        "the unit of the sentence before, for one that states none",
+        "DeepSeek-V3的输入价格为每百万tokens 2元。输出价格则为8元。",
+        {_c("DeepSeek-V3", "input", None, "2"), _c("DeepSeek-V3", "output", None, "8")},
+    ),
+    (
+        "the unit of the sentence before, for one that states none",
+        "GPT-4.1 costs $2 per million input tokens. Output is $8.",
+        {_c("GPT-4.1", "input", None, "2"), _c("GPT-4.1", "output", None, "8")},
+    ),
+    (
+        "the unit of the sentence before, for one that states none",
+        "Qwen-Plusの料金は、入力が100万トークンあたり0.8元。出力は2元だ。",
+        {_c("Qwen-Plus", "input", None, "0.8"), _c("Qwen-Plus", "output", None, "2")},
+    ),
+    (
+        "the unit of the sentence before, for one that states none",
+        "GPT-4.1 costs $2 per million input tokens.\n\nOutput is $8.",  # not into another paragraph
+        {_c("GPT-4.1", "input", None, "2")},
+    ),
+    (
+        "the unit of the sentence before, for one that states none",
+        "Qwen-Max的输入价格为每百万tokens 2元。公司去年营收为100亿元。",  # no kind word: no price
+        {_c("Qwen-Max", "input", None, "2")},
+    ),
+    (
+        "an amount with a unit of another kind takes no token unit",
+        "GPT-4.1 costs $2 per million input tokens, and output images $0.04 per image.",
+        {_c("GPT-4.1", "input", None, "2")},
+    ),
+    (
+        "an amount with a unit of another kind takes no token unit",
+        "Qwen-VL的输入价格为每百万tokens 3元，输出图片每张0.2元。",
+        {_c("Qwen-VL", "input", None, "3")},
+    ),
+    (
+        "an amount with a unit of another kind takes no token unit",
+        "GPT-4.1の入力は100万トークンあたり2ドル、画像出力は1枚あたり0.04ドル。",
+        {_c("GPT-4.1", "input", None, "2")},
+    ),
+    ("a bound is no price", "Qwen-Turbo costs under $0.10 per million tokens.", set()),
+    ("a bound is no price", "GLM-4-Flash的价格不到每百万tokens 0.1元。", set()),
+    ("a bound is no price", "Gemini 1.5 Flashの料金は100万トークンあたり0.1ドル未満。", set()),
+    ("a bound is no price", "Qwen-Max的价格约每百万tokens 20元。", set()),  # an estimate, before the unit
+    ("a free plan is no free price", "Claude 3.5 Sonnetは無料プランでも利用できる。", set()),
+    ("a free plan is no free price", "GLM-4-Flash免费版支持128K上下文。", set()),
+    ("a free trial or quota is no free price", "开发者可免费体验GLM-4-Plus，每天最多100万tokens。", set()),
+    (
+        "a free trial or quota is no free price",
+        "You can try Gemini 2.5 Pro for free in the API, up to 25 requests a day.",
+        set(),
+    ),
+    (
+        "a free trial or quota is no free price",
+        "Mistral Large 2のAPIは、1カ月あたり最大50万トークンまで無料で試せる。",
+        set(),
+    ),
+    (
+        "cached input in other languages",
+        "Claude 3.5 Haikuのキャッシュ入力は100万トークンあたり0.08ドル。",
+        {_c("Claude 3.5 Haiku", "cached_input", None, "0.08")},
+    ),
+    (
+        "cached input in other languages",
+        "Qwen-Max的缓存输入价格为每百万tokens 0.5元。",
+        {_c("Qwen-Max", "cached_input", None, "0.5")},
+    ),
+    ("an old price in more words", "Qwen-Max的价格曾经高达每百万tokens 120元。", set()),
+    (
+        "an old price in more words",
+        "GPT-4の旧価格は入力30ドル、出力60ドル（100万トークンあたり）だった。",
+        set(),
+    ),
+    (
+        "an old price's parallel is old too",
+        "Qwen-Max原价格为输入每百万tokens 2元、输出每百万tokens 8元，现价为输入1元、输出4元。",
+        {_c("Qwen-Max", "input", None, "1"), _c("Qwen-Max", "output", None, "4")},
+    ),
+    (
+        "an old price's parallel is old too",
+        "Claude 3 Opus was $15 per million input tokens, output $75 per million tokens.",
+        set(),
+    ),
+    (
+        "kinds listed with 'と' or '・'",
+        "Qwen-Plusは、入力・出力がそれぞれ100万トークンあたり0.8元と2元。",
+        {_c("Qwen-Plus", "input", None, "0.8"), _c("Qwen-Plus", "output", None, "2")},
+    ),
+    (
+        "kinds listed with 'と' or '・'",
+        "Mistral Small 3は、入力と出力がそれぞれ100万トークンあたり0.1ドルと0.3ドル。",
+        {_c("Mistral Small 3", "input", None, "0.1"), _c("Mistral Small 3", "output", None, "0.3")},
+    ),
 ]
 
 
@@ -712,3 +984,20 @@ def test_each_rule_of_the_claim_reader_on_phrasings_of_its_own() -> None:
     assert not failures, failures
     rules = [rule for rule, _text, _truth in RULES]
     assert all(rules.count(rule) >= 2 for rule in rules)
+
+
+def test_the_held_out_sentences_meet_their_floor() -> None:
+    """226 snippets the team wrote in the styles of zh / ja / en reporting, none taken from the labelled
+    articles (tests/fixtures/news_heldout; not captured text): recall over their 'must' claims at least
+    0.95 and precision at least 0.98. The reader scores 0.98 / 0.996 there; the floor leaves room for about
+    three claims missed or two reported wrongly, so a rule that costs more fails here and names what."""
+    from bench.news_claims import score_folder, totals
+
+    scores = score_folder(FIXTURES / "news_heldout")
+    recall, precision = totals(scores)
+    missed = [(s.name, label) for s in scores for label in s.missed]
+    wrong = [(s.name, c.model, c.kind, str(c.new_per_million), c.quote[:60]) for s in scores for c in s.wrong]
+    print(f"recall {recall:.3f} precision {precision:.3f}", *missed, *wrong, sep="\n")
+    assert len(scores) >= 60
+    assert recall >= 0.95, missed
+    assert precision >= 0.98, wrong
