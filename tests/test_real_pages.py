@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from monitor.extract import Hints, extract_prices
+from monitor.extract import Hints, JsonOptions, extract_prices
 from monitor.fetch import decode_body
 from tests.conftest import GOLDENS, fixture
 from tests.test_extract import captured_on, render
@@ -17,6 +17,15 @@ REAL = GOLDENS / "real"
 # (page under real_pages/, kind, the source's currency, golden). Each golden was read against its page;
 # regenerate with `python -m tests.test_real_pages` and read every changed line the same way.
 CASES = [
+    *[
+        (page, "json", "USD", f"atlascloud_models-api_{version}.txt")
+        for version, page in (
+            ("v01", "atlascloud_models-api__json-api__v01__2026-08-10__20cf0c8e0c.json"),
+            ("v02", "atlascloud_models-api__json-api__v02__2026-08-16__e2c71d1d1e.json"),
+            ("v03", "atlascloud_models-api__json-api__v03__2026-08-20__02f50ca38d.json"),
+            ("v04", "atlascloud_models-api__json-api__v04__2026-08-21__ea882b95b8.json"),
+        )
+    ],
     (
         "alibaba-bailian_models_zh__firecrawl-md__2026-02-27__f4faf6fdd4.md",
         "markdown",
@@ -191,9 +200,26 @@ HINTS = {
 }
 
 
+# Atlas Cloud's API: token models' prices in USD per 1M tokens under price.actual (its media models'
+# single base_price states no unit, and long-context tiers are prompt_thresholds: no mapping reads them)
+ATLAS = JsonOptions(
+    records="body.data",
+    model="model",
+    prices={
+        "input": "price.actual.input_price",
+        "output": "price.actual.output_price",
+        "cached_input": "price.actual.cache_price",
+    },
+    per=1_000_000,
+)
+
+
 def read(page: str, kind: str, currency: str, golden: str) -> str:
     text, _encoding = decode_body(fixture(f"real_pages/{page}").read_bytes(), "")
-    return render(extract_prices(kind, text, currency, as_of=captured_on(page), hints=HINTS.get(golden)))
+    options = ATLAS if golden.startswith("atlascloud") else None
+    return render(
+        extract_prices(kind, text, currency, options, as_of=captured_on(page), hints=HINTS.get(golden))
+    )
 
 
 @pytest.mark.parametrize(("page", "kind", "currency", "golden"), CASES, ids=[c[3] for c in CASES])

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitor.extract import JsonOptions
 from monitor.pipeline import CheckOutcome
 from tests.conftest import series
+from tests.test_real_pages import ATLAS
 from tests.test_replay import replay_outcomes
 
 POLLS = 3
@@ -84,21 +84,6 @@ def test_gmi_clouds_series_reports_exactly_its_listed_changes(tmp_path: Path) ->
             *repriced,
         ]
     )
-
-
-# Atlas Cloud's API: token models' prices in USD per 1M tokens under price.actual; media models' single
-# base_price states no unit, so this mapping leaves them out, and long-context tiers (prompt_thresholds)
-# are not a mapping's to read
-ATLAS = JsonOptions(
-    records="body.data",
-    model="model",
-    prices={
-        "input": "price.actual.input_price",
-        "output": "price.actual.output_price",
-        "cached_input": "price.actual.cache_price",
-    },
-    per=1_000_000,
-)
 
 
 def test_atlas_clouds_series_reports_exactly_its_listed_token_price_changes(tmp_path: Path) -> None:
