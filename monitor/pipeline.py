@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from monitor.config import Config, Settings, Source
-from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, page_problem, prices_digest
+from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, due_day, page_problem, prices_digest
 from monitor.errors import FetchError
 from monitor.extract import content_digest, extract_prices
 from monitor.fetch import Fetcher, require_public
@@ -108,13 +108,16 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     # the source's extraction settings changed since its last good read: the page is read again (no
     # conditional GET, no 'same page' shortcut) and what differs is a correction, not a price change
     reread = state.settings_sha256 is not None and state.settings_sha256 != settings
-    # Held changes need every observation counted: no conditional GET, no 'same page' shortcut.
-    holding = (source.hold > 1 and bool(store.pending_changes(source.name))) or reread
+    # A day a stored price was announced for turns it current on the same page.
+    due = state.due_on is not None and state.due_on <= started[:10]
+    # Held changes need every observation counted, and a changed setting or a due day reads the page
+    # again: no conditional GET, no 'same page' shortcut.
+    whole = (source.hold > 1 and bool(store.pending_changes(source.name))) or reread or due
     try:
         fetched = await deps.fetcher.fetch(
             source.url,
-            etag=None if holding else state.etag,
-            last_modified=None if holding else state.last_modified,
+            etag=None if whole else state.etag,
+            last_modified=None if whole else state.last_modified,
             browser=source.fetch == "browser",
             wait_for=source.wait_for,
             timeout=source.timeout,
@@ -127,7 +130,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         store.record_unchanged(source.name, started, deps.clock(), fetched, None)
         return CheckOutcome(source.name, "unchanged")
     digest = sha256(fetched.body)
-    if digest == state.last_sha256 and not holding:
+    if digest == state.last_sha256 and not whole:
         store.record_unchanged(
             source.name, started, deps.clock(), fetched, digest, state.content_sha256, settings
         )
@@ -136,7 +139,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     if source.kind == "feed":
         return await _read_feed(source, deps, row, started, fetched, digest)
     notices: list[str] = []
-    outcome = await _read_page(source, deps, row, state, holding, started, fetched, digest, notices)
+    outcome = await _read_page(source, deps, row, state, whole, started, fetched, digest, notices)
     outcome.notices = notices
     return outcome
 
@@ -146,7 +149,7 @@ async def _read_page(
     deps: Deps,
     row: SourceRow,
     state: SourceState,
-    holding: bool,
+    whole: bool,
     started: str,
     fetched: FetchResult,
     digest: str,
@@ -160,9 +163,9 @@ async def _read_page(
     reread = state.settings_sha256 is not None and state.settings_sha256 != settings
     try:
         content = await asyncio.to_thread(
-            content_digest, source.kind, fetched.text, source.currency, source.per, day, source.hints
+            content_digest, source.kind, fetched.text, source.currency, source.per, source.hints
         )
-        if content is not None and content == state.content_sha256 and not holding:
+        if content is not None and content == state.content_sha256 and not whole:
             # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
             store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
             return CheckOutcome(source.name, "unchanged")
@@ -233,6 +236,7 @@ async def _read_page(
         status,
         content=content,
         settings=settings,
+        due_on=due_day(prices),
     )
     if reread and not baseline:
         status = "reread"  # the check is stored as 'changed'; its changes say 'reread'

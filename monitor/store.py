@@ -41,6 +41,7 @@ class SourceState:
     last_sha256: str | None = None
     content_sha256: str | None = None  # of what extraction read from the last good page (see extract)
     settings_sha256: str | None = None  # of the extraction settings that page was read with
+    due_on: str | None = None  # the first day the stored prices read differently (see diff.due_day)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class Store:
             row["last_sha256"],
             row["content_sha256"],
             row["settings_sha256"],
+            row["due_on"],
         )
 
     def latest_prices(self, source: str) -> list[Price]:
@@ -463,6 +465,7 @@ class Store:
         status: str,
         content: str | None = None,
         settings: str | None = None,
+        due_on: str | None = None,
     ) -> tuple[int, int | None]:
         """A good page whose prices differ from the last (or the first): all it brings, in one go."""
         with self._writing("record the new prices"), self._transaction():
@@ -490,6 +493,7 @@ class Store:
             )
             self._insert_rows("changes", [_change_row(source, check_id, started, c) for c in changes])
             self._set_state(source.name, fetched, digest, content, settings)
+            self.db.execute("update sources set due_on = ? where name = ?", [due_on, source.name])
             alert_id = None
             if alert is not None:
                 alert_id = self._insert_alert(source.name, check_id, started, alert, targets)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from monitor.diff import diff_prices, page_problem
+from monitor.diff import diff_prices, due_day, page_problem
 from monitor.models import Price
 
 
@@ -191,3 +191,16 @@ def test_a_model_whose_label_gained_a_bracketed_note_at_the_same_prices_is_relab
     # one price moved: no relabel, a real change stays visible
     moved = [usd("GLM-4.5 (Model pricing)", "input", "0.5"), usd("GLM-4.5 (Model pricing)", "output", "2.2")]
     assert "relabelled" not in {c.change for c in diff_prices(old, moved)}
+
+
+def test_the_day_stored_prices_read_differently() -> None:
+    """A price 'from' a day turns current that day; one 'until' a day ends the day after, where a
+    successor stands beside it; an end with nothing after it, or no date, changes nothing."""
+    today = price("m", "input", "2", note="until 2026-08-31")
+    later = price("m", "input", "3", condition="from 2026-09-01")
+    assert due_day([today, later]) == "2026-09-01"
+    assert due_day([today, price("m", "input", "3")]) == "2026-09-01"
+    assert due_day([today, price("m", "output", "3", condition="from 2026-10-01")]) == "2026-10-01"
+    assert due_day([today]) is None
+    assert due_day([price("m", "input", "2", note="until 2026-02-30"), price("m", "input", "3")]) is None
+    assert due_day([]) is None

@@ -387,18 +387,20 @@ def extract_prices(
 
 
 def content_digest(
-    kind: str, text: str, currency: str, per: int | None, as_of: str, hints: Hints | None = None
+    kind: str, text: str, currency: str, per: int | None, hints: Hints | None = None
 ) -> str | None:
     """A digest of everything HTML extraction reads from a page: its <body> with scripts, styles,
     templates and SVG taken out (as `parse_html` leaves it), the tables its scripts hold, and the
-    settings and day it is read with. Two pages with the same digest give the same
-    prices, so a page whose bytes differ only by a fresh CSRF token in a <meta> or a build id in a
-    script is not extracted again. None for other kinds (their body digest serves)."""
+    settings it is read with. Two pages with the same digest give the same prices on the same day, so
+    a page whose bytes differ only by a fresh CSRF token in a <meta> or a build id in a script is not
+    extracted again. The day is not in it: a price announced for a later day becomes current on the
+    day the stored prices name (`diff.due_day`), which the check reads the page again on. None for
+    other kinds (their body digest serves)."""
     if kind != "html":
         return None
     tree = parse_html(text)
     node = tree.body or tree.root
-    settings = f"{__version__}\0{currency}\0{per}\0{as_of}\0{(hints or Hints()).fingerprint()}\0".encode()
+    settings = f"{__version__}\0{currency}\0{per}\0{(hints or Hints()).fingerprint()}\0".encode()
     # the tables a page's scripts hold are read where its HTML has none: a changed price there changes
     # the digest (a fresh token in a script does not: only rows of cells are kept)
     held = "\0".join("\t".join(c.text for c in row) for grid in script_grids(text) for row in grid.rows)
