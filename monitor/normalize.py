@@ -158,7 +158,14 @@ class ParsedPrice:
         return normalize_decimal(self.amount * MILLION / self.per)
 
     def to_price(
-        self, model: str, kind: str, tier: str = "", condition: str = "", note: str = "", status: str = ""
+        self,
+        model: str,
+        kind: str,
+        tier: str = "",
+        condition: str = "",
+        note: str = "",
+        status: str = "",
+        where: str = "",
     ) -> Price:
         """The record this reading makes for one model and kind of price."""
         return Price(
@@ -174,6 +181,7 @@ class ParsedPrice:
             raw=self.raw,
             note=note,
             status=status,
+            where=where,
         )
 
 
@@ -290,10 +298,11 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def find_amounts(text: str) -> list[Decimal]:
+@lru_cache(maxsize=8192)  # a table's readers ask of each cell several times; pages repeat cells
+def find_amounts(text: str) -> tuple[Decimal, ...]:
     """Every amount in a text, with dates, unit sizes (1M, 128K) and percentages left out."""
     if not _DIGIT.search(text):
-        return []
+        return ()
     text = clean_text(text)
     for start, end, _when in reversed(find_dates(text)):
         text = text[:start] + " " + text[end:]
@@ -310,7 +319,7 @@ def find_amounts(text: str) -> list[Decimal]:
         if value.adjusted() > 15:
             continue  # a run of digits (an id, a hash), no price
         amounts.append(value)
-    return amounts
+    return tuple(amounts)
 
 
 def _shown(raw: str, limit: int = 120) -> str:

@@ -21,7 +21,7 @@ import feedparser
 from monitor.config import Config, Settings, Source
 from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, due_day, page_problem, prices_digest
 from monitor.errors import FetchError
-from monitor.extract import content_digest, extract_prices
+from monitor.extract import extract_prices, read_page
 from monitor.fetch import Fetcher, require_public
 from monitor.hold import apply_changes, hold_changes
 from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
@@ -162,16 +162,8 @@ async def _read_page(
     settings = source.settings_fingerprint()
     reread = state.settings_sha256 is not None and state.settings_sha256 != settings
     try:
-        content = await asyncio.to_thread(
-            content_digest, source.kind, fetched.text, source.currency, source.per, source.hints
-        )
-        if content is not None and content == state.content_sha256 and not whole:
-            # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
-            store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
-            return CheckOutcome(source.name, "unchanged")
-        notices += watch_notices(store, row, fetched.text, started, deps.notifier.targets_for(source.name))
-        result = await asyncio.to_thread(
-            extract_prices,
+        content, read = await asyncio.to_thread(
+            read_page,
             source.kind,
             fetched.text,
             source.currency,
@@ -179,6 +171,7 @@ async def _read_page(
             source.per,
             day,
             source.hints,
+            None if whole else state.content_sha256,
         )
     except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         # a page no reader foresaw: this source's check fails with the reason; the round goes on and
@@ -187,6 +180,12 @@ async def _read_page(
         store.record_failure(source.name, started, deps.clock(), error, None)
         log.debug("%s: %s", source.name, error)
         return CheckOutcome(source.name, "failed", error=error)
+    if read is None:
+        # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
+        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
+        return CheckOutcome(source.name, "unchanged")
+    result = read
+    notices += watch_notices(store, row, fetched.text, started, deps.notifier.targets_for(source.name))
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices, fetched.text)
     if problem and not _shrink_confirmed(store, source.name, result.prices):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from monitor import pipeline
+from monitor import extract
 from monitor.cli import cli
 from monitor.config import Settings, Source
 from monitor.extract import content_digest
@@ -55,13 +55,13 @@ def test_a_fresh_token_is_not_a_change_and_costs_no_extraction(
     current = {"page": page}
     pages.pages["/pricing"] = lambda: Response(200, with_token(current["page"], uuid.uuid4().hex).encode())
     calls: list[str] = []
-    real = pipeline.extract_prices
+    real = extract.extract_prices
 
     def counting(*args: Any) -> Any:
         calls.append(args[0])
         return real(*args)
 
-    monkeypatch.setattr(pipeline, "extract_prices", counting)
+    monkeypatch.setattr(extract, "extract_prices", counting)
     database = tmp_path / "m.db"
     source = Source("deepseek", "DeepSeek", "html", pages.url("/pricing"), "USD", 60)
     day = {"now": "2026-05-08T09:00:00+00:00"}
@@ -170,13 +170,13 @@ def test_a_day_reads_an_announced_price_as_current_without_a_daily_reread(
     )
     pages.put("/pricing", table)
     calls: list[str] = []
-    real = pipeline.extract_prices
+    real = extract.extract_prices
 
     def counting(*args: Any) -> Any:
         calls.append(args[5])  # the day it was read as of
         return real(*args)
 
-    monkeypatch.setattr(pipeline, "extract_prices", counting)
+    monkeypatch.setattr(extract, "extract_prices", counting)
     database = tmp_path / "m.db"
     source = Source("m", "M", "html", pages.url("/pricing"), "USD", 60)
 

@@ -805,7 +805,7 @@ def test_a_price_per_thousand_calls_is_no_token_price(cell: str, kind: str, per:
 def test_resolutions_durations_sizes_and_credit_ranges_are_no_amounts(text: str) -> None:
     from monitor.normalize import find_amounts
 
-    assert find_amounts(text) == []
+    assert find_amounts(text) == ()
 
 
 @pytest.mark.parametrize("badge", ["Private", "Anonymized"])
