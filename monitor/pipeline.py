@@ -25,11 +25,11 @@ from monitor.extract import extract_prices, read_page
 from monitor.fetch import Fetcher, require_public
 from monitor.hold import apply_changes, hold_changes
 from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
-from monitor.models import Change, FetchResult, Price
+from monitor.models import Change, ExtractResult, FetchResult, Price
 from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
-from monitor.notices import watch_notices
+from monitor.notices import prose, watch_notices
 from monitor.notify import Notifier, check_urls, redact_logs
-from monitor.store import SourceRow, SourceState, Store, sha256
+from monitor.store import SourceRow, SourceState, Store, pack, sha256
 
 # A check's outcome is its caller's to say (the daemon logs one line per check, `monitor check` prints
 # one): the lines here that repeat it are DEBUG; details (unreadable cells, flaps) are INFO.
@@ -162,16 +162,8 @@ async def _read_page(
     settings = source.settings_fingerprint()
     reread = state.settings_sha256 is not None and state.settings_sha256 != settings
     try:
-        content, read = await asyncio.to_thread(
-            read_page,
-            source.kind,
-            fetched.text,
-            source.currency,
-            source.json,
-            source.per,
-            day,
-            source.hints,
-            None if whole else state.content_sha256,
+        content, read, sentences, packed = await asyncio.to_thread(
+            _read_off_loop, source, fetched, day, None if whole else state.content_sha256
         )
     except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         # a page no reader foresaw: this source's check fails with the reason; the round goes on and
@@ -185,13 +177,13 @@ async def _read_page(
         store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
         return CheckOutcome(source.name, "unchanged")
     result = read
-    notices += watch_notices(store, row, fetched.text, started, deps.notifier.targets_for(source.name))
+    notices += watch_notices(store, row, sentences, started, deps.notifier.targets_for(source.name))
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices, fetched.text)
     if problem and not _shrink_confirmed(store, source.name, result.prices):
         digest_of_prices = prices_digest(result.prices)
         store.record_broken(
-            source.name, started, deps.clock(), fetched, problem, result.problems, digest_of_prices
+            source.name, started, deps.clock(), fetched, problem, result.problems, digest_of_prices, packed
         )
         log.debug("%s: %s; kept the last good prices", source.name, problem)
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
@@ -236,11 +228,27 @@ async def _read_page(
         content=content,
         settings=settings,
         due_on=due_day(prices),
+        packed=packed,
     )
     if reread and not baseline:
         status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
     log.debug("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
     return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
+
+
+def _read_off_loop(
+    source: Source, fetched: FetchResult, day: str, known: str | None
+) -> tuple[str | None, ExtractResult | None, list[str], bytes | None]:
+    """What a check reads from a page, in a worker thread: its content digest, and unless that is `known`
+    (nothing to read), its prices, its prose and its compressed snapshot (which a new price list or a
+    broken page stores)."""
+    text = fetched.text
+    content, result = read_page(
+        source.kind, text, source.currency, source.json, source.per, day, source.hints, known
+    )
+    if result is None:
+        return content, None, [], None
+    return content, result, prose(source.kind, text), pack(fetched.body)
 
 
 async def preview_source(source: Source, deps: Deps) -> CheckOutcome:

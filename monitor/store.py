@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,11 @@ def target_id(url: str) -> str:
 
 def sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def pack(body: bytes) -> bytes:
+    """A page's bytes as its snapshot keeps them (compress them off the event loop and pass them in)."""
+    return zlib.compress(body, 9)
 
 
 class Store:
@@ -435,10 +441,12 @@ class Store:
         problem: str,
         problems: list[str],
         prices_digest: str,
+        packed: bytes | None = None,
     ) -> int:
-        """A page that yields no prices or lost most of them: kept for diagnosis, nothing compared."""
+        """A page that yields no prices or lost most of them: kept for diagnosis, nothing compared.
+        `packed`: the body as `pack` gives it, where the caller compressed it already."""
         with self._writing("record the broken page"), self._transaction():
-            snapshot = self._snapshot(fetched.body, started)
+            snapshot = self._snapshot(fetched.body, started, packed)
             check_id = self._insert_check(
                 name, started, finished, "broken", fetched.status, problem, problems, snapshot
             )
@@ -466,11 +474,13 @@ class Store:
         content: str | None = None,
         settings: str | None = None,
         due_on: str | None = None,
+        packed: bytes | None = None,
     ) -> tuple[int, int | None]:
-        """A good page whose prices differ from the last (or the first): all it brings, in one go."""
+        """A good page whose prices differ from the last (or the first): all it brings, in one go.
+        `packed`: the body as `pack` gives it, where the caller compressed it already."""
         with self._writing("record the new prices"), self._transaction():
             self._upsert_source(source)
-            snapshot = self._snapshot(fetched.body, started)
+            snapshot = self._snapshot(fetched.body, started, packed)
             check_id = self._insert_check(
                 source.name,
                 started,
@@ -485,7 +495,7 @@ class Store:
             rows = [_price_row(source.name, p) for p in prices]
             self._insert_rows("prices", [{"check_id": check_id, **row} for row in rows])
             since = self._since_map(source.name)  # read before the source's latest prices are replaced
-            listed = {_exact(row) for row in rows}
+            listed = {_exact(row) for row in rows} if since else set()  # a first check has none before
             self.db.execute("delete from latest_prices where source = ?", [source.name])
             self._insert_rows(
                 "latest_prices",
@@ -666,7 +676,7 @@ class Store:
             [fetched.etag, fetched.last_modified, digest, content, settings, name],
         )
 
-    def _snapshot(self, body: bytes, when: str) -> int:
+    def _snapshot(self, body: bytes, when: str, packed: bytes | None = None) -> int:
         digest = sha256(body)
         rows = list(self._select("select id from snapshots where sha256 = ?", [digest]))
         if rows:
@@ -676,7 +686,7 @@ class Store:
             {
                 "sha256": digest,
                 "bytes": len(body),
-                "content": zlib.compress(body, 9),
+                "content": packed if packed is not None else pack(body),
                 "first_seen": when,
             }
         )
@@ -802,6 +812,8 @@ def _since(
 ) -> str:
     """When a price took its value: kept from the last list where the value is the same, else now.
     A model renamed with or without its publisher keeps it, unless the old name is still listed too."""
+    if not latest:
+        return started
     found = latest.get(_exact(row))
     if found is None:
         renamed = latest.get(_relaxed(row))
@@ -810,13 +822,16 @@ def _since(
     return found[0] if found and Decimal(found[1]) == Decimal(row["per_million"]) else started
 
 
+_KEY_VALUES = itemgetter(*PRICE_KEY)
+_KEY_REST = itemgetter(*(k for k in PRICE_KEY if k not in ("source", "model")))
+
+
 def _exact(row: dict[str, Any]) -> tuple[Any, ...]:
-    return ("exact", *(row[k] for k in PRICE_KEY))
+    return ("exact", *_KEY_VALUES(row))
 
 
 def _relaxed(row: dict[str, Any]) -> tuple[Any, ...]:
-    rest = (row[k] for k in PRICE_KEY if k not in ("source", "model"))
-    return ("relaxed", relaxed_model_id(row["model"]), *rest)
+    return ("relaxed", relaxed_model_id(row["model"]), *_KEY_REST(row))
 
 
 def _plain(value: Decimal | None) -> str | None:
