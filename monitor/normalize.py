@@ -206,6 +206,7 @@ _PRICE_WORD = re.compile(r"单价|价格|\bprices?\b|\bcosts?\b", re.I)  # '单�
 _RATE = re.compile(r"\b(?:TPM|RPM|QPS|TPS)\b", re.I)
 
 
+@lru_cache(maxsize=8192)  # a unit pattern at a time, asked of each cell several times
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
@@ -226,6 +227,7 @@ def find_unit(text: str) -> tuple[int, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def find_currency(text: str) -> str | None:
     """The currency a text names ('$', '元', 'EUR' ...), or None."""
     text = clean_text(text)
