@@ -155,7 +155,7 @@ _PUBLISHER = re.compile(r"^[\w.-]+/(?=\S)")
 _SEPARATORS = re.compile(r"[\s_-]+")
 
 
-@lru_cache(maxsize=8192)  # asked for every price's key, many times a page
+@lru_cache(maxsize=2048)  # asked for every price's key, many times a page
 def model_id(name: str) -> str:
     """How a model is matched across versions of a page: 'Mistral Large' is 'mistral-large'.
 

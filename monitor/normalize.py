@@ -206,7 +206,7 @@ _PRICE_WORD = re.compile(r"单价|价格|\bprices?\b|\bcosts?\b", re.I)  # '单�
 _RATE = re.compile(r"\b(?:TPM|RPM|QPS|TPS)\b", re.I)
 
 
-@lru_cache(maxsize=8192)  # a unit pattern at a time, asked of each cell several times
+@lru_cache(maxsize=2048)  # a unit pattern at a time, asked of each cell several times
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
@@ -227,7 +227,7 @@ def find_unit(text: str) -> tuple[int, str] | None:
     return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def find_currency(text: str) -> str | None:
     """The currency a text names ('$', '元', 'EUR' ...), or None."""
     text = clean_text(text)
@@ -300,7 +300,7 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-@lru_cache(maxsize=8192)  # a table's readers ask of each cell several times; pages repeat cells
+@lru_cache(maxsize=2048)  # a table's readers ask of each cell several times; pages repeat cells
 def find_amounts(text: str) -> tuple[Decimal, ...]:
     """Every amount in a text, with dates, unit sizes (1M, 128K) and percentages left out."""
     if not _DIGIT.search(text):
