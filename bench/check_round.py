@@ -3,6 +3,7 @@
 one price changed on a fraction of the pages, a change round.
 
 Run: .venv/bin/python bench/check_round.py            (N = 200 and 1000, 3 runs each, medians)
+     .venv/bin/python bench/check_round.py --n 1000 --one-core   (issue 19's figures: taskset -c 0)
      .venv/bin/python bench/check_round.py --n 1000 --runs 5 --workers 2 --fresh 0.1 --mutate 0.01
 
 Prints per N: wall time, pages/s, CPU seconds (the monitor's processes, not the server's), peak RSS,
@@ -10,6 +11,12 @@ database and snapshot bytes added, and the changes detected against the truth (m
 unmutated pages reported changed). Targets (issue 8), N = 1000, change round, 10% of pages carrying a
 fresh token per response: >= 1000 pages/s on both cores, >= 500 on one, peak RSS <= 80 MB, no snapshot
 bytes for an unchanged page, every mutated page detected and no false change.
+
+Beside the monitor, each run checks the same pages (a server of its own, the same seed, so the same
+pages and the same mutation) with a bare loop: httpx fetches them under the same per-host limit,
+selectolax parses each and takes its tables' text, and a SHA-256 of that text tells a changed page, as
+urlwatch does. The ratio of the monitor's wall time to the loop's, per round, is the figure (issue 19:
+first round within 2x, change round within 1.3x); this machine's absolute speed varies by 3x between days.
 
 The pages are spread over 10 loopback hosts (127.0.0.1 ... 127.0.0.10, a provider per host as in real
 use) and the benchmark's own configuration sets one fetch per host at a time: 10 concurrent fetches in
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import resource
@@ -82,12 +90,43 @@ async def _round(
     }
 
 
+async def _bare_round(urls: list[str], per_host: int, seen: dict[int, str]) -> dict[str, Any]:
+    """One round of the bare loop: fetch, parse, the tables' text, its digest against the last round's."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    hosts = {httpx.URL(url).host for url in urls}
+    limits = {host: asyncio.Semaphore(per_host) for host in hosts}
+    changed: list[int] = []
+
+    async def one(client: httpx.AsyncClient, index: int) -> None:
+        url = urls[index]
+        async with limits[httpx.URL(url).host]:
+            response = await client.get(url)
+        tree = LexborHTMLParser(response.text)
+        text = "\n".join(table.text(separator=" ") for table in tree.css("table"))
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        if index in seen and seen[index] != digest:
+            changed.append(index)
+        seen[index] = digest
+
+    async with httpx.AsyncClient(timeout=60) as client:
+        await asyncio.gather(*(one(client, i) for i in range(len(urls))))
+    return {"statuses": {}, "changed": sorted(changed), "errors": []}
+
+
 def worker(args: argparse.Namespace) -> None:
-    """Both rounds in one process (the monitor as one `monitor check` after another); JSON on stdout."""
+    """Both rounds in one process (the monitor as one `monitor check` after another, or the bare loop
+    with --bare); JSON on stdout."""
     database = Path(args.database)
     report: dict[str, Any] = {}
     indices = list(range(args.count))
     urls = json.loads(Path(args.urls).read_text())
+    seen: dict[int, str] = {}  # the bare loop's digests
+    # what either imports is loaded before the clock starts: the rounds are compared, not start-up
+    if args.bare:
+        import selectolax.lexbor  # noqa: F401
+    else:
+        import monitor.pipeline  # noqa: F401
     for name in ("first", "change"):
         if name == "change":
             truth = httpx.get(f"{args.control}/_mutate/{args.mutate}/{args.seed}").json()
@@ -97,7 +136,10 @@ def worker(args: argparse.Namespace) -> None:
         cpu = time.process_time()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         wall = time.perf_counter()
-        outcome = asyncio.run(_round(indices, urls, database, args.workers, args.per_host))
+        if args.bare:
+            outcome = asyncio.run(_bare_round(urls, args.per_host, seen))
+        else:
+            outcome = asyncio.run(_round(indices, urls, database, args.workers, args.per_host))
         wall = time.perf_counter() - wall
         after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (
@@ -105,7 +147,7 @@ def worker(args: argparse.Namespace) -> None:
             - cpu
             + (after_children.ru_utime + after_children.ru_stime - children.ru_utime - children.ru_stime)
         )
-        snap = snapshot_stats(database)
+        snap = snapshot_stats(database) if database.exists() else (0, 0)
         report[name] = {
             "wall": wall,
             "pages_per_s": args.count / wall,
@@ -122,7 +164,8 @@ def worker(args: argparse.Namespace) -> None:
     print(json.dumps(report))
 
 
-def run_once(n: int, args: argparse.Namespace) -> dict[str, Any]:
+def run_once(n: int, args: argparse.Namespace, bare: bool = False) -> dict[str, Any]:
+    """Both rounds over N fresh pages: by the monitor, or by the bare loop."""
     server = PageServer(n, args.fresh, args.hosts)
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -134,6 +177,8 @@ def run_once(n: int, args: argparse.Namespace) -> dict[str, Any]:
                 "--database", str(Path(folder) / "monitor.db"), "--mutate", str(args.mutate),
                 "--seed", str(args.seed), "--workers", str(args.workers), "--per-host", str(args.per_host),
             ]  # fmt: skip
+            if bare:
+                command.append("--bare")
             if args.one_core:
                 command = ["taskset", "-c", "0", *command]
             done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -156,6 +201,7 @@ def main() -> None:
     parser.add_argument("--per-host", type=int, default=PER_HOST, help="[monitor] per_host of the run")
     parser.add_argument("--one-core", action="store_true", help="pin the monitor to one core (taskset)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)
     parser.add_argument("--control", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
@@ -172,33 +218,45 @@ def main() -> None:
         f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     )
     header = (
-        f"{'N':>5} {'round':<7} {'wall s':>7} {'pages/s':>8} {'CPU s':>6} {'RSS MB':>7} "
-        f"{'DB +KB':>8} {'snaps':>6} {'snap +KB':>9} {'detected':>9} {'missed':>7} {'false':>6}"
+        f"{'N':>5} {'round':<7} {'by':<8} {'wall s':>7} {'pages/s':>8} {'x bare':>7} {'CPU s':>6} "
+        f"{'RSS MB':>7} {'DB +KB':>8} {'snaps':>6} {'snap +KB':>9} {'detected':>9} {'missed':>7} {'false':>6}"
     )
     print(header)
     for n in args.n or [200, 1000]:
-        runs = [run_once(n, args) for _ in range(args.runs)]
+        runs, bare = [], []
+        for _ in range(args.runs):  # one beside the other, so both see the machine as it is
+            runs.append(run_once(n, args))
+            bare.append(run_once(n, args, bare=True))
         for name in ("first", "change"):
-            rows = [r[name] for r in runs]
-            truth = [set(r.get("truth", [])) for r in runs]
-            detected = [set(row["changed"]) for row in rows]
-            missed = max(len(t - d) for t, d in zip(truth, detected, strict=True)) if name == "change" else 0
-            false = max(len(d - t) for t, d in zip(truth, detected, strict=True)) if name == "change" else 0
-
-            def med(key: str, rows: list[dict[str, Any]] = rows) -> float:
-                return statistics.median(float(r[key]) for r in rows)
-
-            print(
-                f"{n:>5} {name:<7} {med('wall'):>7.2f} {med('pages_per_s'):>8.0f} {med('cpu'):>6.2f} "
-                f"{statistics.median(r['peak_rss_total_mb'] for r in runs):>7.1f} "
-                f"{med('db_bytes') / 1024:>8.0f} {med('snapshots'):>6.0f} "
-                f"{med('snapshot_bytes') / 1024:>9.0f} "
-                f"{statistics.median(len(d) for d in detected) if name == 'change' else '-':>9} "
-                f"{missed if name == 'change' else '-':>7} {false if name == 'change' else '-':>6}"
+            # the monitor's wall time over the bare loop's, per run, then the median
+            ratio = statistics.median(
+                m[name]["wall"] / b[name]["wall"] for m, b in zip(runs, bare, strict=True)
             )
-            errors = [e for row in rows for e in row["errors"]]
-            if errors:
-                print(f"      errors: {errors[:3]}")
+            for by, results in (("monitor", runs), ("bare", bare)):
+                print_round(n, name, by, results, ratio if by == "monitor" else 1.0)
+
+
+def print_round(n: int, name: str, by: str, runs: list[dict[str, Any]], ratio: float) -> None:
+    rows = [r[name] for r in runs]
+    truth = [set(r.get("truth", [])) for r in runs]
+    detected = [set(row["changed"]) for row in rows]
+    change = name == "change"
+    missed = max(len(t - d) for t, d in zip(truth, detected, strict=True)) if change else 0
+    false = max(len(d - t) for t, d in zip(truth, detected, strict=True)) if change else 0
+
+    def med(key: str) -> float:
+        return statistics.median(float(r[key]) for r in rows)
+
+    print(
+        f"{n:>5} {name:<7} {by:<8} {med('wall'):>7.2f} {med('pages_per_s'):>8.0f} {ratio:>7.2f} "
+        f"{med('cpu'):>6.2f} {statistics.median(r['peak_rss_total_mb'] for r in runs):>7.1f} "
+        f"{med('db_bytes') / 1024:>8.0f} {med('snapshots'):>6.0f} {med('snapshot_bytes') / 1024:>9.0f} "
+        f"{statistics.median(len(d) for d in detected) if change else '-':>9} "
+        f"{missed if change else '-':>7} {false if change else '-':>6}"
+    )
+    errors = [e for row in rows for e in row["errors"]]
+    if errors:
+        print(f"      errors: {errors[:3]}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from monitor.extract import extract_prices
 from monitor.extract.labels import kind_of, row_kind, tier_of
-from monitor.normalize import clean_text, context_of
+from monitor.models import model_id
+from monitor.normalize import clean_text, context_of, find_amounts, find_currency, find_unit
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 RUNS = 20
@@ -37,7 +38,17 @@ def synthetic_page(size: int) -> str:
 
 def clear_caches() -> None:
     """Forget the label and text caches, so the first run is what a page never seen before costs."""
-    for function in (clean_text, context_of, kind_of, tier_of, row_kind):
+    for function in (
+        clean_text,
+        context_of,
+        find_amounts,
+        find_currency,
+        find_unit,
+        kind_of,
+        model_id,
+        tier_of,
+        row_kind,
+    ):
         function.cache_clear()
 
 

@@ -185,13 +185,13 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     raw_sources = data.get("source", [])
     if not isinstance(raw_sources, list):
         raise ConfigError(f"{path}: source: expected [[source]] tables")
-    sources: list[Source] = []
+    sources: dict[str, Source] = {}  # by name: one look-up per source, not a comparison with each before it
     for index, raw in enumerate(raw_sources, start=1):
         source = _parse_source(raw, index, settings, path, environ)
-        if any(s.name == source.name for s in sources):
+        if source.name in sources:
             raise ConfigError(f"{path}: source[{index}] ({source.name}): name: used twice")
-        sources.append(source)
-    return Config(path=path, settings=settings, sources=tuple(sources), fx=fx)
+        sources[source.name] = source
+    return Config(path=path, settings=settings, sources=tuple(sources.values()), fx=fx)
 
 
 def _parse_settings(raw: object, path: Path, environ: Mapping[str, str]) -> Settings:

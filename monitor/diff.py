@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 from decimal import Decimal
 
 from monitor.models import (
@@ -101,7 +103,29 @@ def _last_digit_per_million(price: Price) -> Decimal:
     return Decimal(1).scaleb(-_decimals(price.amount)) * MILLION / price.per
 
 
-_FROM_DATE = re.compile(r"\s*\bfrom \d{4}-\d{2}-\d{2}$")
+_FROM_DATE = re.compile(r"\s*\bfrom (\d{4}-\d{2}-\d{2})$")
+_UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
+
+
+def due_day(prices: Iterable[Price]) -> str | None:
+    """The first day on which the same page reads as other prices, or None: the day a price announced
+    'from DATE' becomes today's, and the day after a price 'until DATE' that has a successor beside it
+    (extraction drops the ended one). A check reads the page again on that day whatever its bytes, so
+    the day a page is read needs no place in its digests."""
+    prices = list(prices)
+    keys = Counter(price.key for price in prices)
+    days = []
+    for price in prices:
+        starts = _FROM_DATE.search(price.condition)
+        if starts:
+            days.append(starts.group(1))
+        ends = _UNTIL.search(price.note)
+        if ends and keys[price.key] > 1:
+            try:
+                days.append((date.fromisoformat(ends.group(1)) + timedelta(days=1)).isoformat())
+            except ValueError:  # '2026-02-30': not a day, so no day ends it
+                continue
+    return min(days, default=None)
 
 
 def _pair_renames(

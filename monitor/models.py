@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 MILLION = 1_000_000
@@ -151,12 +152,16 @@ class FetchResult:
 _PUBLISHER = re.compile(r"^[\w.-]+/(?=\S)")
 
 
+_SEPARATORS = re.compile(r"[\s_-]+")
+
+
+@lru_cache(maxsize=2048)  # asked for every price's key, many times a page
 def model_id(name: str) -> str:
     """How a model is matched across versions of a page: 'Mistral Large' is 'mistral-large'.
 
     Pages relabel by case and by spaces for hyphens; neither is a new model.
     """
-    return re.sub(r"[\s_-]+", "-", name.strip().lower())
+    return _SEPARATORS.sub("-", name.strip().lower())
 
 
 def has_publisher(name: str) -> bool:

@@ -158,7 +158,14 @@ class ParsedPrice:
         return normalize_decimal(self.amount * MILLION / self.per)
 
     def to_price(
-        self, model: str, kind: str, tier: str = "", condition: str = "", note: str = "", status: str = ""
+        self,
+        model: str,
+        kind: str,
+        tier: str = "",
+        condition: str = "",
+        note: str = "",
+        status: str = "",
+        where: str = "",
     ) -> Price:
         """The record this reading makes for one model and kind of price."""
         return Price(
@@ -174,6 +181,7 @@ class ParsedPrice:
             raw=self.raw,
             note=note,
             status=status,
+            where=where,
         )
 
 
@@ -198,6 +206,7 @@ _PRICE_WORD = re.compile(r"单价|价格|\bprices?\b|\bcosts?\b", re.I)  # '单�
 _RATE = re.compile(r"\b(?:TPM|RPM|QPS|TPS)\b", re.I)
 
 
+@lru_cache(maxsize=2048)  # a unit pattern at a time, asked of each cell several times
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
@@ -218,6 +227,7 @@ def find_unit(text: str) -> tuple[int, str] | None:
     return None
 
 
+@lru_cache(maxsize=2048)
 def find_currency(text: str) -> str | None:
     """The currency a text names ('$', '元', 'EUR' ...), or None."""
     text = clean_text(text)
@@ -290,10 +300,11 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def find_amounts(text: str) -> list[Decimal]:
+@lru_cache(maxsize=2048)  # a table's readers ask of each cell several times; pages repeat cells
+def find_amounts(text: str) -> tuple[Decimal, ...]:
     """Every amount in a text, with dates, unit sizes (1M, 128K) and percentages left out."""
     if not _DIGIT.search(text):
-        return []
+        return ()
     text = clean_text(text)
     for start, end, _when in reversed(find_dates(text)):
         text = text[:start] + " " + text[end:]
@@ -310,7 +321,7 @@ def find_amounts(text: str) -> list[Decimal]:
         if value.adjusted() > 15:
             continue  # a run of digits (an id, a hash), no price
         amounts.append(value)
-    return amounts
+    return tuple(amounts)
 
 
 def _shown(raw: str, limit: int = 120) -> str:

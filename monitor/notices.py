@@ -110,9 +110,11 @@ def notice_message(provider: str, name: str, url: str, notices: list[str]) -> Me
     return plain_message(title, body)
 
 
-def watch_notices(store: Store, source: SourceRow, text: str, when: str, targets: Iterable[str]) -> list[str]:
-    """Read a fetched pricing page's prose, record it, and record and alert its new notices (returned)."""
-    current = prose(source.kind, text)
+def watch_notices(
+    store: Store, source: SourceRow, current: list[str], when: str, targets: Iterable[str]
+) -> list[str]:
+    """Record a fetched pricing page's prose (`current`, as `prose` reads it), and record and alert its
+    new notices (returned)."""
     if not current:
         return []
     previous, seen = store.page_prose(source.name)

@@ -19,17 +19,17 @@ from urllib.parse import urlsplit
 import feedparser
 
 from monitor.config import Config, Settings, Source
-from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, page_problem, prices_digest
+from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, due_day, page_problem, prices_digest
 from monitor.errors import FetchError
-from monitor.extract import content_digest, extract_prices
+from monitor.extract import extract_prices, read_page
 from monitor.fetch import Fetcher, decode_body, require_public
 from monitor.hold import apply_changes, hold_changes
 from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
-from monitor.models import Change, FetchResult, Price
+from monitor.models import Change, ExtractResult, FetchResult, Price
 from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
-from monitor.notices import watch_notices
+from monitor.notices import prose, watch_notices
 from monitor.notify import Notifier, check_urls, redact_logs
-from monitor.store import SourceRow, SourceState, Store, sha256
+from monitor.store import SourceRow, SourceState, Store, pack, sha256
 
 # A check's outcome is its caller's to say (the daemon logs one line per check, `monitor check` prints
 # one): the lines here that repeat it are DEBUG; details (unreadable cells, flaps) are INFO.
@@ -108,13 +108,16 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     # the source's extraction settings changed since its last good read: the page is read again (no
     # conditional GET, no 'same page' shortcut) and what differs is a correction, not a price change
     reread = state.settings_sha256 is not None and state.settings_sha256 != settings
-    # Held changes need every observation counted: no conditional GET, no 'same page' shortcut.
-    holding = (source.hold > 1 and bool(store.pending_changes(source.name))) or reread
+    # A day a stored price was announced for turns it current on the same page.
+    due = state.due_on is not None and state.due_on <= started[:10]
+    # Held changes need every observation counted, and a changed setting or a due day reads the page
+    # again: no conditional GET, no 'same page' shortcut.
+    whole = (source.hold > 1 and bool(store.pending_changes(source.name))) or reread or due
     try:
         fetched = await deps.fetcher.fetch(
             source.url,
-            etag=None if holding else state.etag,
-            last_modified=None if holding else state.last_modified,
+            etag=None if whole else state.etag,
+            last_modified=None if whole else state.last_modified,
             browser=source.fetch == "browser",
             wait_for=source.wait_for,
             timeout=source.timeout,
@@ -127,7 +130,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
         store.record_unchanged(source.name, started, deps.clock(), fetched, None)
         return CheckOutcome(source.name, "unchanged")
     digest = sha256(fetched.body)
-    if digest == state.last_sha256 and not holding:
+    if digest == state.last_sha256 and not whole:
         store.record_unchanged(
             source.name, started, deps.clock(), fetched, digest, state.content_sha256, settings
         )
@@ -136,7 +139,7 @@ async def _check(source: Source, deps: Deps) -> CheckOutcome:
     if source.kind == "feed":
         return await _read_feed(source, deps, row, started, fetched, digest)
     notices: list[str] = []
-    outcome = await _read_page(source, deps, row, state, holding, started, fetched, digest, notices)
+    outcome = await _read_page(source, deps, row, state, whole, started, fetched, digest, notices)
     outcome.notices = notices
     return outcome
 
@@ -146,7 +149,7 @@ async def _read_page(
     deps: Deps,
     row: SourceRow,
     state: SourceState,
-    holding: bool,
+    whole: bool,
     started: str,
     fetched: FetchResult,
     digest: str,
@@ -159,23 +162,8 @@ async def _read_page(
     settings = source.settings_fingerprint()
     reread = state.settings_sha256 is not None and state.settings_sha256 != settings
     try:
-        content = await asyncio.to_thread(
-            content_digest, source.kind, fetched.text, source.currency, source.per, day, source.hints
-        )
-        if content is not None and content == state.content_sha256 and not holding:
-            # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
-            store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
-            return CheckOutcome(source.name, "unchanged")
-        notices += watch_notices(store, row, fetched.text, started, deps.notifier.targets_for(source.name))
-        result = await asyncio.to_thread(
-            extract_prices,
-            source.kind,
-            fetched.text,
-            source.currency,
-            source.json,
-            source.per,
-            day,
-            source.hints,
+        content, read, sentences, packed = await asyncio.to_thread(
+            _read_off_loop, source, fetched, day, None if whole else state.content_sha256
         )
     except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         # a page no reader foresaw: this source's check fails with the reason; the round goes on and
@@ -184,12 +172,18 @@ async def _read_page(
         store.record_failure(source.name, started, deps.clock(), error, None)
         log.debug("%s: %s", source.name, error)
         return CheckOutcome(source.name, "failed", error=error)
+    if read is None:
+        # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
+        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
+        return CheckOutcome(source.name, "unchanged")
+    result = read
+    notices += watch_notices(store, row, sentences, started, deps.notifier.targets_for(source.name))
     old = store.latest_prices(source.name)
     problem = page_problem(old, result.prices, fetched.text)
     if problem and not _shrink_confirmed(store, source.name, result.prices):
         digest_of_prices = prices_digest(result.prices)
         store.record_broken(
-            source.name, started, deps.clock(), fetched, problem, result.problems, digest_of_prices
+            source.name, started, deps.clock(), fetched, problem, result.problems, digest_of_prices, packed
         )
         log.debug("%s: %s; kept the last good prices", source.name, problem)
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
@@ -234,6 +228,8 @@ async def _read_page(
         status,
         content=content,
         settings=settings,
+        due_on=due_day(prices),
+        packed=packed,
     )
     if reread and not baseline and not alerted:
         status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
@@ -261,6 +257,21 @@ async def _corrections(
     )
     corrected = [replace(c, change="reread") for c in diff_prices(old, then.prices)]
     return corrected + diff_prices(then.prices, new)
+
+
+def _read_off_loop(
+    source: Source, fetched: FetchResult, day: str, known: str | None
+) -> tuple[str | None, ExtractResult | None, list[str], bytes | None]:
+    """What a check reads from a page, in a worker thread: its content digest, and unless that is `known`
+    (nothing to read), its prices, its prose and its compressed snapshot (which a new price list or a
+    broken page stores)."""
+    text = fetched.text
+    content, result = read_page(
+        source.kind, text, source.currency, source.json, source.per, day, source.hints, known
+    )
+    if result is None:
+        return content, None, [], None
+    return content, result, prose(source.kind, text), pack(fetched.body)
 
 
 async def preview_source(source: Source, deps: Deps) -> CheckOutcome:

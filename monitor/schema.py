@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from monitor.diff import due_day
+from monitor.models import Price
 
 migrations = Migrations("monitor")
 
@@ -229,3 +234,28 @@ def m011_settings_fingerprint(db: Database) -> None:
     """A fingerprint of the extraction settings the last good page was read with: a changed setting
     re-reads the page at the next check, whatever its bytes."""
     db.table("sources").add_column("settings_sha256", str)
+
+
+@migrations()
+def m012_due_day(db: Database) -> None:
+    """The first day on which the stored prices would read differently from the same page (a price
+    'from' that day): the check reads the page again that day, whatever its bytes. Set here from the
+    prices stored before."""
+    db.table("sources").add_column("due_on", str)
+    stored: dict[str, list[Price]] = defaultdict(list)
+    for row in db.query(
+        "select source, model, kind, tier, condition, currency, unit, note from latest_prices"
+    ):
+        price = Price(
+            row["model"],
+            row["kind"],
+            Decimal(0),
+            row["currency"],
+            unit=row["unit"],
+            tier=row["tier"],
+            condition=row["condition"],
+            note=row["note"] or "",
+        )
+        stored[row["source"]].append(price)
+    for name, prices in stored.items():
+        db.execute("update sources set due_on = ? where name = ?", [due_day(prices), name])

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ class SourceState:
     last_sha256: str | None = None
     content_sha256: str | None = None  # of what extraction read from the last good page (see extract)
     settings_sha256: str | None = None  # of the extraction settings that page was read with
+    due_on: str | None = None  # the first day the stored prices read differently (see diff.due_day)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,11 @@ def target_id(url: str) -> str:
 
 def sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def pack(body: bytes) -> bytes:
+    """A page's bytes as its snapshot keeps them (compress them off the event loop and pass them in)."""
+    return zlib.compress(body, 9)
 
 
 class Store:
@@ -165,6 +172,7 @@ class Store:
             row["last_sha256"],
             row["content_sha256"],
             row["settings_sha256"],
+            row["due_on"],
         )
 
     def latest_prices(self, source: str) -> list[Price]:
@@ -445,10 +453,12 @@ class Store:
         problem: str,
         problems: list[str],
         prices_digest: str,
+        packed: bytes | None = None,
     ) -> int:
-        """A page that yields no prices or lost most of them: kept for diagnosis, nothing compared."""
+        """A page that yields no prices or lost most of them: kept for diagnosis, nothing compared.
+        `packed`: the body as `pack` gives it, where the caller compressed it already."""
         with self._writing("record the broken page"), self._transaction():
-            snapshot = self._snapshot(fetched.body, started)
+            snapshot = self._snapshot(fetched.body, started, packed)
             check_id = self._insert_check(
                 name, started, finished, "broken", fetched.status, problem, problems, snapshot
             )
@@ -475,11 +485,14 @@ class Store:
         status: str,
         content: str | None = None,
         settings: str | None = None,
+        due_on: str | None = None,
+        packed: bytes | None = None,
     ) -> tuple[int, int | None]:
-        """A good page whose prices differ from the last (or the first): all it brings, in one go."""
+        """A good page whose prices differ from the last (or the first): all it brings, in one go.
+        `packed`: the body as `pack` gives it, where the caller compressed it already."""
         with self._writing("record the new prices"), self._transaction():
             self._upsert_source(source)
-            snapshot = self._snapshot(fetched.body, started)
+            snapshot = self._snapshot(fetched.body, started, packed)
             check_id = self._insert_check(
                 source.name,
                 started,
@@ -494,7 +507,7 @@ class Store:
             rows = [_price_row(source.name, p) for p in prices]
             self._insert_rows("prices", [{"check_id": check_id, **row} for row in rows])
             since = self._since_map(source.name)  # read before the source's latest prices are replaced
-            listed = {_exact(row) for row in rows}
+            listed = {_exact(row) for row in rows} if since else set()  # a first check has none before
             self.db.execute("delete from latest_prices where source = ?", [source.name])
             self._insert_rows(
                 "latest_prices",
@@ -502,6 +515,7 @@ class Store:
             )
             self._insert_rows("changes", [_change_row(source, check_id, started, c) for c in changes])
             self._set_state(source.name, fetched, digest, content, settings)
+            self.db.execute("update sources set due_on = ? where name = ?", [due_on, source.name])
             alert_id = None
             if alert is not None:
                 alert_id = self._insert_alert(source.name, check_id, started, alert, targets)
@@ -685,7 +699,7 @@ class Store:
         )
         return zlib.decompress(rows[0]["content"]) if rows else None
 
-    def _snapshot(self, body: bytes, when: str) -> int:
+    def _snapshot(self, body: bytes, when: str, packed: bytes | None = None) -> int:
         digest = sha256(body)
         rows = list(self._select("select id from snapshots where sha256 = ?", [digest]))
         if rows:
@@ -695,7 +709,7 @@ class Store:
             {
                 "sha256": digest,
                 "bytes": len(body),
-                "content": zlib.compress(body, 9),
+                "content": packed if packed is not None else pack(body),
                 "first_seen": when,
             }
         )
@@ -821,6 +835,8 @@ def _since(
 ) -> str:
     """When a price took its value: kept from the last list where the value is the same, else now.
     A model renamed with or without its publisher keeps it, unless the old name is still listed too."""
+    if not latest:
+        return started
     found = latest.get(_exact(row))
     if found is None:
         renamed = latest.get(_relaxed(row))
@@ -829,13 +845,16 @@ def _since(
     return found[0] if found and Decimal(found[1]) == Decimal(row["per_million"]) else started
 
 
+_KEY_VALUES = itemgetter(*PRICE_KEY)
+_KEY_REST = itemgetter(*(k for k in PRICE_KEY if k not in ("source", "model")))
+
+
 def _exact(row: dict[str, Any]) -> tuple[Any, ...]:
-    return ("exact", *(row[k] for k in PRICE_KEY))
+    return ("exact", *_KEY_VALUES(row))
 
 
 def _relaxed(row: dict[str, Any]) -> tuple[Any, ...]:
-    rest = (row[k] for k in PRICE_KEY if k not in ("source", "model"))
-    return ("relaxed", relaxed_model_id(row["model"]), *rest)
+    return ("relaxed", relaxed_model_id(row["model"]), *_KEY_REST(row))
 
 
 def _plain(value: Decimal | None) -> str | None:

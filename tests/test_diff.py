@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from monitor.diff import diff_prices, page_problem
+from monitor.diff import diff_prices, due_day, page_problem
 from monitor.models import Price
 
 
@@ -230,3 +230,16 @@ def test_statuses_of_the_end_of_a_models_life_in_other_words_are_status_changes(
         "停售",
     ):
         assert lifecycle(status) == "retiring", status
+
+
+def test_the_day_stored_prices_read_differently() -> None:
+    """A price 'from' a day turns current that day; one 'until' a day ends the day after, where a
+    successor stands beside it; an end with nothing after it, or no date, changes nothing."""
+    today = price("m", "input", "2", note="until 2026-08-31")
+    later = price("m", "input", "3", condition="from 2026-09-01")
+    assert due_day([today, later]) == "2026-09-01"
+    assert due_day([today, price("m", "input", "3")]) == "2026-09-01"
+    assert due_day([today, price("m", "output", "3", condition="from 2026-10-01")]) == "2026-10-01"
+    assert due_day([today]) is None
+    assert due_day([price("m", "input", "2", note="until 2026-02-30"), price("m", "input", "3")]) is None
+    assert due_day([]) is None

@@ -192,6 +192,6 @@ def test_peak_hours_are_read_from_the_page(prose: str, hours: str) -> None:
 
 def test_a_duration_is_no_amount() -> None:
     """'up to 3 mins', '3分钟', '1.5 hours' limit what a price buys; they are never read as its amount."""
-    assert find_amounts("$0.08 per full song up to 3 mins") == [Decimal("0.08")]
-    assert find_amounts("限时 3分钟 内 2元") == [Decimal(2)]
-    assert find_amounts("stored for 1.5 hours") == []
+    assert find_amounts("$0.08 per full song up to 3 mins") == (Decimal("0.08"),)
+    assert find_amounts("限时 3分钟 内 2元") == (Decimal(2),)
+    assert find_amounts("stored for 1.5 hours") == ()

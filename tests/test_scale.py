@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from monitor import pipeline
+from monitor import extract
 from monitor.cli import cli
 from monitor.config import Settings, Source
 from monitor.extract import content_digest
@@ -36,16 +36,16 @@ def with_token(page: str, token: str) -> str:
 
 def test_content_digest_ignores_what_extraction_never_reads() -> None:
     page = fixture(DEEPSEEK_HTML).read_text(encoding="utf-8")
-    first = content_digest("html", with_token(page, "aaa"), "USD", None, "2026-05-08")
+    first = content_digest("html", with_token(page, "aaa"), "USD", None)
     assert first is not None
-    assert content_digest("html", with_token(page, "bbb"), "USD", None, "2026-05-08") == first
-    # what extraction does read changes the digest: a cell, the assumed currency, the day it is read
+    assert content_digest("html", with_token(page, "bbb"), "USD", None) == first
+    # what extraction does read changes the digest: a cell, the assumed currency (the day it is read
+    # does not: see test_a_day_reads_an_announced_price_as_current_without_a_daily_reread)
     cell = page.replace("$0.28", "$0.29", 1)
     assert cell != page
-    assert content_digest("html", with_token(cell, "aaa"), "USD", None, "2026-05-08") != first
-    assert content_digest("html", with_token(page, "aaa"), "CNY", None, "2026-05-08") != first
-    assert content_digest("html", with_token(page, "aaa"), "USD", None, "2026-05-09") != first
-    assert content_digest("markdown", "| a | $1 |", "USD", None, "2026-05-08") is None
+    assert content_digest("html", with_token(cell, "aaa"), "USD", None) != first
+    assert content_digest("html", with_token(page, "aaa"), "CNY", None) != first
+    assert content_digest("markdown", "| a | $1 |", "USD", None) is None
 
 
 def test_a_fresh_token_is_not_a_change_and_costs_no_extraction(
@@ -55,13 +55,13 @@ def test_a_fresh_token_is_not_a_change_and_costs_no_extraction(
     current = {"page": page}
     pages.pages["/pricing"] = lambda: Response(200, with_token(current["page"], uuid.uuid4().hex).encode())
     calls: list[str] = []
-    real = pipeline.extract_prices
+    real = extract.extract_prices
 
     def counting(*args: Any) -> Any:
         calls.append(args[0])
         return real(*args)
 
-    monkeypatch.setattr(pipeline, "extract_prices", counting)
+    monkeypatch.setattr(extract, "extract_prices", counting)
     database = tmp_path / "m.db"
     source = Source("deepseek", "DeepSeek", "html", pages.url("/pricing"), "USD", 60)
     day = {"now": "2026-05-08T09:00:00+00:00"}
@@ -86,11 +86,11 @@ def test_a_fresh_token_is_not_a_change_and_costs_no_extraction(
     assert calls == ["html"]  # three new bodies, no extraction
     with sqlite3.connect(database) as db:
         assert db.execute("select count(*) from snapshots").fetchone()[0] == 1
-    day["now"] = "2026-05-09T09:00:00+00:00"  # a new day may turn an announced price current: read again
-    assert run().status == "unchanged" and calls == ["html", "html"]
+    day["now"] = "2026-05-09T00:00:01+00:00"  # past midnight, and no price announced for a day: not read
+    assert run().status == "unchanged" and calls == ["html"]
     current["page"] = page.replace("$0.28", "$0.14", 1)  # a real cut, behind a fresh token as well
     outcome = run()
-    assert outcome.status == "changed" and calls == ["html"] * 3
+    assert outcome.status == "changed" and calls == ["html"] * 2
     assert [(c.old_per_million, c.new_per_million) for c in outcome.changes] == [
         (Decimal("0.28"), Decimal("0.14"))
     ]
@@ -155,3 +155,57 @@ def test_check_with_two_workers_splits_by_host_and_alerts_once(
         assert checks == {f"s{n}": 2 for n in range(4)}
         assert db.execute("select status from deliveries").fetchall() == [("sent",)]
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_day_reads_an_announced_price_as_current_without_a_daily_reread(
+    tmp_path: Path, pages: PageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same bytes across midnight are not read again, except on the day a stored price was
+    announced for: then that price becomes today's (issue 19)."""
+    table = (
+        "<html><body><h2>Pricing</h2><table><tr><th>Model</th><th>Input</th></tr>"
+        "<tr><td>m-1</td><td>$2 / MTok through August 31, 2026</td></tr>"
+        "<tr><td>m-1</td><td>$3 / MTok starting September 1, 2026</td></tr>"
+        "<tr><td>m-2</td><td>$1 / MTok</td></tr></table></body></html>"
+    )
+    pages.put("/pricing", table)
+    calls: list[str] = []
+    real = extract.extract_prices
+
+    def counting(*args: Any) -> Any:
+        calls.append(args[5])  # the day it was read as of
+        return real(*args)
+
+    monkeypatch.setattr(extract, "extract_prices", counting)
+    database = tmp_path / "m.db"
+    source = Source("m", "M", "html", pages.url("/pricing"), "USD", 60)
+
+    def run(now: str) -> CheckOutcome:
+        async def go() -> CheckOutcome:
+            deps = Deps(
+                Store(database), Fetcher(Settings(database=database, retries=0)), Notifier((), lambda: "")
+            )
+            deps.clock = lambda: now
+            try:
+                return await check_source(source, deps)
+            finally:
+                await deps.fetcher.aclose()
+                deps.store.close()
+
+        return asyncio.run(go())
+
+    def stored() -> list[tuple[str, str, str]]:
+        with sqlite3.connect(database) as db:
+            sql = "select model, condition, per_million from latest_prices order by model, condition"
+            return db.execute(sql).fetchall()
+
+    assert run("2026-08-30T23:59:00+00:00").status == "baseline"
+    assert stored() == [("m-1", "", "2"), ("m-1", "from 2026-09-01", "3"), ("m-2", "", "1")]
+    assert run("2026-08-31T00:00:01+00:00").status == "unchanged"  # a new day, nothing due: not read
+    assert calls == ["2026-08-30"]
+    outcome = run("2026-09-01T00:00:01+00:00")  # the announced day: read, and the price is today's
+    assert calls == ["2026-08-30", "2026-09-01"]
+    assert outcome.status == "changed"
+    assert stored() == [("m-1", "", "3"), ("m-2", "", "1")]
+    assert run("2026-09-02T00:00:01+00:00").status == "unchanged"  # nothing more is due: not read
+    assert calls == ["2026-08-30", "2026-09-01"]

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from selectolax.lexbor import LexborHTMLParser
+
 from monitor import __version__
 from monitor.extract.embedded import script_grids
 from monitor.extract.flat import card_prices, flattened_grids, link_cards, text_lines
@@ -24,7 +26,7 @@ from monitor.extract.markdown import markdown_grids, markdown_page_model, markdo
 from monitor.models import ExtractResult, Price, model_id
 from monitor.normalize import PriceContext, context_of
 
-__all__ = ["EXTRACTORS", "PRESETS", "Hints", "JsonOptions", "extract_prices"]
+__all__ = ["EXTRACTORS", "PRESETS", "Hints", "JsonOptions", "content_digest", "extract_prices", "read_page"]
 
 # A sentence where a page states the unit of all its prices.
 _UNIT_SENTENCE = re.compile(
@@ -229,13 +231,15 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
 
 @dataclass(frozen=True)
 class Reading:
-    """How a page is read: the source's currency, unit, JSON mapping and hints, and the day."""
+    """How a page is read: the source's currency, unit, JSON mapping and hints, and the day; and an HTML
+    page's tree where it was parsed already (for its content digest), so it is parsed once."""
 
     currency: str
     per: int | None = None
     json: JsonOptions | None = None
     as_of: str = ""
     hints: Hints = field(default_factory=Hints)
+    tree: LexborHTMLParser | None = None
 
 
 def _hinted(grids: list[Grid], hints: Hints, title: str) -> list[Grid]:
@@ -273,7 +277,7 @@ def _selected_html(
 
 
 def _html(text: str, reading: Reading) -> Found:
-    tree = parse_html(text)
+    tree = reading.tree or parse_html(text)
     hints = reading.hints
     grids, lines = page_blocks(tree)
     prose = shown = page_text(tree)
@@ -380,36 +384,66 @@ def extract_prices(
     per: int | None = None,
     as_of: str | None = None,
     hints: Hints | None = None,
+    tree: LexborHTMLParser | None = None,
 ) -> ExtractResult:
     """Every price on a page of the given kind. `currency`, and `per` (tokens a price is for) where the
     source sets it, are assumed where the page does not say; `as_of` (YYYY-MM-DD, default today in
     UTC) is the day the page is read, which tells a price announced for later from today's; `hints`
-    are the source's select / labels / model_from / model keys."""
+    are the source's select / labels / model_from / model keys; `tree` is an HTML page as `parse_html`
+    gave it to `content_digest` (extraction changes it: use it for nothing after)."""
     day = as_of or datetime.now(UTC).date().isoformat()
-    reading = Reading(currency, per, options, day, hints or Hints())
+    reading = Reading(currency, per, options, day, hints or Hints(), tree)
     found, problems = EXTRACTORS[kind](text, reading)
     prices, collisions = _resolve_collisions(_superseded_out(found, day))
     return ExtractResult(prices=prices, problems=problems + collisions)
 
 
 def content_digest(
-    kind: str, text: str, currency: str, per: int | None, as_of: str, hints: Hints | None = None
+    kind: str,
+    text: str,
+    currency: str,
+    per: int | None,
+    hints: Hints | None = None,
+    tree: LexborHTMLParser | None = None,
 ) -> str | None:
     """A digest of everything HTML extraction reads from a page: its <body> with scripts, styles,
     templates and SVG taken out (as `parse_html` leaves it), the tables its scripts hold, and the
-    settings and day it is read with. Two pages with the same digest give the same
-    prices, so a page whose bytes differ only by a fresh CSRF token in a <meta> or a build id in a
-    script is not extracted again. None for other kinds (their body digest serves)."""
+    settings it is read with. Two pages with the same digest give the same prices on the same day, so
+    a page whose bytes differ only by a fresh CSRF token in a <meta> or a build id in a script is not
+    extracted again. The day is not in it: a price announced for a later day becomes current on the
+    day the stored prices name (`diff.due_day`), which the check reads the page again on. None for
+    other kinds (their body digest serves). `tree`: the page as `parse_html` gave it, where the caller
+    parsed it already (it is read, not changed, so extraction can read it next)."""
     if kind != "html":
         return None
-    tree = parse_html(text)
+    tree = tree or parse_html(text)
     node = tree.body or tree.root
-    settings = f"{__version__}\0{currency}\0{per}\0{as_of}\0{(hints or Hints()).fingerprint()}\0".encode()
+    settings = f"{__version__}\0{currency}\0{per}\0{(hints or Hints()).fingerprint()}\0".encode()
     # the tables a page's scripts hold are read where its HTML has none: a changed price there changes
     # the digest (a fresh token in a script does not: only rows of cells are kept)
     held = "\0".join("\t".join(c.text for c in row) for grid in script_grids(text) for row in grid.rows)
     body = ((node.html if node else "") or "") + "\0" + held
     return hashlib.sha256(settings + body.encode()).hexdigest()
+
+
+def read_page(
+    kind: str,
+    text: str,
+    currency: str,
+    options: JsonOptions | None,
+    per: int | None,
+    as_of: str,
+    hints: Hints,
+    known: str | None,
+) -> tuple[str | None, ExtractResult | None]:
+    """A page's content digest, and its prices unless the digest is `known` (the content last read:
+    the same prices, nothing to extract). An HTML page is parsed once for both, and its tree lives
+    only here: a check round holds no tree while it waits."""
+    tree = parse_html(text) if kind == "html" else None
+    content = content_digest(kind, text, currency, per, hints, tree)
+    if content is not None and content == known:
+        return content, None
+    return content, extract_prices(kind, text, currency, options, per, as_of, hints, tree)
 
 
 _UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")

@@ -280,5 +280,5 @@ def add_price(
 def _price(slot: Slot, parsed: ParsedPrice, note: str) -> Price:
     assert slot.kind is not None
     note = "; ".join(x for x in (slot.badge, note) if x)
-    price = parsed.to_price(slot.model, slot.kind, slot.tier, slot.condition, note, slot.status)
-    return replace(price, where=" › ".join(x for x in (slot.table, slot.where) if x))
+    where = " › ".join(x for x in (slot.table, slot.where) if x)
+    return parsed.to_price(slot.model, slot.kind, slot.tier, slot.condition, note, slot.status, where)

@@ -122,7 +122,8 @@ def prices_from_grid(grid: Grid, page: PriceContext, as_of: str) -> GridPrices:
             price = replace(price, note=f"{price.note} until {starting[5:]}")
         elif starting.startswith("from "):
             price = replace(price, condition=f"{price.condition} {starting}".strip())
-        prices.append((replace(price, condition=_future_only(price.condition, as_of)), section))
+        current = _future_only(price.condition, as_of)
+        prices.append((price if current == price.condition else replace(price, condition=current), section))
     found.prices = prices
     return found
 

@@ -304,8 +304,10 @@ def _span(node: LexborNode, name: str) -> int:
 
 
 def _cell(node: LexborNode) -> Cell:
+    if next(node.iter(), None) is None:  # text only, as most cells are: no element to look for
+        return Cell(text=_SOURCE_SPACE.sub(" ", node.text(separator=" ")).strip())
     # '<sup>(3)</sup>' marks a footnote: kept apart (the page's note 3 may date the price), never text
-    marks = tuple(m for m in (re.sub(r"\W", "", n.text()) for n in node.css("sup")) if m)
+    marks = tuple(m for m in (_NOT_WORD.sub("", n.text()) for n in node.css("sup")) if m)
     for n in node.css("sup"):
         n.decompose()
     crossed = [n for n in node.css("del, s, strike, [class*='line-through'], [style*='line-through']")]
@@ -326,6 +328,7 @@ def _cell(node: LexborNode) -> Cell:
 _CELL_BLOCKS = "p, div, li, dt, dd, tr, h1, h2, h3, h4, h5, h6, blockquote, pre"
 _BREAK = "\ue000"  # a <br> while the cell's source whitespace collapses (private use: never page text)
 _SOURCE_SPACE = re.compile(r"[ \t\r\n\f]+")
+_NOT_WORD = re.compile(r"\W")
 
 
 def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
