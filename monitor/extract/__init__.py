@@ -42,7 +42,9 @@ Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was foun
 # money as a page writes it: '$0.134', '¥ 2', '2.4 元', '0.5/M'
 _MONEY = re.compile(
     r"(?:US\$|[$¥￥€])\s*\d[\d,]*+(?:\.\d+)?"
-    r"|(?<![\d,.])\d[\d,]*+(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
+    # (a figure not glued to another: the look-behind after its first digit lets the engine skip to the
+    # next currency sign or digit, as a look-behind before it would not)
+    r"|\d(?<![\d,.].)[\d,]*+(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
     re.I,
 )
 _WRITTEN = re.compile(r"\d[\d,]*+(?:\.\d+)?")
