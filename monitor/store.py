@@ -94,8 +94,13 @@ class Store:
                 self.db = Database(
                     sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
                 )
+                columns = set(self.db.table("sources").columns_dict) if self.db["sources"].exists() else set()
             except sqlite3.Error as exc:
                 raise StoreError(f"{path}: cannot open the database: {exc}") from None
+            if not {"settings_sha256", "due_on"} <= columns:  # the newest migrations' columns
+                raise StoreError(
+                    f"{path}: the database is from an older monitor: a check, not a dry run, upgrades it"
+                )
             return
         try:
             path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)

@@ -110,3 +110,20 @@ def test_a_price_the_page_changed_beside_a_settings_fix_is_still_alerted(
     assert [(row["model"], row["kind"], row["currency"]) for row in real] == [(first["id"], "input", "CNY")]
     assert {row["change"] for row in log} == {"reread", "changed"}
     assert len(webhook.received) == sent + 1  # one alert: the moved price
+
+
+def test_a_dry_run_leaves_an_older_database_as_it_is(
+    tmp_path: Path, pages: PageServer, webhook: WebhookReceiver
+) -> None:
+    """Read-only: a database from before the settings fingerprint is not migrated by a dry run: it says so."""
+    path = tmp_path / "sources.toml"
+    pages.put("/prices.json", fixture(PRICES_CN).read_bytes())
+    write_config(path, pages, webhook, "CNY")
+    check(path)
+    database = tmp_path / "monitor.db"
+    with sqlite3.connect(database) as db:
+        db.execute("alter table sources drop column settings_sha256")
+    before = database.read_bytes()
+    dry = CliRunner().invoke(cli, ["--config", str(path), "check", "--dry-run"])
+    assert dry.exit_code == 1 and "older monitor" in dry.output
+    assert database.read_bytes() == before
