@@ -389,6 +389,7 @@ class _Column:
     # '单价', 'Price (per 1M tokens)', 'Batch API 定价': a price and nothing else; a header with words
     # the grammar does not know ('缓存读取（元/百万tokens）') is not generic
     generic: bool = False
+    sized: bool = False  # headed by an output size ('1024 x 1024'): a cell with money is a price per image
 
     @classmethod
     def of(cls, label: str) -> _Column:
@@ -396,7 +397,16 @@ class _Column:
         rest = _GENERIC_WORDS.sub(" ", without_units(label))
         size = _SIZE_HEADER.match(label)
         if size:
-            return cls(label, None, True, PriceContext(), "", condition=f"{size[1]}x{size[2]}", generic=True)
+            return cls(
+                label,
+                None,
+                True,
+                PriceContext(),
+                "",
+                condition=f"{size[1]}x{size[2]}",
+                generic=True,
+                sized=True,
+            )
         return cls(
             label,
             "cache_storage" if storage else _column_kind(label),
@@ -669,7 +679,7 @@ def _read_row(
         if j == model_col or cell is model_cell:
             continue  # a cell spanning into the model column is a name, never a price
         kind = _kind_in(column, labelled_kind, labels, table.cache_table, bool(FREE_PROMO.search(cell.text)))
-        if _SIZE_HEADER.match(column.label) and not names_money(cell.text):
+        if column.sized and not names_money(cell.text):
             continue  # '272' under '1024 x 1024' in a table of tokens per image is a count, not a price
         if not column.priced and ((kind is None and not column.tier) or not names_money(cell.text)):
             # 'Input tokens per tool definition: 735 tokens' is not a price; 'Input: $5 / MTok' under

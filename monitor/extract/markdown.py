@@ -90,24 +90,22 @@ def markdown_grids(
         elif bold := _BOLD_LEAD.match(line):
             # '**openrouter**平台价格：' names the table below it within the chapter
             section = f"{chapter} > {bold.group(1).strip()}" if chapter else bold.group(1).strip()
+        standing: list[Grid] = []  # tables that stand on this line: an HTML table's, a component's
+        at = len(prose)
         if line.startswith(_COMPONENT_AT):
             name, rows = components[int(line[len(_COMPONENT_AT) :])]
             # the component stands where its opening tag does: its props are no sentences about it
-            opened = next((k for k in range(len(prose) - 1, -1, -1) if f"<{name}" in prose[k]), len(prose))
-            for grid in _component_grids(name, rows, (columns or {}).get(name), prose[:opened]):
-                grid.section, grid.page_model = section, page_model
-                grid.headings = [h for _level, h in headings] + grid.headings
-                grids.append(grid)
-                placed.append((grid, opened))
-            i += 1
-            continue
-        if line.startswith(_PLACEHOLDER):
-            for grid in html_tables[int(line[len(_PLACEHOLDER) :])]:
+            at = next((k for k in range(len(prose) - 1, -1, -1) if f"<{name}" in prose[k]), len(prose))
+            standing = _component_grids(name, rows, (columns or {}).get(name), prose[:at])
+        elif line.startswith(_PLACEHOLDER):
+            standing = html_tables[int(line[len(_PLACEHOLDER) :])]
+        if line.startswith((_COMPONENT_AT, _PLACEHOLDER)):
+            for grid in standing:  # under this point's headings, as a pipe table here would be
                 grid.section = grid.section or section
                 grid.headings = [h for _level, h in headings] + grid.headings
                 grid.page_model = grid.page_model or page_model
                 grids.append(grid)
-                placed.append((grid, len(prose)))
+                placed.append((grid, at))
             i += 1
             continue
         if _is_row(line) and i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1]):
