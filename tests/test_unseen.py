@@ -1225,3 +1225,78 @@ def test_a_card_drawn_as_a_link_to_its_models_page_is_read_for_that_model(page: 
         ("z-ai/glm-4.7-flash", "input", "0.1"),
         ("z-ai/glm-4.7-flash", "output", "0.43"),
     }
+
+
+# -- the page's outline and its tabs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "numbered", "plain"),
+    [
+        # a model's own heading in a docs page (Bailian's '## qwen3.5-plus'), its sections numbered
+        (
+            "markdown",
+            "# 1. 模型列表\n\n## 2. qwen3.5-plus\n\n| 输入长度 | 输入单价 | 输出单价 |\n|---|---|---|\n| 0<Token≤128K | 0.8元 | 4.8元 |\n\n单价为每百万 Token。\n",
+            "# 模型列表\n\n## qwen3.5-plus\n\n| 输入长度 | 输入单价 | 输出单价 |\n|---|---|---|\n| 0<Token≤128K | 0.8元 | 4.8元 |\n\n单价为每百万 Token。\n",
+        ),
+        # an HTML section whose heading names a condition (Anthropic's 'Batch processing')
+        (
+            "html",
+            "<h2>1) Batch processing</h2><p>Prices per 1M tokens.</p><table><tr><th>Model</th><th>Input</th></tr><tr><td>claude-x</td><td>$1.50</td></tr></table>"
+            "<h2>二、Standard</h2><table><tr><th>Model</th><th>Input</th></tr><tr><td>claude-x</td><td>$3.00</td></tr></table>",
+            "<h2>Batch processing</h2><p>Prices per 1M tokens.</p><table><tr><th>Model</th><th>Input</th></tr><tr><td>claude-x</td><td>$1.50</td></tr></table>"
+            "<h2>Standard</h2><table><tr><th>Model</th><th>Input</th></tr><tr><td>claude-x</td><td>$3.00</td></tr></table>",
+        ),
+    ],
+)
+def test_a_headings_outline_number_is_not_its_words(kind: str, numbered: str, plain: str) -> None:
+    """Numbering a page's sections ('2. ', '1) ', '二、') renames none of them: the prices read, their
+    models and their conditions, are those of the unnumbered page."""
+    assert prices(kind, numbered, "CNY") == prices(kind, plain, "CNY")
+    assert prices(kind, plain, "CNY")  # the page is read at all
+
+
+TAB_BAR = '<div role="tablist"><button role="tab" {a}>Standard</button><button role="tab" {b}>Batch</button></div>'
+PANE_TABLE = "<table><tr><th>Model</th><th>Input</th><th>Output</th></tr><tr><td>gpt-x</td><td>{i}</td><td>{o}</td></tr></table>"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # panels named by the tabs' aria-controls, the second pane with text above its table
+        TAB_BAR.format(a='aria-controls="std"', b='aria-controls="bat"')
+        + f'<p>Prices per 1M tokens.</p><div id="std" role="tabpanel">{PANE_TABLE.format(i="$1.00", o="$2.00")}</div>'
+        + f'<div id="bat" role="tabpanel" hidden><p>Half price, within 24 hours.</p>{PANE_TABLE.format(i="$0.50", o="$1.00")}</div>',
+        # panels as the tab list's following siblings, in order, each table wrapped deeper
+        '<section><p>Prices per 1M tokens.</p>'
+        + TAB_BAR.format(a="", b="")
+        + f'<div role="tabpanel"><div class="scroll">{PANE_TABLE.format(i="$1.00", o="$2.00")}</div></div>'
+        + f'<div role="tabpanel"><div class="scroll">{PANE_TABLE.format(i="$0.50", o="$1.00")}</div></div></section>',
+    ],
+)
+def test_a_table_in_a_tabs_panel_is_priced_under_that_tab(page: str) -> None:
+    """A table inside the panel of an ARIA tab takes that tab's name as its condition, found by the
+    page's structure (aria-controls, or the panels that follow the tab list)."""
+    assert prices("html", page) == {
+        ("gpt-x", "input", "", "standard", "1", "USD"),
+        ("gpt-x", "output", "", "standard", "2", "USD"),
+        ("gpt-x", "input", "", "batch", "0.5", "USD"),
+        ("gpt-x", "output", "", "batch", "1", "USD"),
+    }
+
+
+@pytest.mark.parametrize("tables_in_first_pane", [1, 2])
+def test_a_site_tab_bar_around_the_content_names_no_table(tables_in_first_pane: int) -> None:
+    """A tab bar whose first panel holds all the page's tables ('Pricing | FAQ', a site's redesign)
+    tells no table apart: no table takes a tab's name, and two region tables keep their own labels."""
+    regions = (
+        "<p>Prices per 1M tokens.</p><div>Guangzhou</div><div>Singapore</div>"
+        + PANE_TABLE.format(i="$1.00", o="$2.00")
+        + PANE_TABLE.format(i="$1.20", o="$2.40")
+    )
+    one = "<p>Prices per 1M tokens.</p>" + PANE_TABLE.format(i="$1.00", o="$2.00")
+    content = regions if tables_in_first_pane == 2 else one
+    bar = '<div role="tablist"><button role="tab">Pricing</button><button role="tab">FAQ</button></div>'
+    page = f'{bar}<div role="tabpanel">{content}</div><div role="tabpanel" hidden><p>Ask us.</p></div>'
+    assert prices("html", page) == prices("html", content)
+    assert not {p[3] for p in prices("html", page)} & {"pricing", "faq"}

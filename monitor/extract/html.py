@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.cells import Cell
 from monitor.extract.grid import Grid
-from monitor.extract.labels import MODEL_TITLE, section_topic
+from monitor.extract.labels import MODEL_TITLE, heading_text, section_topic
 from monitor.normalize import clean_text
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -46,6 +46,8 @@ class _Walk:
     grid_lines: list[int]  # for each grid, how many text lines came before it
     tabs: list[tuple[int, list[str]]]  # (text lines before, names) of each ARIA tab list
     heading_lines: dict[int, int]  # which of `lines` are headings, and their levels
+    tables: list[LexborNode] = field(default_factory=list)  # each grid's <table>
+    panes: list[list[tuple[str, LexborNode]]] = field(default_factory=list)  # each ARIA list's panels
 
 
 def html_grids(tree: LexborHTMLParser) -> list[Grid]:
@@ -84,7 +86,7 @@ def page_title(tree: LexborHTMLParser) -> str:
     for selector in ("h1", "title"):
         node = tree.css_first(selector)
         if node is not None and clean_text(node.text(separator=" ")):
-            return clean_text(node.text(separator=" "))
+            return heading_text(clean_text(node.text(separator=" ")))
     return ""
 
 
@@ -115,7 +117,7 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
         elif tag in _HEADINGS or (tag in ("div", "p", "span") and _heading_level(child)):
             _end_line(walk)
             level = _HEADINGS.get(tag) or _heading_level(child)
-            text = clean_text(child.text(separator=" "))
+            text = heading_text(clean_text(child.text(separator=" ")))
             if text:
                 walk.headings = [h for h in walk.headings if h[0] < level] + [(level, text)]
                 walk.heading_lines[len(walk.lines)] = level
@@ -133,6 +135,7 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
                 _end_line(walk)
                 names = [clean_text(n.text(separator=" ")) for n in child.css('[role="tab"]')]
                 walk.tabs.append((len(walk.lines), [n for n in names if n]))
+                walk.panes.append(_tab_panels(child))
             block = tag in _BLOCKS
             if block:
                 _end_line(walk)
@@ -190,6 +193,7 @@ def _table(table: LexborNode, walk: _Walk) -> None:
     )
     walk.grids.append(grid)
     walk.grid_lines.append(len(walk.lines))
+    walk.tables.append(table)
     for nested in table.css("table"):
         if nested is not table and _owning_table(nested) == table:
             _table(nested, walk)
@@ -258,8 +262,11 @@ def _name_tabs(walk: _Walk) -> None:
     each takes its tab's name as a condition. A tab list is an ARIA tablist, or a run of short labels
     right before as many tables with the same header, with no text between the tables."""
     taken: set[int] = set()
-    for at, names in walk.tabs:
-        _assign_tabs(walk, at, names, taken)
+    for (at, names), panes in zip(walk.tabs, walk.panes, strict=True):
+        if panes:
+            _assign_panels(walk, panes, taken)
+        else:
+            _assign_tabs(walk, at, names, taken)
     for index, grid in enumerate(walk.grids):
         if index in taken or not grid.lead:
             continue
@@ -272,6 +279,55 @@ def _name_tabs(walk: _Walk) -> None:
             k -= 1
         if len(labels) >= 2:
             _assign_tabs(walk, k + 1, labels, taken)
+
+
+def _tab_panels(tablist: LexborNode) -> list[tuple[str, LexborNode]]:
+    """Each tab's name and its panel, where the page's structure says which panel is a tab's: the
+    element its `aria-controls` names, else the tab list's following siblings of role `tabpanel`, in
+    order, one per tab. Empty where neither is there (a page that draws only the open pane)."""
+    tabs = [(clean_text(t.text(separator=" ")), t) for t in tablist.css('[role="tab"]')]
+    parser = tablist.parser
+    controlled = []
+    for name, tab in tabs:
+        target = (tab.attributes.get("aria-controls") or "").strip()
+        panel = parser.css_first(f'[id="{target}"]') if target and '"' not in target else None
+        if panel is not None:
+            controlled.append((name, panel))
+    if controlled:
+        return controlled
+    siblings = []
+    sibling = tablist.next
+    while sibling is not None:
+        if sibling.attributes.get("role") == "tabpanel":
+            siblings.append(sibling)
+        sibling = sibling.next
+    if len(siblings) != len(tabs):  # panels that do not match the tabs one to one say nothing
+        return []
+    return [(name, panel) for (name, _tab), panel in zip(tabs, siblings, strict=True)]
+
+
+def _assign_panels(walk: _Walk, panes: list[tuple[str, LexborNode]], taken: set[int]) -> None:
+    """A table inside a tab's panel is shown under that tab: where the panels of two or more tabs hold
+    tables, each table takes its tab's name. Tabs whose tables are all in one panel (a page's
+    'Pricing | FAQ' bar) tell no table apart: they name none."""
+    held: dict[int, str] = {}
+    for index, table in enumerate(walk.tables):
+        for name, panel in panes:
+            if name and index not in taken and _inside(table, panel):
+                held[index] = name
+    if len(set(held.values())) >= 2:
+        for index, name in held.items():
+            walk.grids[index].tab = name
+            taken.add(index)
+
+
+def _inside(node: LexborNode, ancestor: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == ancestor.mem_id:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _assign_tabs(walk: _Walk, at: int, names: list[str], taken: set[int]) -> None:

@@ -250,6 +250,19 @@ PRICING_WORD = re.compile(r"\s*(?:pricing|prices?|价格|定价)\s*$", re.I)
 GENERIC_SECTION = re.compile(r"models?|模型|standard|标准|default|regular|常规|overview|概览|api|")
 
 
+# a heading's place in the page's outline ('1. ', '2.3) ', '一、', '（二）'): where it stands, not what
+# it says
+_OUTLINE_NUMBER = re.compile(
+    r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)、]\s+|[一二三四五六七八九十]{1,3}、\s*|[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)(?=\S)"
+)
+
+
+def heading_text(heading: str) -> str:
+    """A heading's words without its outline number: '2. Fast mode pricing' -> 'Fast mode pricing'
+    (numbering the sections of a page renames none of them)."""
+    return _OUTLINE_NUMBER.sub("", heading, count=1)
+
+
 def section_topic(heading: str) -> str:
     """What a heading says a table's prices are ('Fast mode pricing' -> 'fast mode'), '' where it says
     nothing ('Model pricing', 'Overview')."""

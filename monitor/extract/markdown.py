@@ -9,7 +9,7 @@ from monitor.extract.cells import Cell
 from monitor.extract.grid import Grid
 from monitor.extract.hints import column_label
 from monitor.extract.html import html_grids, parse_html, preamble_of
-from monitor.extract.labels import MODEL_TITLE
+from monitor.extract.labels import MODEL_TITLE, heading_text
 from monitor.normalize import clean_text
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -83,7 +83,7 @@ def markdown_grids(
         line = lines[i]
         heading = _HEADING.match(line)
         if heading:
-            section = chapter = heading.group(1).strip("* ")
+            section = chapter = heading_text(heading.group(1).strip("* ")).strip("* ")
             level = len(line.lstrip()) - len(line.lstrip().lstrip("#"))
             headings = [h for h in headings if h[0] < level] + [(level, section)]
             prose_levels[len(prose)] = level  # the heading's line is the next prose line
@@ -212,7 +212,7 @@ def _context_lines(lines: Iterable[str], count: int = 4) -> list[str]:
 
 def markdown_title(text: str) -> str:
     """The page's title: its first '# ' heading."""
-    return next((m.group(1).strip("* ") for m in map(_TITLE.match, text.splitlines()) if m), "")
+    return next((heading_text(m.group(1).strip("* ")) for m in map(_TITLE.match, text.splitlines()) if m), "")
 
 
 def markdown_page_model(text: str) -> str:
