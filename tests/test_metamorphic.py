@@ -15,7 +15,7 @@ from monitor.diff import diff_prices
 from monitor.extract import extract_prices
 from monitor.fetch import decode_body
 from tests.conftest import fixture
-from tests.test_extract import captured_on
+from tests.test_extract import GOLDEN_CASES, captured_on
 from tests.test_real_pages import CASES, HINTS
 
 
@@ -34,7 +34,8 @@ def badged(text: str, kind: str, models: set[str]) -> str:
     """A badge beside each model's name where the name is a cell of its own."""
     for model in sorted(models, key=len, reverse=True):
         if kind == "html":
-            text = text.replace(f">{model}<", f'>{model} <span class="badge">NEW</span><')
+            # the whole name: not the first line of a name written on two ('Gemini 2.5 Pro<br>Computer Use')
+            text = re.sub(rf">{re.escape(model)}<(?!br)", f'>{model} <span class="badge">NEW</span><', text)
         else:
             text = re.sub(rf"\|\s*{re.escape(model)}\s*\|", f"| {model} (new) |", text)
     return text
@@ -292,7 +293,8 @@ EDITS: dict[str, Callable[[str, str, set[str]], str]] = {
 }
 
 
-PAGES = [case for case in CASES if case[1] != "json"]  # edits of a page's text; a JSON API has none
+# every captured page the tests keep (edits of a page's text: a JSON API has none)
+PAGES = [(f"real_pages/{page}", *rest) for page, *rest in CASES if rest[0] != "json"] + GOLDEN_CASES
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
@@ -300,7 +302,7 @@ PAGES = [case for case in CASES if case[1] != "json"]  # edits of a page's text;
 def test_an_edit_that_moves_no_price_gives_no_change(
     page: str, kind: str, currency: str, golden: str, edit: str
 ) -> None:
-    text, _encoding = decode_body(fixture(f"real_pages/{page}").read_bytes(), "")
+    text, _encoding = decode_body(fixture(page).read_bytes(), "")
 
     def read(page_text: str) -> list:  # type: ignore[type-arg]
         return extract_prices(
@@ -321,7 +323,7 @@ def test_the_structural_edits_change_pages_of_both_forms() -> None:
     changed: dict[tuple[str, str], int] = {}
     order_moved = 0
     for page, kind, currency, golden in PAGES:
-        text, _encoding = decode_body(fixture(f"real_pages/{page}").read_bytes(), "")
+        text, _encoding = decode_body(fixture(page).read_bytes(), "")
         for edit in ("numbered", "sections reversed", "unmerged", "tabbed"):
             edited = EDITS[edit](text, kind, set())
             if edited != text:

@@ -1256,7 +1256,9 @@ def test_a_headings_outline_number_is_not_its_words(kind: str, numbered: str, pl
     assert prices(kind, plain, "CNY")  # the page is read at all
 
 
-TAB_BAR = '<div role="tablist"><button role="tab" {a}>Standard</button><button role="tab" {b}>Batch</button></div>'
+TAB_BAR = (
+    '<div role="tablist"><button role="tab" {a}>Standard</button><button role="tab" {b}>Batch</button></div>'
+)
 PANE_TABLE = "<table><tr><th>Model</th><th>Input</th><th>Output</th></tr><tr><td>gpt-x</td><td>{i}</td><td>{o}</td></tr></table>"
 
 
@@ -1268,7 +1270,7 @@ PANE_TABLE = "<table><tr><th>Model</th><th>Input</th><th>Output</th></tr><tr><td
         + f'<p>Prices per 1M tokens.</p><div id="std" role="tabpanel">{PANE_TABLE.format(i="$1.00", o="$2.00")}</div>'
         + f'<div id="bat" role="tabpanel" hidden><p>Half price, within 24 hours.</p>{PANE_TABLE.format(i="$0.50", o="$1.00")}</div>',
         # panels as the tab list's following siblings, in order, each table wrapped deeper
-        '<section><p>Prices per 1M tokens.</p>'
+        "<section><p>Prices per 1M tokens.</p>"
         + TAB_BAR.format(a="", b="")
         + f'<div role="tabpanel"><div class="scroll">{PANE_TABLE.format(i="$1.00", o="$2.00")}</div></div>'
         + f'<div role="tabpanel"><div class="scroll">{PANE_TABLE.format(i="$0.50", o="$1.00")}</div></div></section>',
@@ -1300,3 +1302,77 @@ def test_a_site_tab_bar_around_the_content_names_no_table(tables_in_first_pane: 
     page = f'{bar}<div role="tabpanel">{content}</div><div role="tabpanel" hidden><p>Ask us.</p></div>'
     assert prices("html", page) == prices("html", content)
     assert not {p[3] for p in prices("html", page)} & {"pricing", "faq"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        # UCloud's Markdown: the price told in a sentence cell, a badge beside the model's name
+        (
+            "markdown",
+            "| **模型名称** | **计费方式** | **计费说明** |\n| --- | --- | --- |\n"
+            "| DeepSeek-R1 (new) | tokens后付费 | 输入0.004/千tokens，输出0.016/千tokens |\n"
+            "| DeepSeek-V3 | tokens后付费 | 输入0.002/千tokens，输出0.008/千tokens |\n",
+        ),
+        # the same in HTML, the badge a <span>
+        (
+            "html",
+            "<table><tr><th>模型名称</th><th>计费方式</th><th>计费说明</th></tr>"
+            '<tr><td>DeepSeek-R1 <span class="badge">NEW</span></td><td>tokens后付费</td><td>输入0.004/千tokens，输出0.016/千tokens</td></tr>'
+            "<tr><td>DeepSeek-V3</td><td>tokens后付费</td><td>输入0.002/千tokens，输出0.008/千tokens</td></tr></table>",
+        ),
+    ],
+)
+def test_a_badged_model_row_is_no_second_header(kind: str, page: str) -> None:
+    """A row whose model name carries a badge ('DeepSeek-R1 (new)') and whose prices name their unit but
+    no currency is a model's row, not a second header row over the rows below."""
+    read = prices(kind, page, "CNY")
+    assert ("DeepSeek-R1", "input", "", "", "4", "CNY") in read
+    assert ("DeepSeek-V3", "output", "", "", "8", "CNY") in read
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        # Vertex AI's feature table, its rows in another order: the first body row carries a price
+        (
+            "html",
+            "<h3>Flex/Batch</h3><table><thead><tr><th>Feature</th><th>Pricing</th></tr></thead><tbody>"
+            "<tr><td>Grounding with Google Maps</td><td><strong>$25 per 1,000 grounded prompts</strong>. One grounded prompt is a request that makes at least 1 query.</td></tr>"
+            "<tr><td>Grounding with your data</td><td>$2.5 per 1,000 requests.</td></tr></tbody></table>",
+        ),
+        (
+            "markdown",
+            "### Flex/Batch\n\n| Feature | Pricing |\n|---|---|\n"
+            "| Grounding with Google Maps | **$25 per 1,000 grounded prompts**. One grounded prompt is a request that makes at least 1 query. |\n"
+            "| Grounding with your data | $2.5 per 1,000 requests. |\n",
+        ),
+    ],
+)
+def test_a_row_with_a_sum_of_money_heads_no_column(kind: str, page: str) -> None:
+    """A row holding a sum of money prices something: it is never taken as the header of the rows
+    below it, whatever row comes first (the table names no model: its prices are reported, not read)."""
+    assert prices(kind, page) == set()
+    assert any("names no model" in p for p in problems(kind, page))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "**谷歌官方平台随用随付**方案价格：",
+            "**openrouter**平台价格（有批发价）：",
+        ),  # the Chinese price table's
+        ("**Standard** prices, per 1M tokens:", "**Batch API** prices, per 1M tokens:"),
+    ],
+)
+def test_a_heading_of_no_meaning_under_a_bold_lead_closes_nothing(first: str, second: str) -> None:
+    """A heading that says nothing ('###### Overview') between a bold lead and its table leaves the table
+    the one the lead names: the prices of a model listed under two leads keep each lead's name."""
+    table = "| 模型 | 输入价格(元/M Tokens) | 输出价格(元/M Tokens) |\n|---|---|---|\n| gemini-1.5-pro | {i} | {o} |\n"
+    plain = f"## Gemini系列\n\n{first}\n\n{table.format(i=25, o=75)}\n{second}\n\n{table.format(i=20, o=60)}"
+    headed = plain.replace("\n\n|", "\n\n###### Overview\n\n|")
+    assert headed.count("Overview") == 2
+    assert prices("markdown", headed, "CNY") == prices("markdown", plain, "CNY")
+    conditions = {p[3] for p in prices("markdown", plain, "CNY")}
+    assert len(conditions) == 2 and second.split("**")[1].lower() in conditions

@@ -19,6 +19,7 @@ from monitor.extract.labels import (
     HOURLY,
     STORAGE,
     clean_model,
+    heading_text,
     kind_of,
     split_model,
     tier_of,
@@ -55,7 +56,9 @@ _NAME_AND_ID = re.compile(r"^[^`]{1,60}?\s*`([\w./:@-]{2,60})`\s*$")
 
 
 def _model_like(line: str) -> bool:
-    """A line that can be a model's name ('Anthropic / Claude Sonnet 5' counts its publisher apart)."""
+    """A line that can be a model's name ('Anthropic / Claude Sonnet 5' counts its publisher apart); a
+    numbered heading's number ('137. Web search') is no version in a name."""
+    line = heading_text(line)
     return bool(_MODEL_LIKE.match(line.replace(" / ", "/")) or _PUBLISHED.match(line) or _API_ID.match(line))
 
 

@@ -201,6 +201,8 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
     ]
     for index, row in enumerate(rows[:3]):
         header = [_header_text(c) for c in row]
+        if any(find_amounts(c) and find_currency(c) for c in header):
+            continue  # a row with a sum of money in it prices something: it heads no column
         rest = header[1:]
         if (
             len(priced_labels) >= 1
@@ -304,7 +306,8 @@ def _is_sub_header(row: list[Cell], model_col: int) -> bool:
     """A header's second row: labels and units only ('（Token数）', '（每百万Token）', 'Input', '≤ 200K'),
     one of them a unit or a kind, no price and no model."""
     texts = [clean_text(c.text) for c in row]
-    if not any(texts) or (model_col < len(texts) and _MODEL_ID_LIKE.match(texts[model_col])):
+    # a model's cell with a badge or a status beside the name ('DeepSeek-R1 (new)') still names a model
+    if not any(texts) or (model_col < len(texts) and _MODEL_ID_LIKE.match(split_model(texts[model_col])[0])):
         return False
     if any(find_amounts(t) and (find_currency(t) or not context_of(t).per) for t in texts if not tier_of(t)):
         return False

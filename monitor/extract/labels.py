@@ -253,7 +253,7 @@ GENERIC_SECTION = re.compile(r"models?|模型|standard|标准|default|regular|�
 # a heading's place in the page's outline ('1. ', '2.3) ', '一、', '（二）'): where it stands, not what
 # it says
 _OUTLINE_NUMBER = re.compile(
-    r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)、]\s+|[一二三四五六七八九十]{1,3}、\s*|[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)(?=\S)"
+    r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)、]\s+|[一二三四五六七八九十]{1,3}、\s*|[（(][一二三四五六七八九十\d]{1,3}[)）]\s*)(?=\S)"
 )
 
 
@@ -314,7 +314,8 @@ def split_model(text: str) -> tuple[str, str, str]:
         # the name, then lines about the model
         rest = " ".join(lines[1:])
         lines = lines[:1]
-    name = _FOOTNOTE.sub("", clean_text(" ".join(lines)))
+    # an ordered list's or a numbered heading's number ('3. Opus 4.7') is where the name stands
+    name = heading_text(_FOOTNOTE.sub("", clean_text(" ".join(lines))))
     status: list[str] = []
     notes: list[str] = []
     lead = _LEADING_BADGE.match(name)

@@ -9,7 +9,7 @@ from monitor.extract.cells import Cell
 from monitor.extract.grid import Grid
 from monitor.extract.hints import column_label
 from monitor.extract.html import html_grids, parse_html, preamble_of
-from monitor.extract.labels import MODEL_TITLE, heading_text
+from monitor.extract.labels import MODEL_TITLE, heading_text, section_topic
 from monitor.normalize import clean_text
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -73,6 +73,7 @@ def markdown_grids(
     text = _HTML_TABLE.sub(placeholder, text)
     prose: list[str] = []
     section = chapter = ""
+    chapter_level = 0  # the level of the heading that named the chapter
     headings: list[tuple[int, str]] = []
     placed: list[tuple[Grid, int]] = []  # each grid, and how many prose lines came before it
     prose_levels: dict[int, int] = {}  # which prose lines are headings, and their levels
@@ -83,9 +84,14 @@ def markdown_grids(
         line = lines[i]
         heading = _HEADING.match(line)
         if heading:
-            section = chapter = heading_text(heading.group(1).strip("* ")).strip("* ")
+            name = heading_text(heading.group(1).strip("* ")).strip("* ")
             level = len(line.lstrip()) - len(line.lstrip().lstrip("#"))
-            headings = [h for h in headings if h[0] < level] + [(level, section)]
+            # a heading of no meaning ('###### Overview') below a bold lead ('**openrouter**平台价格：')
+            # closes no section: the table under both is still the one the lead names
+            if section == chapter or section_topic(name) or level <= chapter_level:
+                section = chapter = name
+                chapter_level = level
+            headings = [h for h in headings if h[0] < level] + [(level, name)]
             prose_levels[len(prose)] = level  # the heading's line is the next prose line
         elif bold := _BOLD_LEAD.match(line):
             # '**openrouter**平台价格：' names the table below it within the chapter
