@@ -10,13 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from monitor.diff import index_prices
-from monitor.models import Change, Price, PriceKey
+from monitor.models import Change, Price, PriceKey, model_groups
 
 
 def change_key(change: Change) -> PriceKey:
+    return _shown(change).key
+
+
+def _shown(change: Change) -> Price:
     shown = change.new or change.old
     assert shown is not None, "a change has an old or a new price"
-    return shown.key
+    return shown
 
 
 @dataclass(frozen=True)
@@ -42,13 +46,22 @@ class Held:
 
 
 def hold_changes(changes: Iterable[Change], pending: Iterable[Pending], hold: int, now: str) -> Held:
-    """Count each change's observations; confirm those seen `hold` times, report those that went back."""
-    waiting = {change_key(p.change): p for p in pending}
+    """Count each change's observations; confirm those seen `hold` times, report those that went back.
+    A change is the pending one of the same price where the labels name one model (`same_model`): a
+    page that adds a publisher to the name while a cut waits (`qwen/…`) neither restarts the count nor
+    makes the waiting change a flap."""
+    changes, pending = list(changes), list(pending)
+    groups = model_groups(_shown(c).model for c in [*changes, *(p.change for p in pending)])
+
+    def held_key(change: Change) -> PriceKey:
+        return (groups[_shown(change).model], *change_key(change)[1:])
+
+    waiting = {held_key(p.change): p for p in pending}
     confirmed: list[Change] = []
     still: list[Pending] = []
     seen: set[PriceKey] = set()
     for change in changes:
-        key = change_key(change)
+        key = held_key(change)
         seen.add(key)
         before = waiting.get(key)
         again = before is not None and before.same_as(change)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from monitor.extract import Hints
 from monitor.pipeline import CheckOutcome
 from tests.conftest import series
-from tests.test_real_pages import ATLAS
+from tests.test_real_pages import ATLAS, OPENAI_COLUMNS
 from tests.test_replay import replay_outcomes
 
 POLLS = 3
@@ -109,3 +110,17 @@ def test_atlas_clouds_series_reports_exactly_its_listed_token_price_changes(tmp_
     }
     for version in (v02, v03, v04):
         assert {c[0] for c in version} <= {"changed", "added", "removed"}
+
+
+def test_openai_docs_series_reports_no_change_of_a_model_in_both_versions(tmp_path: Path) -> None:
+    """The README's negative control: v02 -> v03 of OpenAI's MDX pricing docs adds gpt-5.6-sol, -terra
+    and -luna and inserts a cache-write value before every tier's output price, and changes no price of a
+    model present in both versions. Read by the rows' meanings (the `columns` hint), not by position,
+    the replay reports the three models added and nothing else."""
+    versions = series("real_pages", "openai_api-docs-pricing__mdx-components")
+    hints = Hints(columns=OPENAI_COLUMNS)
+    outcomes = replay_outcomes(versions, "markdown", "USD", tmp_path / "m.db", hints=hints, polls=POLLS)
+    assert all(o.status != "failed" for o in outcomes)
+    _v01, _v02, v03 = changes_by_version(outcomes, len(versions))
+    assert {c[0] for c in v03} == {"added"}
+    assert {c[1] for c in v03} == {"gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna"}
