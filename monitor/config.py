@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from monitor.digest import DIGEST_MODES, DigestPolicy, parse_window
 from monitor.errors import ConfigError
 from monitor.fx import Rates
+from monitor.rules import reading_rules_digest
 
 if TYPE_CHECKING:
     # imported where used: monitor.extract loads every page reader, which the commands that only read
@@ -65,11 +66,12 @@ class Source:
 
     def settings_fingerprint(self) -> str:
         """A digest of what the page is read with (kind, currency, unit, json mapping, hints, a browser
-        fetch): when it changes, the next check reads the page again whatever its bytes, and logs the
-        difference as a correction ('reread')."""
+        fetch, and monitor's reading rules themselves): when it changes, the next check reads the page
+        again whatever its bytes, and logs the difference as a correction ('reread')."""
         # the json mapping with its prices sorted: keys written in another order are the same mapping
         mapping = replace(self.json, prices=dict(sorted(self.json.prices.items()))) if self.json else None
         read_with = f"{self.kind}\0{self.currency}\0{self.per}\0{mapping!r}\0{self.hints.fingerprint()}"
+        read_with += f"\0{reading_rules_digest()}"  # and with which rules: an upgrade re-reads too
         if self.fetch != "http":  # only then: an http source's fingerprint stays what it was
             read_with += f"\0{self.fetch}"
         return hashlib.sha256(read_with.encode()).hexdigest()

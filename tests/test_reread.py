@@ -3,12 +3,16 @@ the same bytes: the difference is logged as a correction ('reread'), never alert
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
+from monitor import config, pipeline
 from monitor.cli import cli
 from tests.conftest import fixture
 from tests.servers import PageServer, WebhookReceiver
@@ -127,3 +131,37 @@ def test_a_dry_run_leaves_an_older_database_as_it_is(
     dry = CliRunner().invoke(cli, ["--config", str(path), "check", "--dry-run"])
     assert dry.exit_code == 1 and "older monitor" in dry.output
     assert database.read_bytes() == before
+
+
+def test_an_upgrade_that_reads_a_page_differently_is_a_correction_not_a_price_change(
+    tmp_path: Path, pages: PageServer, webhook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Monitor's own reading rules are part of what a page is read with: after an upgrade whose rules
+    read a model the old ones missed, the unchanged page (304) is read again at the next check, and the
+    model's prices are logged as a correction ('reread'), not alerted as a model added."""
+    path = tmp_path / "sources.toml"
+    pages.put("/prices.json", fixture(PRICES_CN).read_bytes(), ETag='"v1"')
+    write_config(path, pages, webhook, "CNY")
+    real_read = pipeline.read_page
+    missed: list[str] = []
+
+    def old_rules(*args: Any, **kwargs: Any) -> Any:  # the rules before the upgrade missed one model
+        content, result = real_read(*args, **kwargs)
+        if result is not None:
+            missed.append(result.prices[0].model)
+            kept = [p for p in result.prices if p.model != missed[0]]
+            result = dataclasses.replace(result, prices=kept)
+        return content, result
+
+    monkeypatch.setattr(pipeline, "read_page", old_rules)
+    monkeypatch.setattr(config, "reading_rules_digest", lambda: "the rules before the upgrade")
+    assert "prices-cn: baseline" in check(path)
+    assert "prices-cn: unchanged" in check(path)
+    sent = len(webhook.received)
+
+    monkeypatch.undo()  # the upgrade
+    assert "prices-cn: reread" in check(path)
+    log = json.loads(CliRunner().invoke(cli, ["--config", str(path), "log", "--json"]).output)
+    assert log and {(row["change"], row["model"]) for row in log} == {("reread", missed[0])}
+    assert len(webhook.received) == sent, "a correction is never alerted"
+    assert "prices-cn: unchanged" in check(path), "the rules' digest is kept: read again once"

@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor import __version__
 from monitor.extract.embedded import script_grids
 from monitor.extract.flat import card_prices, flattened_grids, link_cards, text_lines
 from monitor.extract.grid import NO_MODEL as _NO_MODEL
@@ -25,6 +24,7 @@ from monitor.extract.labels import ABOUT_PRICES, models_named_in, section_topic,
 from monitor.extract.markdown import markdown_grids, markdown_page_model, markdown_title
 from monitor.models import ExtractResult, Price, model_id
 from monitor.normalize import PriceContext, context_of
+from monitor.rules import reading_rules_digest
 
 __all__ = ["EXTRACTORS", "PRESETS", "Hints", "JsonOptions", "content_digest", "extract_prices", "read_page"]
 
@@ -420,7 +420,7 @@ def content_digest(
         return None
     tree = tree or parse_html(text)
     node = tree.body or tree.root
-    settings = f"{__version__}\0{currency}\0{per}\0{(hints or Hints()).fingerprint()}\0".encode()
+    settings = f"{reading_rules_digest()}\0{currency}\0{per}\0{(hints or Hints()).fingerprint()}\0".encode()
     # the tables a page's scripts hold are read where its HTML has none: a changed price there changes
     # the digest (a fresh token in a script does not: only rows of cells are kept)
     held = "\0".join("\t".join(c.text for c in row) for grid in script_grids(text) for row in grid.rows)
