@@ -6,12 +6,14 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from monitor.models import (
     MILLION,
     Change,
+    ExtractResult,
     Price,
     PriceKey,
     model_id,
@@ -315,3 +317,13 @@ def page_problem(old: Iterable[Price], new: Iterable[Price], text: str = "") -> 
     if len(before) >= MIN_PRICES_FOR_SHARE and len(after) < len(before) * (1 - MOST_GONE):
         return f"most prices gone ({len(after)} left of {len(before)}): the page layout probably changed"
     return None
+
+
+def keep_unsettled(old: Iterable[Price], result: ExtractResult) -> ExtractResult:
+    """The page's reading with the stored price kept for each price the page now lists more than once
+    at different amounts (reported, not read): a price the page still shows is not removed because a
+    second listing contradicts it (a copied row left with another model's figures)."""
+    if not result.unsettled:
+        return result
+    kept = [p for p in old if p.key in result.unsettled]
+    return replace(result, prices=[*result.prices, *kept])

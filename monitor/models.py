@@ -69,6 +69,8 @@ class ExtractResult:
 
     prices: list[Price]
     problems: list[str] = field(default_factory=list)
+    # prices the page lists more than once at different amounts (reported): not read, and not gone
+    unsettled: frozenset[PriceKey] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ from urllib.parse import urlsplit
 import feedparser
 
 from monitor.config import Config, Settings, Source
-from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, due_day, page_problem, prices_digest
+from monitor.diff import (
+    CONFIRM_SHRINK,
+    challenge_page,
+    diff_prices,
+    due_day,
+    keep_unsettled,
+    page_problem,
+    prices_digest,
+)
 from monitor.errors import FetchError
 from monitor.extract import extract_prices, read_page
 from monitor.fetch import Fetcher, decode_body, require_public
@@ -179,6 +187,7 @@ async def _read_page(
     result = read
     notices += watch_notices(store, row, sentences, started, deps.notifier.targets_for(source.name))
     old = store.latest_prices(source.name)
+    result = keep_unsettled(old, result)  # a price listed twice at two amounts is reported, not gone
     problem = page_problem(old, result.prices, fetched.text)
     if problem and not _shrink_confirmed(store, source.name, result.prices):
         digest_of_prices = prices_digest(result.prices)
@@ -301,6 +310,7 @@ async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
     except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         return CheckOutcome(source.name, "failed", error=f"extraction failed: {type(exc).__name__}: {exc}")
     old = deps.store.latest_prices(source.name)
+    result = keep_unsettled(old, result)
     problem = page_problem(old, result.prices, fetched.text)
     if problem:
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from monitor.diff import diff_prices, due_day, page_problem
+from monitor.diff import diff_prices, due_day, keep_unsettled, page_problem
+from monitor.extract import extract_prices
 from monitor.models import Price
 
 
@@ -243,3 +244,22 @@ def test_the_day_stored_prices_read_differently() -> None:
     assert due_day([today]) is None
     assert due_day([price("m", "input", "2", note="until 2026-02-30"), price("m", "input", "3")]) is None
     assert due_day([]) is None
+
+
+def test_a_price_listed_twice_at_two_amounts_is_kept_not_removed() -> None:
+    """A page that copies a model's rows with another model's figures lists one price twice at two
+    amounts: the reading reports it and keeps the stored price, so no 'removed' is alerted for a price
+    the page still shows; a price the page really dropped is still removed."""
+    table = "| 模型名称 | 分辨率 | 价格（元/秒） |\n|---|---|---|\n"
+    before = extract_prices(
+        "markdown", f"{table}| wan2.2-t2v | 720p | 0.35 |\n| old-model | 720p | 1 |\n", "CNY"
+    )
+    copied = extract_prices(
+        "markdown", f"{table}| wan2.2-t2v | 720p | 0.35 |\n| wan2.2-t2v | 720p | 0.73 |\n", "CNY"
+    )
+    assert copied.prices == [] and copied.problems, "neither amount is read; the page is told"
+    kept = keep_unsettled(before.prices, copied)
+    assert [(c.change, c.model) for c in diff_prices(before.prices, kept.prices)] == [
+        ("removed", "old-model")
+    ]
+    assert diff_prices(before.prices, copied.prices) != [], "without keeping it, both were 'removed'"

@@ -1,18 +1,24 @@
-"""Replays of real series whose every price change is listed in the fixtures' README ('Series with real
-price changes'), checked against that list: each listed change is reported, and no other.
+"""Replays of real series checked against the files' real differences: the series whose every price change
+the fixtures' README lists ('Series with real price changes') report each listed change and no other, and
+every replayed series reports no price change of a row its files did not touch.
 
 Each version is polled three times an hour apart, as the daemon would poll a page that stays put: a page
 that lost most of its prices (GMI Cloud's v02 removed 27 of 44 rows) is believed on the third look."""
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 
+import pytest
+
 from monitor.extract import Hints
+from monitor.models import Price
 from monitor.pipeline import CheckOutcome
 from tests.conftest import series
 from tests.test_real_pages import ATLAS, OPENAI_COLUMNS
-from tests.test_replay import replay_outcomes
+from tests.test_replay import SERIES, SERIES_HINTS, replay_outcomes
 
 POLLS = 3
 
@@ -124,3 +130,66 @@ def test_openai_docs_series_reports_no_change_of_a_model_in_both_versions(tmp_pa
     _v01, _v02, v03 = changes_by_version(outcomes, len(versions))
     assert {c[0] for c in v03} == {"added"}
     assert {c[1] for c in v03} == {"gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna"}
+
+
+def _changed_lines(old: Path, new: Path) -> tuple[str, str]:
+    """The lines one version of a file removed and added, without whitespace (a re-padded row is no
+    difference)."""
+    diff = list(
+        difflib.ndiff(
+            old.read_text(encoding="utf-8").splitlines(), new.read_text(encoding="utf-8").splitlines()
+        )
+    )
+    gone = re.sub(r"\s+", "", "\n".join(line[2:] for line in diff if line.startswith("- ")))
+    came = re.sub(r"\s+", "", "\n".join(line[2:] for line in diff if line.startswith("+ ")))
+    return gone, came
+
+
+@pytest.mark.parametrize(
+    ("folder", "prefix", "kind", "currency", "golden"), SERIES, ids=[s[4] for s in SERIES]
+)
+def test_every_reported_change_is_in_the_files_own_diff(
+    tmp_path: Path, folder: str, prefix: str, kind: str, currency: str, golden: str
+) -> None:
+    """Checked against the files' real differences, independently of the reviewed goldens: every price
+    a replayed version reports changed, added or removed has its amount or its model on a line that
+    version changed. A page edit that moves no price (a re-padded table, a reworded note, a duplicated
+    row) never shows up as a price change of a row the files did not touch."""
+    versions = series(folder, prefix)
+    outcomes = replay_outcomes(
+        versions, kind, currency, tmp_path / "m.db", hints=SERIES_HINTS.get(golden), polls=POLLS
+    )
+    unexplained = []
+    for v in range(1, len(versions)):
+        gone, came = _changed_lines(versions[v - 1], versions[v])
+        for change in (c for o in outcomes[v * POLLS : (v + 1) * POLLS] for c in o.changes):
+            new, old = change.new, change.old
+            shown = {
+                "added": new is not None and _on(new, came),
+                "changed": (new is not None and _on(new, came)) or (old is not None and _on(old, gone)),
+                "removed": old is not None and _on(old, gone),
+            }.get(change.change, True)
+            if not shown:
+                unexplained.append(f"v{v + 1:02d} {change.change} {change.model} {change.kind}")
+    # UCloud's v16 states the unit of its image prices ('价格（元）' -> '价格（元/张）'): prices it showed
+    # unread (reported) before are read, and reported as added (known: see the closing note of issue 14)
+    expected = (
+        [f"v16 added {m} per_image" for m in UCLOUD_UNIT_STATED] if golden == "replay_ucloud.txt" else []
+    )
+    assert sorted(unexplained) == sorted(expected)
+
+
+def _on(price: Price, lines: str) -> bool:
+    return re.sub(r"\s+", "", price.raw) in lines or re.sub(r"\s+", "", price.model) in lines
+
+
+UCLOUD_UNIT_STATED = [
+    "Flux Dev",
+    "Flux Kontext Max",
+    "Flux Kontext Max Multi",
+    "Flux Kontext Max Text2Image",
+    "Flux Kontext Pro",
+    "Flux Kontext Pro Multi",
+    "Flux Kontext Pro Text2Image",
+    "Step1X Edit",
+]

@@ -1376,3 +1376,33 @@ def test_a_heading_of_no_meaning_under_a_bold_lead_closes_nothing(first: str, se
     assert prices("markdown", headed, "CNY") == prices("markdown", plain, "CNY")
     conditions = {p[3] for p in prices("markdown", plain, "CNY")}
     assert len(conditions) == 2 and second.split("**")[1].lower() in conditions
+
+
+@pytest.mark.parametrize(
+    ("kind", "page", "currency"),
+    [
+        # UCloud's image prices before the page wrote '元/张': the header names the currency, not the unit
+        (
+            "markdown",
+            "| 模型名称 | 价格（元） | 分类 |\n|---|---|---|\n| Flux Dev | 0.10 | 文生图 |\n| Step1X Edit | 0.30 | 图片编辑 |\n",
+            "CNY",
+        ),
+        (
+            "html",
+            "<table><tr><th>Model</th><th>Price ($)</th><th>Type</th></tr>"
+            "<tr><td>Flux Dev</td><td>0.10</td><td>text to image</td></tr>"
+            "<tr><td>Step1X Edit</td><td>0.30</td><td>image edit</td></tr></table>",
+            "USD",
+        ),
+    ],
+)
+def test_a_figure_under_a_header_that_names_its_currency_is_reported_when_its_unit_is_not(
+    kind: str, page: str, currency: str
+) -> None:
+    """A bare figure under a price header that names the currency but no unit ('价格（元）', 'Price ($)')
+    is money whose unit is unknown: reported with the cell, never read as a price and never dropped
+    silently."""
+    assert prices(kind, page, currency) == set()
+    said = problems(kind, page, currency)
+    assert any("Flux Dev" in p and "'0.10'" in p for p in said)
+    assert any("Step1X Edit" in p and "'0.30'" in p for p in said)

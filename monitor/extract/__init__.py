@@ -22,7 +22,7 @@ from monitor.extract.html import page_blocks, page_text, page_title, parse_html
 from monitor.extract.json_prices import PRESETS, JsonOptions, extract_json
 from monitor.extract.labels import ABOUT_PRICES, models_named_in, section_topic, split_model
 from monitor.extract.markdown import markdown_grids, markdown_page_model, markdown_title
-from monitor.models import ExtractResult, Price, model_id
+from monitor.models import ExtractResult, Price, PriceKey, model_id
 from monitor.normalize import PriceContext, context_of
 from monitor.rules import reading_rules_digest
 
@@ -396,8 +396,8 @@ def extract_prices(
     day = as_of or datetime.now(UTC).date().isoformat()
     reading = Reading(currency, per, options, day, hints or Hints(), tree)
     found, problems = EXTRACTORS[kind](text, reading)
-    prices, collisions = _resolve_collisions(_superseded_out(found, day))
-    return ExtractResult(prices=prices, problems=problems + collisions)
+    prices, collisions, unsettled = _resolve_collisions(_superseded_out(found, day))
+    return ExtractResult(prices=prices, problems=problems + collisions, unsettled=unsettled)
 
 
 def content_digest(
@@ -474,10 +474,12 @@ def _with_section(condition: str, section: str) -> str:
     return " ".join(x for x in (condition, said) if x)
 
 
-def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], list[str]]:
+def _resolve_collisions(
+    found: list[tuple[Price, str]],
+) -> tuple[list[Price], list[str], frozenset[PriceKey]]:
     """One model listed twice: the same price is kept once; two prices are told apart by their
     sections (two platforms' tables), as a condition, and where nothing tells them apart neither is
-    kept: reported."""
+    kept: reported, and the price's key returned as one the page lists but does not settle."""
 
     def groups(items: list[tuple[Price, str]]) -> dict[tuple[str, ...], list[tuple[Price, str]]]:
         by_key: dict[tuple[str, ...], list[tuple[Price, str]]] = defaultdict(list)
@@ -513,6 +515,7 @@ def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], li
     final = groups(named)
     prices: list[Price] = []
     problems: list[str] = []
+    unsettled: set[PriceKey] = set()
     for group in final.values():
         if differ(group):
             price = group[0][0]
@@ -520,6 +523,7 @@ def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], li
             problems.append(
                 f"{price.model} / {price.kind}: listed more than once at different prices ({amounts})"
             )
+            unsettled.add(price.key)
         else:
             prices.append(group[0][0])
-    return prices, problems
+    return prices, problems, frozenset(unsettled)

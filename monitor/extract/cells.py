@@ -124,7 +124,8 @@ def read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) ->
         if kind is None and slot.generic and unit in ("tokens", "characters"):
             kind = unit
         if kind is None:
-            if find_amounts(text) and names_money(text):
+            # a figure is money where its cell or its header says so ('0.35' under '价格（元）')
+            if find_amounts(text) and (names_money(text) or context.currency):
                 out.problems.append(f"{slot.where}: no kind of price named for {quoted(text)}")
             return
         slot = replace(slot, kind=f"batch_{kind}" if slot.batch and not kind.startswith("batch_") else kind)
