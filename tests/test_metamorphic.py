@@ -1,7 +1,8 @@
 """A page edit is not a price change: every real page of the sample, edited as pages are edited without
 touching a price (cells re-padded and re-wrapped, a badge beside each model's name, a heading added above
 each table, rows reordered, sections numbered and reordered, a merged row split, the content moved under
-a tab), reads to the same prices: the diff of the two readings is empty."""
+a tab, tables redrawn as ARIA grids of <div>s), reads to the same prices: the diff of the two readings is
+empty."""
 
 from __future__ import annotations
 
@@ -280,6 +281,25 @@ def tabbed(text: str, kind: str) -> str:
     return f"{text[: body.end()]}{bar}{text[body.end() : end]}{faq}{text[end:]}"
 
 
+def aria_drawn(text: str, kind: str) -> str:
+    """Every table redrawn as a component library draws a data grid: <div>s with ARIA roles (table,
+    rowgroup, row, columnheader, cell)."""
+    if kind != "html":
+        return text
+    # the page as a browser builds it first: a cell a page leaves unclosed ('<td>…</tr>') is closed
+    text = LexborHTMLParser(text).html or text
+    for tag, role in (
+        ("table", "table"),
+        ("thead|tbody|tfoot", "rowgroup"),
+        ("tr", "row"),
+        ("th", "columnheader"),
+        ("td", "cell"),
+    ):
+        text = re.sub(rf"<(?:{tag})\b", f'<div role="{role}"', text, flags=re.I)
+        text = re.sub(rf"</(?:{tag})\s*>", "</div>", text, flags=re.I)
+    return text
+
+
 EDITS: dict[str, Callable[[str, str, set[str]], str]] = {
     "reworded": lambda text, _kind, _models: reworded(text),
     "repadded": lambda text, kind, _models: repadded(text, kind),
@@ -290,6 +310,7 @@ EDITS: dict[str, Callable[[str, str, set[str]], str]] = {
     "sections reversed": lambda text, kind, _models: sections_reversed(text, kind),
     "unmerged": lambda text, kind, _models: unmerged(text, kind),
     "tabbed": lambda text, kind, _models: tabbed(text, kind),
+    "aria drawn": lambda text, kind, _models: aria_drawn(text, kind),
 }
 
 
@@ -324,7 +345,7 @@ def test_the_structural_edits_change_pages_of_both_forms() -> None:
     order_moved = 0
     for page, kind, currency, golden in PAGES:
         text, _encoding = decode_body(fixture(page).read_bytes(), "")
-        for edit in ("numbered", "sections reversed", "unmerged", "tabbed"):
+        for edit in ("numbered", "sections reversed", "unmerged", "tabbed", "aria drawn"):
             edited = EDITS[edit](text, kind, set())
             if edited != text:
                 changed[(edit, kind)] = changed.get((edit, kind), 0) + 1
@@ -339,7 +360,7 @@ def test_the_structural_edits_change_pages_of_both_forms() -> None:
                     order_moved += read != first
     assert all(
         changed.get((edit, "html"), 0) >= 2
-        for edit in ("numbered", "sections reversed", "unmerged", "tabbed")
+        for edit in ("numbered", "sections reversed", "unmerged", "tabbed", "aria drawn")
     )
     assert all(changed.get((edit, "markdown"), 0) >= 2 for edit in ("numbered", "sections reversed"))
     assert order_moved >= 2

@@ -1406,3 +1406,41 @@ def test_a_figure_under_a_header_that_names_its_currency_is_reported_when_its_un
     said = problems(kind, page, currency)
     assert any("Flux Dev" in p and "'0.10'" in p for p in said)
     assert any("Step1X Edit" in p and "'0.30'" in p for p in said)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a React table of <div>s: role="table", row groups, column headers and cells
+        '<h2>Pricing</h2><p>Prices per 1M tokens.</p><div role="table"><div role="rowgroup"><div role="row">'
+        '<div role="columnheader">Model</div><div role="columnheader">Input</div><div role="columnheader">Output</div></div></div>'
+        '<div role="rowgroup"><div role="row"><div role="cell">gpt-x</div><div role="cell">$1.00</div><div role="cell">$2.00</div></div>'
+        '<div role="row"><div role="cell">gpt-y</div><div role="cell">$3.00</div><div role="cell">$4.00</div></div></div></div>',
+        # a data grid (MUI's DataGrid): role="grid", cells' text inside wrappers, rows in a scroller
+        '<p>Prices per 1M tokens.</p><div role="grid" aria-rowcount="3"><div class="header"><div role="row" aria-rowindex="1">'
+        '<div role="columnheader"><div class="title">Model</div></div><div role="columnheader"><div class="title">Input</div></div>'
+        '<div role="columnheader"><div class="title">Output</div></div></div></div><div class="scroller"><div class="content">'
+        '<div role="row" aria-rowindex="2"><div role="gridcell"><span>gpt-x</span></div><div role="gridcell"><span>$1.00</span></div><div role="gridcell"><span>$2.00</span></div></div>'
+        '<div role="row" aria-rowindex="3"><div role="gridcell"><span>gpt-y</span></div><div role="gridcell"><span>$3.00</span></div><div role="gridcell"><span>$4.00</span></div></div>'
+        "</div></div></div>",
+    ],
+)
+def test_a_table_drawn_with_aria_roles_is_read_as_a_table(page: str) -> None:
+    """A component library's table of <div>s (role table or grid, its rows role row, its cells cell,
+    gridcell or columnheader) is read as the table it shows."""
+    assert prices("html", page) == {
+        ("gpt-x", "input", "", "", "1", "USD"),
+        ("gpt-x", "output", "", "", "2", "USD"),
+        ("gpt-y", "input", "", "", "3", "USD"),
+        ("gpt-y", "output", "", "", "4", "USD"),
+    }
+
+
+def test_a_grid_of_cards_without_rows_is_read_as_cards() -> None:
+    """role="grid" on a layout of model cards with no rows is no table: its cards are read as cards."""
+    cards = (
+        '<div role="grid"><div class="card"><h3>Opus 4.7</h3><p>Input</p><p>$5 / MTok</p><p>Output</p><p>$25 / MTok</p></div>'
+        '<div class="card"><h3>Sonnet 4.6</h3><p>Input</p><p>$3 / MTok</p><p>Output</p><p>$15 / MTok</p></div></div>'
+    )
+    assert prices("html", cards) == prices("html", cards.replace('role="grid"', 'class="cards"'))
+    assert ("Opus 4.7", "input", "", "", "5", "USD") in prices("html", cards)

@@ -63,7 +63,7 @@ def page_blocks(
     walk = _Walk([], [], [], [], [], [], {})
     body = tree.body or tree.root
     for root in roots if roots is not None else ([body] if body is not None else []):
-        if root.tag == "table":
+        if _is_table(root):
             _table(root, walk)
         else:
             _visit(root, walk)
@@ -131,7 +131,12 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
             if text:
                 walk.line.append(f"~~{text}~~")
         else:
-            if (child.attributes.get("role") or "") == "tablist":
+            role = child.attributes.get("role") or ""
+            if role in _ARIA_TABLES and _is_table(child):
+                _end_line(walk)
+                _table(child, walk)
+                continue
+            if role == "tablist":
                 _end_line(walk)
                 names = [clean_text(n.text(separator=" ")) for n in child.css('[role="tab"]')]
                 walk.tabs.append((len(walk.lines), [n for n in names if n]))
@@ -180,8 +185,39 @@ def _end_line(walk: _Walk) -> None:
         walk.line = []
 
 
+def _is_table(node: LexborNode) -> bool:
+    """A <table>, or a table drawn with ARIA roles (role="table" or "grid", its rows role="row"): a
+    component library's data grid of <div>s is read as the table it shows."""
+    if node.tag == "table":
+        return True
+    return node.attributes.get("role") in _ARIA_TABLES and node.css_first('[role="row"]') is not None
+
+
+_ARIA_TABLES = {"table", "grid", "treegrid"}
+_ARIA_CELLS = '[role="cell"], [role="gridcell"], [role="columnheader"], [role="rowheader"]'
+
+
+def _rows(table: LexborNode) -> list[LexborNode]:
+    """A table's own rows (not a nested table's)."""
+    selector = "tr" if table.tag == "table" else '[role="row"]'
+    return [row for row in table.css(selector) if _owning_table(row) == table]
+
+
+def _row_cells(row: LexborNode) -> list[LexborNode]:
+    if row.tag == "tr":
+        return [n for n in row.iter() if n.tag in ("td", "th")]
+    return [n for n in row.css(_ARIA_CELLS) if _owning_row(n) == row]
+
+
+def _owning_row(cell: LexborNode) -> LexborNode | None:
+    parent = cell.parent
+    while parent is not None and parent.attributes.get("role") != "row":
+        parent = parent.parent
+    return parent
+
+
 def _table(table: LexborNode, walk: _Walk) -> None:
-    rows = [tr for tr in table.css("tr") if _owning_table(tr) == table]
+    rows = _rows(table)
     caption = table.css_first("caption")
     path = [text for _level, text in walk.headings]
     grid = Grid(
@@ -194,8 +230,8 @@ def _table(table: LexborNode, walk: _Walk) -> None:
     walk.grids.append(grid)
     walk.grid_lines.append(len(walk.lines))
     walk.tables.append(table)
-    for nested in table.css("table"):
-        if nested is not table and _owning_table(nested) == table:
+    for nested in table.css('table, [role="table"], [role="grid"], [role="treegrid"]'):
+        if nested is not table and _is_table(nested) and _owning_table(nested) == table:
             _table(nested, walk)
 
 
@@ -349,7 +385,7 @@ def _assign_tabs(walk: _Walk, at: int, names: list[str], taken: set[int]) -> Non
 
 def _owning_table(node: LexborNode) -> LexborNode | None:
     parent = node.parent
-    while parent is not None and parent.tag != "table":
+    while parent is not None and not (parent.tag == "table" or parent.attributes.get("role") in _ARIA_TABLES):
         parent = parent.parent
     return parent
 
@@ -397,7 +433,7 @@ def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
     for r, tr in enumerate(rows):
         out: list[Cell] = []
         col = 0
-        cells = [n for n in tr.iter() if n.tag in ("td", "th")]
+        cells = _row_cells(tr)
         covered = sum(1 for (row, _col) in pending if row == r)
         if covered:
             # an editor's placeholder for a place a rowspan above covers (rowspan="0" colspan="0",
