@@ -78,6 +78,7 @@ class Aliases:
 
     names: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     companies: frozenset[str] = frozenset()
+    products: tuple[str, ...] = ()  # consumer products, lowercased ('chatgpt'): a price of theirs is no API's
 
     def provider_of(self, model: str) -> str | None:
         lowered = model.lower()
@@ -97,7 +98,8 @@ def load_aliases(path: Path | None = None) -> Aliases:
     table = tomllib.loads(text)
     pairs = [(name, provider) for provider, names in table["providers"].items() for name in names]
     companies = frozenset(name.lower() for name in table.get("companies", []))
-    return Aliases(tuple(sorted(pairs, key=lambda pair: -len(pair[0]))), companies)
+    products = tuple(name.lower() for name in table.get("consumer_products", []))
+    return Aliases(tuple(sorted(pairs, key=lambda pair: -len(pair[0]))), companies, products)
 
 
 @cache
@@ -116,13 +118,24 @@ _HYPOTHETICAL = re.compile(
 _SUBSCRIPTION = re.compile(
     r"/\s*月|每月|per month|/\s*mo\b|a month|月额|月額|订阅|訂閱|会员|會員|サブスク|subscription", re.I
 )
-# the consumer product, not the API: 'for ordinary users online, DeepSeek has always been free'
+# the consumer product, not the API: 'for ordinary users online, DeepSeek has always been free' (the
+# products by name, 'ChatGPT', 'Le Chat', are in news_aliases.toml)
 _CONSUMER = re.compile(
     r"普通用户|普通用戶|个人用户|個人用戶|在线使用|在線使用|网页版|網頁版|客户端|客戶端|\bapp\b|\bapps\b|アプリ"
-    r"|一般ユーザー|個人ユーザー|chatbot|chat app|chat product|consumers?\b|ordinary users|web users|ChatGPT"
-    r"|Le Chat|claude\.ai|聊天|对话产品|對話產品",
+    r"|一般ユーザー|個人ユーザー|chatbot|chat app|chat product|consumers?\b|ordinary users|web users"
+    r"|聊天|对话产品|對話產品",
     re.I,
 )
+
+
+def _consumer(sentence: str, aliases: Aliases) -> bool:
+    """Whether a sentence speaks of a consumer product (its users, its app, or a product by name)."""
+    if _CONSUMER.search(sentence):
+        return True
+    lowered = sentence.lower()
+    return any(product in lowered for product in aliases.products)
+
+
 _API = re.compile(
     r"\bAPI\b|调用|調用|接口|开放平台|開放平台|tokens?|トークン|developers?|開発者|开发者", re.I
 )
@@ -957,7 +970,7 @@ def _to_free(
     made_free = not any(not a.old for a in priced) and not _NOT_FREE.search(sentence)
     for amount in priced:
         freed = _TO_FREE.match(sentence, amount.span_end) or (
-            made_free and _FREE.search(sentence, amount.span_end) and not _CONSUMER.search(sentence)
+            made_free and _FREE.search(sentence, amount.span_end) and not _consumer(sentence, aliases)
         )
         if not amount.old or not freed or amount.unit is None:
             continue
@@ -989,7 +1002,7 @@ def _free_claims(
     """'GLM-4-Flash永久免费', 'ERNIE Speedは無料': a model named in the sentence made free. Not the
     consumer app ('for ordinary users online, DeepSeek has always been free'), nor a brand alone where
     the sentence says nothing of an API."""
-    if not _FREE.search(sentence) or _NOT_FREE.search(sentence) or _CONSUMER.search(sentence):
+    if not _FREE.search(sentence) or _NOT_FREE.search(sentence) or _consumer(sentence, aliases):
         return []
     brands = {name.lower() for name, _p in aliases.names}
     out = []

@@ -1001,3 +1001,23 @@ def test_the_held_out_sentences_meet_their_floor() -> None:
     assert len(scores) >= 60
     assert recall >= 0.95, missed
     assert precision >= 0.98, wrong
+
+
+def test_a_consumer_product_named_in_a_users_alias_table_is_no_api_price(tmp_path: Path) -> None:
+    """The alias table's `consumer_products` name products whose prices are no API's: a sentence that makes
+    one free is no claim, and the same sentence about the model's API is one."""
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Acme-Large is now free in AcmeChat, down from $2 per million tokens.", encoding="utf-8"
+    )
+    aliases = tmp_path / "aliases.toml"
+    table = '[providers]\n"Acme Corp" = ["Acme"]\n'
+    runner = CliRunner()
+    aliases.write_text(table, encoding="utf-8")
+    claims = json.loads(
+        runner.invoke(cli, ["extract-news", str(article), "--aliases", str(aliases), "--json"]).output
+    )
+    assert ("Acme-Large", True) in [(c["model"], c["free"]) for c in claims]
+    aliases.write_text(f'consumer_products = ["AcmeChat"]\n{table}', encoding="utf-8")
+    result = runner.invoke(cli, ["extract-news", str(article), "--aliases", str(aliases)])
+    assert result.exit_code == 1 and "no price claims" in result.output
