@@ -21,7 +21,6 @@ from monitor.store.checks import ChecksStore
 from monitor.store.connection import DATABASE_MODE, pack, sha256
 from monitor.store.history import HistoryStore, LogFilter
 from monitor.store.housekeeping import HousekeepingStore
-from monitor.store.news import NewsStore
 from monitor.store.outbox import Delivery, target_id
 from monitor.store.rows import SourceRow, change_from_row
 from monitor.store.sources import SourceState
@@ -40,9 +39,9 @@ __all__ = [
 ]
 
 
-class Store(ChecksStore, NewsStore, HistoryStore, HousekeepingStore):
+class Store(ChecksStore, HistoryStore, HousekeepingStore):
     """The database of one monitor; every method is one read or one transaction."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         super().__init__(path, read_only)
-        self._sources = {}
+        self._sources: dict[str, SourceRow] = {}

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from monitor.messages import Message
+from monitor.plan import ProseUpdate
 from monitor.store.outbox import OutboxStore
 from monitor.store.rows import SourceRow
 
@@ -60,29 +61,20 @@ class NewsStore(OutboxStore):
         seen = self._select("select text from page_prose_seen where source = ?", [source])
         return (json.loads(rows[0]["keys"]) if rows else None), {row["text"] for row in seen}
 
-    def record_prose(
-        self,
-        source: SourceRow,
-        when: str,
-        keys: list[str],
-        sentences: Iterable[str],
-        notices: list[str],
-        alert: Message | None,
-        targets: Iterable[str],
-    ) -> int | None:
-        """A pricing page's prose as now read, its new price notices and their alert, all or nothing."""
-        with self._writing("record the page's notices"), self._transaction():
-            self.db.execute(
-                "insert into page_prose (source, keys) values (?, ?) "
-                "on conflict(source) do update set keys = excluded.keys",
-                [source.name, json.dumps(keys, ensure_ascii=False)],
-            )
-            self.db.executemany(
-                "insert or ignore into page_prose_seen (source, text) values (?, ?)",
-                [(source.name, text) for text in sentences],
-            )
-            row = {"source": source.name, "provider": source.provider, "url": source.url, "found": when}
-            self._insert_rows(
-                "page_notices", [{**row, "model": "", "kind": "notice", "sentence": n} for n in notices]
-            )
-            return self._insert_alert(source.name, None, when, alert, targets, "notice") if alert else None
+    def _record_prose(self, source: SourceRow, when: str, prose: ProseUpdate, targets: Iterable[str]) -> None:
+        """A pricing page's prose as now read, its new price notices and their alert (in a check's write)."""
+        self.db.execute(
+            "insert into page_prose (source, keys) values (?, ?) "
+            "on conflict(source) do update set keys = excluded.keys",
+            [source.name, json.dumps(prose.keys, ensure_ascii=False)],
+        )
+        self.db.executemany(
+            "insert or ignore into page_prose_seen (source, text) values (?, ?)",
+            [(source.name, text) for text in prose.sentences],
+        )
+        row = {"source": source.name, "provider": source.provider, "url": source.url, "found": when}
+        self._insert_rows(
+            "page_notices", [{**row, "model": "", "kind": "notice", "sentence": n} for n in prose.notices]
+        )
+        if prose.alert:
+            self._insert_alert(source.name, None, when, prose.alert, targets, "notice")

@@ -23,6 +23,9 @@ class SourceState:
     due_on: str | None = None  # the first day the stored prices read differently (see diff.due_day)
 
 
+STREAK_ROWS = 500  # failures in a row are counted this far back
+
+
 class SourcesStore(StoreBase):
     _sources: dict[str, SourceRow]  # rows this process has written to `sources`
 
@@ -64,10 +67,12 @@ class SourcesStore(StoreBase):
         sql = "select 1 from checks where source = ? and status in ('baseline', 'changed') limit 1"
         return bool(self._select(sql, [source]))
 
-    def failure_streak(self, source: str) -> tuple[int, str | None, str | None]:
-        """(failed or broken checks in a row up to now, the first one's time, the last one's error)."""
+    def failure_streak(self, source: str, rows: int = STREAK_ROWS) -> tuple[int, str | None, str | None]:
+        """(failed or broken checks in a row up to now, the first one's time, the last one's error),
+        counted among the last `rows` checks."""
         cursor = self.db.execute(
-            "select started, status, error from checks where source = ? order by id desc limit 500", [source]
+            "select started, status, error from checks where source = ? order by id desc limit ?",
+            [source, rows],
         )
         streak, first, error = 0, None, None
         for started, status, text in cursor:  # read only as far as the streak goes
@@ -86,19 +91,11 @@ class SourcesStore(StoreBase):
         rows = self._select("select health_alerted from sources where name = ?", [source])
         return bool(rows and rows[0]["health_alerted"])
 
-    def set_health_alerted(self, source: str, alerted: bool) -> None:
-        with self._writing("record the source's health"), self._transaction():
-            self.db.execute("update sources set health_alerted = ? where name = ?", [int(alerted), source])
-
     def pending_changes(self, source: str) -> list[Pending]:
         rows = self._select(
             "select change, count, first_seen from pending_changes where source = ?", [source]
         )
         return [pending_from_row(r) for r in rows]
-
-    def set_pending(self, source: str, pending: Iterable[Pending]) -> None:
-        with self._writing("record the held changes"), self._transaction():
-            self._replace_pending(source, pending)
 
     def _replace_pending(self, source: str, pending: Iterable[Pending]) -> None:
         self.db.execute("delete from pending_changes where source = ?", [source])
