@@ -212,6 +212,7 @@ def test_a_kill_anywhere_in_a_check_leaves_all_of_it_or_none(tmp_path: Path, pag
             text=True,
             timeout=60,
         )
+        assert done.returncode == (-9 if kill_at else 0), done.stderr
         return whole_state(database), done.stdout
 
     before = whole_state(prepared)
