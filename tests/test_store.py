@@ -1,4 +1,5 @@
-"""The store opens a database that is up to date with the standard library alone, and migrates the rest."""
+"""The store: a database up to date opens with the standard library alone; a check's page is stored as
+the check compressed it, off the event loop."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 from monitor.schema import migrations
 from monitor.store import Store
 from monitor.store.connection import MIGRATIONS
+from tests.conftest import fixture
+from tests.servers import PageServer
+
+V29 = "ucloud_modelverse_price_md/ucloud_modelverse_price__v29__2025-10-15__96637e705a.md"
 
 
 def test_the_count_of_migrations_is_the_schemas() -> None:
@@ -38,3 +44,50 @@ def test_an_up_to_date_database_opens_without_sqlite_utils(tmp_path: Path) -> No
     Store(database).close()
     with sqlite3.connect(database) as db:
         assert "due_on" in {row[1] for row in db.execute("pragma table_info(sources)")}
+
+
+def test_a_first_check_stores_its_page_compressed_off_the_event_loop(
+    tmp_path: Path, pages: PageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's snapshot is compressed in the check's worker thread: the store's own compression (on
+    the event loop) is never called, and the stored snapshot is the page."""
+    import asyncio
+    import threading
+    import zlib
+
+    from monitor import pipeline
+    from monitor.config import Settings, Source
+    from monitor.fetch import Fetcher
+    from monitor.notify import Notifier
+    from monitor.pipeline import Deps, check_source, utc_now
+
+    def not_here(body: bytes) -> bytes:
+        raise AssertionError("compressed by the store")
+
+    packed_in: list[str] = []
+
+    def pack(body: bytes) -> bytes:
+        packed_in.append(threading.current_thread().name)
+        return zlib.compress(body, 9)
+
+    monkeypatch.setattr("monitor.store.checks.pack", not_here)
+    monkeypatch.setattr(pipeline, "pack", pack)
+    body = fixture(V29).read_bytes()
+    pages.put("/p.md", body)
+    database = tmp_path / "m.db"
+
+    async def go() -> str:
+        store, fetcher = Store(database), Fetcher(Settings(database=database, retries=0))
+        try:
+            source = Source("u", "UCloud", "markdown", pages.url("/p.md"), "CNY", 60)
+            return (await check_source(source, Deps(store, fetcher, Notifier((), utc_now)))).status
+        finally:
+            await fetcher.aclose()
+            store.close()
+
+    assert asyncio.run(go()) == "baseline"
+    assert packed_in and packed_in[0] != threading.main_thread().name
+    with sqlite3.connect(database) as db:
+        [(content,)] = db.execute("select content from snapshots").fetchall()
+        assert zlib.decompress(content) == body
+        assert db.execute("select count(*) from prices").fetchone()[0] == 80
