@@ -87,6 +87,7 @@ def read_page(view: SourceView, source: Source, started: str, finished: str, pag
     state = page_state(page.fetched, page.digest, page.content, settings)
     if page.result is None:  # new bytes, same content (a fresh token, a build id): the same prices
         return unchanged(source.name, started, finished, page.fetched, state)
+    assert view.prices_read, "a read page is compared with the stored prices (Store.read_prices)"
     result = page.result
     prose = prose_update(
         source.provider, source.name, source.url, view.prose_keys, view.prose_seen, page.sentences

@@ -63,7 +63,7 @@ async def check_source(source: Source, deps: Deps) -> CheckOutcome:
     """
     row = SourceRow(source.name, source.provider, source.kind, source.url)
     started = deps.clock()
-    view = deps.store.read_source(row, source.settings_fingerprint())
+    view = deps.store.read_source(source.name)
     decision = await _fetch_and_decide(source, deps, view, started)
     decision = decide.with_health(decision, view, source, deps.health_after)
     _check_id, alert_id = deps.store.record_check(row, decision.plan, deps.notifier.targets_for(source.name))
@@ -96,7 +96,12 @@ async def _fetch_and_decide(source: Source, deps: Deps, view: SourceView, starte
     if source.kind == "feed":
         return await _read_feed(source, deps, started, fetched, digest)
     try:
-        page = await asyncio.to_thread(_read_off_loop, source, view, whole, started[:10], fetched, digest)
+        page = await asyncio.to_thread(
+            _read_off_loop, source, None if whole else view.content_sha256, fetched, digest, started[:10]
+        )
+        if page.result is not None:  # its content changed: what it is compared with
+            view = deps.store.read_prices(source.name, view, source.settings_fingerprint())
+            page = await _read_again(source, view, page, started[:10])
     except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         # a page no reader foresaw: this source's check fails with the reason; the round goes on and
         # nothing stored is touched
@@ -106,28 +111,27 @@ async def _fetch_and_decide(source: Source, deps: Deps, view: SourceView, starte
 
 
 def _read_off_loop(
-    source: Source, view: SourceView, whole: bool, day: str, fetched: FetchResult, digest: str
+    source: Source, known: str | None, fetched: FetchResult, digest: str, day: str
 ) -> PageRead:
-    """What a check reads from a page, in a worker thread: its content digest, and unless that is the
-    stored one (nothing to read), its prices, its prose and its compressed snapshot (which a new price
-    list or a broken page stores); after a settings change, the last good page read with the new ones."""
+    """What a check reads from a page, in a worker thread: its content digest, and unless that is `known`
+    (nothing to read), its prices, its prose and its compressed snapshot (which a new price list or a
+    broken page stores)."""
     text = fetched.text
     content, result = read_page(
-        source.kind,
-        text,
-        source.currency,
-        source.json,
-        source.per,
-        day,
-        source.hints,
-        None if whole else view.content_sha256,
+        source.kind, text, source.currency, source.json, source.per, day, source.hints, known
     )
     if result is None:
         return PageRead(fetched, digest, content, None, [], None)
-    then = None
-    if view.baseline and view.last_good_body is not None and decide.settings_changed(view, source):
-        then = _extract(source, decode_body(view.last_good_body, "")[0], day).prices
-    return PageRead(fetched, digest, content, result, prose(source.kind, text), pack(fetched.body), then)
+    return PageRead(fetched, digest, content, result, prose(source.kind, text), pack(fetched.body))
+
+
+async def _read_again(source: Source, view: SourceView, page: PageRead, day: str) -> PageRead:
+    """After a settings change, the page of the latest prices read with the new settings (the
+    corrections are what that changes), where that page is kept."""
+    if not (view.baseline and view.last_good_body is not None and decide.settings_changed(view, source)):
+        return page
+    then = await asyncio.to_thread(_extract, source, decode_body(view.last_good_body, "")[0], day)
+    return replace(page, then=then.prices)
 
 
 def _extract(source: Source, text: str, day: str) -> ExtractResult:
@@ -170,8 +174,8 @@ async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
         return CheckOutcome(source.name, "failed", error=str(exc))
     except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         return CheckOutcome(source.name, "failed", error=f"extraction failed: {type(exc).__name__}: {exc}")
-    row = SourceRow(source.name, source.provider, source.kind, source.url)
-    view = deps.store.read_source(row, source.settings_fingerprint())
+    view = deps.store.read_source(source.name)
+    view = deps.store.read_prices(source.name, view, source.settings_fingerprint())
     problem = page_problem(view.latest, result.prices, fetched.text)
     if problem:
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)

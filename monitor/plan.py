@@ -22,7 +22,13 @@ class Streak:
 
 @dataclass(frozen=True)
 class SourceView:
-    """Everything a check's decisions need to know of a source, read in one call at its start."""
+    """Everything a check's decisions need to know of a source, as the store keeps it.
+
+    Read at the check's start (`Store.read_source`): the state every check needs. A page whose content
+    changed completes it (`Store.read_prices`): the stored prices, the page's prose and, after a settings
+    change, the page of the latest prices. Those are the costly part of the read (about 0.7 ms for 100
+    prices) that a round of unchanged pages never pays.
+    """
 
     etag: str | None = None
     last_modified: str | None = None
@@ -32,15 +38,17 @@ class SourceView:
     due_on: str | None = None  # the first day the stored prices read differently (see diff.due_day)
     health_alerted: bool = False  # a source-problem alert went out and no recovery yet
     baseline: bool = False  # a price list is stored (a baseline or a changed check)
-    latest: tuple[Price, ...] = ()  # the stored prices
     pending: tuple[Pending, ...] = ()  # changes held until they are seen `hold` times
     recent: tuple[
         tuple[str, str | None], ...
     ] = ()  # (status, prices digest) of the last checks, newest first
     failures: Streak = Streak()  # up to this check
+    # completed for a read page (Store.read_prices):
+    prices_read: bool = False
+    latest: tuple[Price, ...] = ()  # the stored prices
     prose_keys: tuple[str, ...] | None = None  # the page's sentence keys at its last check (None: never read)
     prose_seen: frozenset[str] = frozenset()  # every sentence the page ever showed
-    last_good_body: bytes | None = None  # the page of the latest prices; read only when the settings changed
+    last_good_body: bytes | None = None  # the page of the latest prices, where the settings changed
 
 
 @dataclass(frozen=True)

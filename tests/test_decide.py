@@ -37,6 +37,7 @@ def change(old: str, new: str, model: str = "a") -> Change:
 def view(**fields: object) -> SourceView:
     """A source with a stored baseline of LIST, unless a field says otherwise."""
     base: dict[str, object] = {
+        "prices_read": True,
         "baseline": True,
         "latest": tuple(LIST),
         "settings_sha256": SOURCE.settings_fingerprint(),

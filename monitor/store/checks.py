@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from monitor.diff import CONFIRM_SHRINK
@@ -18,14 +19,10 @@ from monitor.store.sources import STREAK_ROWS, SourcesStore
 
 
 class ChecksStore(SourcesStore, NewsStore):
-    def read_source(self, source: SourceRow, settings: str) -> SourceView:
-        """Everything a check decides from, in one call: the source's state, latest prices, held
-        changes, recent checks, failures in a row, its page's prose; the page of its latest prices
-        only where the source's `settings` fingerprint differs from the stored one (a re-read)."""
-        state = self.source_state(source.name)
-        streak = self.failure_streak(source.name, STREAK_ROWS - 1)  # this check will be one more
-        keys, seen = self.page_prose(source.name)
-        changed = state.settings_sha256 is not None and state.settings_sha256 != settings
+    def read_source(self, source: str) -> SourceView:
+        """What every check of a source decides from, in one call: its state, whether it has a price
+        list, its held changes, its recent checks and its failures in a row."""
+        state = self.source_state(source)
         return SourceView(
             etag=state.etag,
             last_modified=state.last_modified,
@@ -33,15 +30,26 @@ class ChecksStore(SourcesStore, NewsStore):
             content_sha256=state.content_sha256,
             settings_sha256=state.settings_sha256,
             due_on=state.due_on,
-            health_alerted=self.health_alerted(source.name),
-            baseline=self.has_baseline(source.name),
-            latest=tuple(self.latest_prices(source.name)),
-            pending=tuple(self.pending_changes(source.name)),
-            recent=tuple(self.recent_checks(source.name, CONFIRM_SHRINK - 1)),
-            failures=Streak(*streak),
+            health_alerted=self.health_alerted(source),
+            baseline=self.has_baseline(source),
+            pending=tuple(self.pending_changes(source)),
+            recent=tuple(self.recent_checks(source, CONFIRM_SHRINK - 1)),
+            failures=Streak(*self.failure_streak(source, STREAK_ROWS - 1)),  # this check is one more
+        )
+
+    def read_prices(self, source: str, view: SourceView, settings: str) -> SourceView:
+        """The view completed for a page whose content changed: the stored prices, the page's prose, and
+        where `settings` (the source's fingerprint) differs from the stored one, the page of its latest
+        prices (to read again)."""
+        keys, seen = self.page_prose(source)
+        changed = view.settings_sha256 is not None and view.settings_sha256 != settings
+        return replace(
+            view,
+            prices_read=True,
+            latest=tuple(self.latest_prices(source)),
             prose_keys=None if keys is None else tuple(keys),
             prose_seen=frozenset(seen),
-            last_good_body=self.last_good_body(source.name) if changed else None,
+            last_good_body=self.last_good_body(source) if changed else None,
         )
 
     def record_check(
