@@ -83,8 +83,7 @@ def broken(
 
 def read_page(view: SourceView, source: Source, started: str, finished: str, page: PageRead) -> Decision:
     """A read page: guarded, diffed against the stored prices, held, thresholded; its prose's notices."""
-    settings = source.settings_fingerprint()
-    state = page_state(page.fetched, page.digest, page.content, settings)
+    state = page_state(page.fetched, page.digest, page.content, source.settings_fingerprint())
     if page.result is None:  # new bytes, same content (a fresh token, a build id): the same prices
         return unchanged(source.name, started, finished, page.fetched, state)
     assert view.prices_read, "a read page is compared with the stored prices (Store.read_prices)"
@@ -92,63 +91,64 @@ def read_page(view: SourceView, source: Source, started: str, finished: str, pag
     prose = prose_update(
         source.provider, source.name, source.url, view.prose_keys, view.prose_seen, page.sentences
     )
+    plan = CheckPlan(started, finished, "unchanged", page.fetched.status, prose=prose)
     notices = prose.notices if prose else []
-    snapshot = Snapshot(page.fetched.body, page.digest, page.packed)
+    outcome = CheckOutcome(source.name, "unchanged", problems=result.problems, notices=notices)
     problem = page_problem(view.latest, result.prices, page.fetched.text)
     accepted = problem is not None and shrink_confirmed(view.recent, result.prices)
     if problem and not accepted:
-        plan = CheckPlan(
-            started,
-            finished,
-            "broken",
-            page.fetched.status,
-            problem,
-            result.problems,
-            prose=prose,
-            snapshot=snapshot,
-            prices_digest=prices_digest(result.prices),
-        )
-        outcome = CheckOutcome(
-            source.name, "broken", error=problem, problems=result.problems, notices=notices
-        )
-        return Decision(plan, outcome)
+        return _broken_page(plan, outcome, page, result, problem)
     compared = compare(view, source, result.prices, page.then, started)
+    plan = replace(plan, pending=compared.pending, flaps=compared.flaps, state=state)
     if view.baseline and not compared.changes:  # cosmetic, or changes still held: no new prices
-        plan = CheckPlan(
-            started,
-            finished,
-            "unchanged",
-            page.fetched.status,
-            prose=prose,
-            pending=compared.pending,
-            flaps=compared.flaps,
-            state=state,
-        )
-        outcome = CheckOutcome(source.name, "unchanged", problems=result.problems, notices=notices)
         return Decision(plan, outcome, accepted)
-    alerted = [c for c in compared.changes if c.change not in NOT_ALERTED and alertable(source, c)]
-    alert = change_message(source.provider, source.name, source.url, started, alerted) if alerted else None
-    status = "changed" if view.baseline else "baseline"
-    plan = CheckPlan(
-        started,
-        finished,
-        status,
-        page.fetched.status,
+    plan, outcome = _new_prices(view, source, plan, outcome, page, compared)
+    return Decision(plan, outcome, accepted)
+
+
+def _broken_page(
+    plan: CheckPlan, outcome: CheckOutcome, page: PageRead, result: ExtractResult, problem: str
+) -> Decision:
+    """A page with no prices or most of them gone: kept for diagnosis, its prices' digest noted (to
+    confirm a smaller list), nothing compared."""
+    plan = replace(
+        plan,
+        status="broken",
+        error=problem,
         problems=result.problems,
-        prose=prose,
-        pending=compared.pending,
-        flaps=compared.flaps,
-        snapshot=snapshot,
+        snapshot=Snapshot(page.fetched.body, page.digest, page.packed),
+        prices_digest=prices_digest(result.prices),
+    )
+    return Decision(plan, replace(outcome, status="broken", error=problem))
+
+
+def _new_prices(
+    view: SourceView,
+    source: Source,
+    plan: CheckPlan,
+    outcome: CheckOutcome,
+    page: PageRead,
+    compared: Compared,
+) -> tuple[CheckPlan, CheckOutcome]:
+    """A first price list (the baseline) or a changed one: stored, its changes logged, the ones past
+    the source's thresholds alerted."""
+    alerted = [c for c in compared.changes if c.change not in NOT_ALERTED and alertable(source, c)]
+    status = "changed" if view.baseline else "baseline"
+    plan = replace(
+        plan,
+        status=status,
+        problems=outcome.problems,
+        snapshot=Snapshot(page.fetched.body, page.digest, page.packed),
         prices=compared.prices,
         changes=compared.changes,
-        state=state,
         due_on=due_day(compared.prices),
-        alert=alert,
+        alert=change_message(source.provider, source.name, source.url, plan.started, alerted)
+        if alerted
+        else None,
     )
     if view.baseline and settings_changed(view, source) and not alerted:
         status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
-    outcome = CheckOutcome(source.name, status, compared.changes, problems=result.problems, notices=notices)
-    return Decision(plan, outcome, accepted)
+    return plan, replace(outcome, status=status, changes=compared.changes)
 
 
 @dataclass(frozen=True)
