@@ -18,6 +18,7 @@ from pathlib import Path
 from monitor.diff import diff_prices
 from monitor.messages import change_message
 from monitor.models import FetchResult, Price
+from monitor.plan import CheckPlan
 from monitor.store import SourceRow, Store
 
 CHECK_EVERY = timedelta(minutes=10)
@@ -93,7 +94,7 @@ def main() -> None:
                         prices[row.name] = new
                     else:
                         fetched = FetchResult(row.url, 304, not_modified=True)
-                        store.record_unchanged(row.name, when, when, fetched, None)
+                        store.record_check(row, CheckPlan(when, when, "unchanged", fetched.status), [])
             store.prune((start + timedelta(days=day + 1) - KEEP).isoformat(timespec="seconds"))
             if (day + 1) % 30 == 0 or day + 1 == args.days:
                 size = database.stat().st_size + sum(

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.claims import sentences
 from monitor.messages import Message, plain_message
 from monitor.normalize import clean_text
-from monitor.store import SourceRow, Store
+from monitor.plan import ProseUpdate
 
 # both a price and a change: '调价', '涨价', '値上げ', 'price increase', '开始收费' (a free period ends)
 _BOTH = re.compile(
@@ -86,7 +87,7 @@ def speaks_of_prices(sentence: str) -> bool:
     return bool(_BOTH.search(sentence) or (_PRICE.search(sentence) and _CHANGE.search(sentence)))
 
 
-def new_notices(previous: Iterable[str] | None, seen: set[str], current: list[str]) -> list[str]:
+def new_notices(previous: Iterable[str] | None, seen: AbstractSet[str], current: list[str]) -> list[str]:
     """The notices among a page's sentences: speaking of prices, found more often than on the last check
     (`previous`: its sentence keys; None where the page was never read: then none) and never shown before
     in this very text (`seen`)."""
@@ -110,18 +111,22 @@ def notice_message(provider: str, name: str, url: str, notices: list[str]) -> Me
     return plain_message(title, body)
 
 
-def watch_notices(
-    store: Store, source: SourceRow, current: list[str], when: str, targets: Iterable[str]
-) -> list[str]:
-    """Record a fetched pricing page's prose (`current`, as `prose` reads it), and record and alert its
-    new notices (returned)."""
+def prose_update(
+    provider: str,
+    name: str,
+    url: str,
+    previous: Sequence[str] | None,
+    seen: AbstractSet[str],
+    current: list[str],
+) -> ProseUpdate | None:
+    """A fetched pricing page's prose (`current`, as `prose` reads it) against what the page showed before
+    (`previous` keys, `seen` sentences): what to record, with its new notices and their alert; None where
+    there is nothing to write (no prose, or the same prose)."""
     if not current:
-        return []
-    previous, seen = store.page_prose(source.name)
+        return None
     keys = [sentence_key(sentence) for sentence in current]
-    if keys == previous and seen.issuperset(current):
-        return []  # the same prose (a page whose bytes changed elsewhere): nothing to write
+    if previous is not None and keys == list(previous) and set(current) <= seen:
+        return None  # the same prose (a page whose bytes changed elsewhere): nothing to write
     notices = new_notices(previous, seen, current)
-    alert = notice_message(source.provider, source.name, source.url, notices) if notices else None
-    store.record_prose(source, when, keys, current, notices, alert, targets)
-    return notices
+    alert = notice_message(provider, name, url, notices) if notices else None
+    return ProseUpdate(keys, current, notices, alert)

@@ -10,34 +10,29 @@ import logging
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
 
+from monitor import decide
 from monitor.config import Config, Settings, Source
-from monitor.diff import (
-    CONFIRM_SHRINK,
-    challenge_page,
-    diff_prices,
-    due_day,
-    keep_unsettled,
-    page_problem,
-    prices_digest,
-)
+from monitor.decide import PageRead
+from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, keep_unsettled, page_problem
 from monitor.errors import FetchError
 from monitor.extract import extract_prices, read_page
 from monitor.fetch import Fetcher, decode_body, require_public
-from monitor.hold import apply_changes, hold_changes
-from monitor.messages import NOT_ALERTED, change_line, change_message, news_message, plain_message
-from monitor.models import Change, ExtractResult, FetchResult, Price
+from monitor.messages import change_line, news_message
+from monitor.models import ExtractResult, FetchResult
 from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
-from monitor.notices import prose, watch_notices
+from monitor.notices import prose
 from monitor.notify import Notifier, check_urls, redact_logs
-from monitor.store import SourceRow, SourceState, Store, pack, sha256
+from monitor.plan import CheckOutcome, Decision, SourceView
+from monitor.store import SourceRow, Store, pack, sha256
+
+__all__ = ["CheckOutcome", "Deps", "check_source", "check_sources", "preview_source", "utc_now"]
 
 # A check's outcome is its caller's to say (the daemon logs one line per check, `monitor check` prints
 # one): the lines here that repeat it are DEBUG; details (unreadable cells, flaps) are INFO.
@@ -60,217 +55,64 @@ class Deps:
     feed: Path | None = None  # the Atom feed of changes to rewrite after a check that changed something
 
 
-@dataclass
-class CheckOutcome:
-    source: str
-    status: str  # baseline | changed | unchanged | failed | broken
-    changes: list[Change] = field(default_factory=list)
-    error: str | None = None
-    problems: list[str] = field(default_factory=list)
-    alert_id: int | None = None
-    notices: list[str] = field(default_factory=list)  # sentences of the page's prose announcing prices
-
-    @property
-    def ok(self) -> bool:
-        return self.status not in ("failed", "broken")
-
-
 async def check_source(source: Source, deps: Deps) -> CheckOutcome:
-    """Check one source once and record what was found; a failure is recorded, never raised."""
-    outcome = await _check(source, deps)
-    _watch_health(source, outcome, deps)
-    return outcome
+    """Check one source once and record what was found; a failure is recorded, never raised.
 
-
-def _watch_health(source: Source, outcome: CheckOutcome, deps: Deps) -> None:
-    """Alert once when a source has failed `health_after` checks in a row, and once when it recovers."""
-    store = deps.store
-    alerted = store.health_alerted(source.name)
-    name = f"{source.provider} ({source.name})"
-    if outcome.ok and alerted:
-        body = f"{name}: checks succeed again ({outcome.status}).\n{source.url}"
-        _health_alert(source, deps, f"{name}: recovered", body, problem=False)
-    elif not outcome.ok and not alerted:
-        streak, since, error = store.failure_streak(source.name)
-        if streak >= deps.health_after:
-            body = (
-                f"{name}: {streak} checks in a row failed since {since}.\nLast error: {error}\n{source.url}\n"
-                "The last good prices are kept; no price alert is sent while the source is failing."
-            )
-            _health_alert(source, deps, f"{name}: source problem", body, problem=True)
-
-
-def _health_alert(source: Source, deps: Deps, title: str, body: str, problem: bool) -> None:
-    targets = deps.notifier.targets_for(source.name)
-    deps.store.add_alert(source.name, deps.clock(), plain_message(title, body), targets, "health")
-    deps.store.set_health_alerted(source.name, problem)
-
-
-async def _check(source: Source, deps: Deps) -> CheckOutcome:
-    store = deps.store
-    started = deps.clock()
+    fetch -> extract -> guard -> diff -> store -> (notify: `check_sources` delivers the outbox): one read of
+    what the store knows of the source, the decisions (monitor.decide, pure), one write of the plan.
+    """
     row = SourceRow(source.name, source.provider, source.kind, source.url)
-    store.ensure_source(row)
-    state = store.source_state(source.name)
-    settings = source.settings_fingerprint()
-    # the source's extraction settings changed since its last good read: the page is read again (no
-    # conditional GET, no 'same page' shortcut) and what differs is a correction, not a price change
-    reread = state.settings_sha256 is not None and state.settings_sha256 != settings
-    # A day a stored price was announced for turns it current on the same page.
-    due = state.due_on is not None and state.due_on <= started[:10]
-    # Held changes need every observation counted, and a changed setting or a due day reads the page
-    # again: no conditional GET, no 'same page' shortcut.
-    whole = (source.hold > 1 and bool(store.pending_changes(source.name))) or reread or due
+    started = deps.clock()
+    view = deps.store.read_source(source.name)
+    decision = await _fetch_and_decide(source, deps, view, started)
+    decision = decide.with_health(decision, view, source, deps.health_after)
+    _check_id, alert_id = deps.store.record_check(row, decision.plan, deps.notifier.targets_for(source.name))
+    _log_decision(source, decision)
+    outcome = decision.outcome
+    return replace(outcome, alert_id=alert_id) if alert_id is not None else outcome
+
+
+async def _fetch_and_decide(source: Source, deps: Deps, view: SourceView, started: str) -> Decision:
+    """Fetch the page (conditionally, unless it must be read whole), read it off the event loop, and
+    decide what the check records."""
+    whole = decide.read_whole(view, source, started[:10])
     try:
         fetched = await deps.fetcher.fetch(
             source.url,
-            etag=None if whole else state.etag,
-            last_modified=None if whole else state.last_modified,
+            etag=None if whole else view.etag,
+            last_modified=None if whole else view.last_modified,
             browser=source.fetch == "browser",
             wait_for=source.wait_for,
             timeout=source.timeout,
         )
     except FetchError as exc:
-        store.record_failure(source.name, started, deps.clock(), str(exc), exc.status)
-        log.debug("%s: fetch failed: %s", source.name, exc)
-        return CheckOutcome(source.name, "failed", error=str(exc))
+        return decide.failed(source.name, started, deps.clock(), str(exc), exc.status)
     if fetched.not_modified:
-        store.record_unchanged(source.name, started, deps.clock(), fetched, None)
-        return CheckOutcome(source.name, "unchanged")
+        return decide.unchanged(source.name, started, deps.clock(), fetched, None)
     digest = sha256(fetched.body)
-    if digest == state.last_sha256 and not whole:
-        store.record_unchanged(
-            source.name, started, deps.clock(), fetched, digest, state.content_sha256, settings
-        )
-        return CheckOutcome(source.name, "unchanged")
-
+    if digest == view.last_sha256 and not whole:
+        state = decide.page_state(fetched, digest, view.content_sha256, source.settings_fingerprint())
+        return decide.unchanged(source.name, started, deps.clock(), fetched, state)
     if source.kind == "feed":
-        return await _read_feed(source, deps, row, started, fetched, digest)
-    notices: list[str] = []
-    outcome = await _read_page(source, deps, row, state, whole, started, fetched, digest, notices)
-    outcome.notices = notices
-    return outcome
-
-
-async def _read_page(
-    source: Source,
-    deps: Deps,
-    row: SourceRow,
-    state: SourceState,
-    whole: bool,
-    started: str,
-    fetched: FetchResult,
-    digest: str,
-    notices: list[str],
-) -> CheckOutcome:
-    """A fetched page's prices: extracted, guarded, diffed against the stored ones, and recorded; and
-    the price notices of its prose (added to `notices`), where its content changed."""
-    store = deps.store
-    day = started[:10]
-    settings = source.settings_fingerprint()
-    reread = state.settings_sha256 is not None and state.settings_sha256 != settings
+        return await _read_feed(source, deps, started, fetched, digest)
     try:
-        content, read, sentences, packed = await asyncio.to_thread(
-            _read_off_loop, source, fetched, day, None if whole else state.content_sha256
+        page = await asyncio.to_thread(
+            _read_off_loop, source, None if whole else view.content_sha256, fetched, digest, started[:10]
         )
+        if page.result is not None:  # its content changed: what it is compared with
+            view = deps.store.read_prices(source.name, view, source.settings_fingerprint())
+            page = await _read_again(source, view, page, started[:10])
     except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         # a page no reader foresaw: this source's check fails with the reason; the round goes on and
         # nothing stored is touched
         error = f"extraction failed on this page: {type(exc).__name__}: {exc}"
-        store.record_failure(source.name, started, deps.clock(), error, None)
-        log.debug("%s: %s", source.name, error)
-        return CheckOutcome(source.name, "failed", error=error)
-    if read is None:
-        # New bytes, same content (a fresh token, a build id): the same prices, without extracting.
-        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
-        return CheckOutcome(source.name, "unchanged")
-    result = read
-    notices += watch_notices(store, row, sentences, started, deps.notifier.targets_for(source.name))
-    old = store.latest_prices(source.name)
-    result = keep_unsettled(old, result)  # a price listed twice at two amounts is reported, not gone
-    problem = page_problem(old, result.prices, fetched.text)
-    if problem and not _shrink_confirmed(store, source.name, result.prices):
-        digest_of_prices = prices_digest(result.prices)
-        store.record_broken(
-            source.name, started, deps.clock(), fetched, problem, result.problems, digest_of_prices, packed
-        )
-        log.debug("%s: %s; kept the last good prices", source.name, problem)
-        return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
-    for text in result.problems:
-        log.info("%s: unreadable: %s", source.name, text)
-
-    baseline = not store.has_baseline(source.name)
-    changes = [] if baseline else diff_prices(old, result.prices)
-    prices = result.prices
-    if reread and not baseline:
-        # read again with new settings: what the new settings change in the last page read is a
-        # correction (logged, never alerted); what the page itself changed since is alerted as ever
-        changes = await _corrections(source, store, old, result.prices, day)
-        if source.hold > 1:
-            store.set_pending(source.name, [])
-    elif source.hold > 1 and not baseline:
-        held = hold_changes(changes, store.pending_changes(source.name), source.hold, started)
-        store.set_pending(source.name, held.pending)
-        if held.flaps:
-            store.record_flaps(row, started, held.flaps)
-            for flap in held.flaps:
-                log.info("%s: %s", source.name, change_line(flap))
-        changes, prices = held.confirmed, apply_changes(old, held.confirmed)
-    if not baseline and not changes:
-        # A cosmetic change (scripts, dates, tokens), or changes still held: store no new prices.
-        store.record_unchanged(source.name, started, deps.clock(), fetched, digest, content, settings)
-        return CheckOutcome(source.name, "unchanged", problems=result.problems)
-    alerted = [c for c in changes if c.change not in NOT_ALERTED and _alertable(source, c)]
-    alert = change_message(source.provider, source.name, source.url, started, alerted) if alerted else None
-    status = "baseline" if baseline else "changed"
-    _check_id, alert_id = store.record_prices(
-        row,
-        started,
-        deps.clock(),
-        fetched,
-        digest,
-        prices,
-        changes,
-        result.problems,
-        alert,
-        deps.notifier.targets_for(source.name),
-        status,
-        content=content,
-        settings=settings,
-        due_on=due_day(prices),
-        packed=packed,
-    )
-    if reread and not baseline and not alerted:
-        status = "reread"  # the check is stored as 'changed'; its changes say 'reread'
-    log.debug("%s: %s, %d prices, %d changes", source.name, status, len(result.prices), len(changes))
-    return CheckOutcome(source.name, status, changes, problems=result.problems, alert_id=alert_id)
-
-
-async def _corrections(
-    source: Source, store: Store, old: list[Price], new: list[Price], day: str
-) -> list[Change]:
-    """The changes of a check after a settings change: the last page read again with the new settings
-    gives the corrections ('reread'); from there to the page as it is now, the real changes."""
-    body = store.last_good_body(source.name)
-    if body is None:  # its page is not kept (pruned): all of it is a correction
-        return [replace(c, change="reread") for c in diff_prices(old, new)]
-    then = await asyncio.to_thread(
-        extract_prices,
-        source.kind,
-        decode_body(body, "")[0],
-        source.currency,
-        source.json,
-        source.per,
-        day,
-        source.hints,
-    )
-    corrected = [replace(c, change="reread") for c in diff_prices(old, then.prices)]
-    return corrected + diff_prices(then.prices, new)
+        return decide.failed(source.name, started, deps.clock(), error, None)
+    return decide.read_page(view, source, started, deps.clock(), page)
 
 
 def _read_off_loop(
-    source: Source, fetched: FetchResult, day: str, known: str | None
-) -> tuple[str | None, ExtractResult | None, list[str], bytes | None]:
+    source: Source, known: str | None, fetched: FetchResult, digest: str, day: str
+) -> PageRead:
     """What a check reads from a page, in a worker thread: its content digest, and unless that is `known`
     (nothing to read), its prices, its prose and its compressed snapshot (which a new price list or a
     broken page stores)."""
@@ -279,8 +121,40 @@ def _read_off_loop(
         source.kind, text, source.currency, source.json, source.per, day, source.hints, known
     )
     if result is None:
-        return content, None, [], None
-    return content, result, prose(source.kind, text), pack(fetched.body)
+        return PageRead(fetched, digest, content, None, [], None)
+    return PageRead(fetched, digest, content, result, prose(source.kind, text), pack(fetched.body))
+
+
+async def _read_again(source: Source, view: SourceView, page: PageRead, day: str) -> PageRead:
+    """After a settings change, the page of the latest prices read with the new settings (the
+    corrections are what that changes), where that page is kept."""
+    if not (view.baseline and view.last_good_body is not None and decide.settings_changed(view, source)):
+        return page
+    then = await asyncio.to_thread(_extract, source, decode_body(view.last_good_body, "")[0], day)
+    return replace(page, then=then.prices)
+
+
+def _extract(source: Source, text: str, day: str) -> ExtractResult:
+    return extract_prices(source.kind, text, source.currency, source.json, source.per, day, source.hints)
+
+
+def _log_decision(source: Source, decision: Decision) -> None:
+    """What the check found, for the log: details at INFO (unreadable cells, flaps), the outcome at DEBUG
+    (its caller logs it)."""
+    outcome, plan = decision.outcome, decision.plan
+    if decision.shrink_accepted:
+        log.warning(
+            "%s: the smaller price list held for %d checks; taking it as real", source.name, CONFIRM_SHRINK
+        )
+    if outcome.status == "broken":
+        log.debug("%s: %s; kept the last good prices", source.name, outcome.error)
+        return
+    for text in outcome.problems:
+        log.info("%s: unreadable: %s", source.name, text)
+    for flap in plan.flaps:
+        log.info("%s: %s", source.name, change_line(flap))
+    count = len(plan.prices) if plan.prices is not None else 0
+    log.debug("%s: %s, %d prices, %d changes", source.name, outcome.status, count, len(outcome.changes))
 
 
 async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
@@ -295,30 +169,21 @@ async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
             wait_for=source.wait_for,
             timeout=source.timeout,
         )
-        result = await asyncio.to_thread(
-            extract_prices,
-            source.kind,
-            fetched.text,
-            source.currency,
-            source.json,
-            source.per,
-            deps.clock()[:10],
-            source.hints,
-        )
+        result = await asyncio.to_thread(_extract, source, fetched.text, deps.clock()[:10])
     except FetchError as exc:
         return CheckOutcome(source.name, "failed", error=str(exc))
     except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
         return CheckOutcome(source.name, "failed", error=f"extraction failed: {type(exc).__name__}: {exc}")
-    old = deps.store.latest_prices(source.name)
-    result = keep_unsettled(old, result)
-    problem = page_problem(old, result.prices, fetched.text)
+    view = deps.store.read_source(source.name)
+    view = deps.store.read_prices(source.name, view, source.settings_fingerprint())
+    result = keep_unsettled(view.latest, result)
+    problem = page_problem(view.latest, result.prices, fetched.text)
     if problem:
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
-    if not deps.store.has_baseline(source.name):
+    if not view.baseline:
         return CheckOutcome(source.name, "baseline", problems=result.problems)
-    changes = diff_prices(old, result.prices)
-    stored = deps.store.source_state(source.name).settings_sha256
-    if stored is not None and stored != source.settings_fingerprint():
+    changes = diff_prices(view.latest, result.prices)
+    if decide.settings_changed(view, source):
         changes = [replace(c, change="reread") for c in changes]
     return CheckOutcome(source.name, "changed" if changes else "unchanged", changes, problems=result.problems)
 
@@ -326,9 +191,7 @@ async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
 _SHORT_ARTICLE = 400  # characters: a feed item with less text than this is a summary; its link is read
 
 
-async def _read_feed(
-    source: Source, deps: Deps, row: SourceRow, started: str, fetched: FetchResult, digest: str
-) -> CheckOutcome:
+async def _read_feed(source: Source, deps: Deps, started: str, fetched: FetchResult, digest: str) -> Decision:
     """A feed's (or a listing page's) new items: their price claims, checked against the pricing pages,
     alerted once.
 
@@ -338,9 +201,8 @@ async def _read_feed(
     store = deps.store
     entries, problem = _feed_entries(source, fetched)
     if problem:
-        store.record_broken(source.name, started, deps.clock(), fetched, problem, [], prices_digest([]))
-        log.debug("%s: %s", source.name, problem)
-        return CheckOutcome(source.name, "broken", error=problem)
+        return decide.broken(source.name, started, deps.clock(), fetched, digest, problem)
+    store.ensure_source(SourceRow(source.name, source.provider, source.kind, source.url))
     seen = store.seen_items(source.name)
     baseline = not seen
     page_prices = store.all_latest_prices()
@@ -376,11 +238,12 @@ async def _read_feed(
         store.record_news(source.name, started, new_items, [], None, [])
     # An article not read keeps the feed's body unremembered: the next check reads the feed again (its
     # bytes unchanged or not) and tries that item once more.
-    store.record_unchanged(source.name, started, deps.clock(), fetched, None if problems else digest)
+    state = None if problems else decide.page_state(fetched, digest, None, None)
     status = "baseline" if baseline else "changed" if claimed else "unchanged"
     log.debug("%s: %s, %d price claims", source.name, status, claimed)
     first = alert_ids[0] if alert_ids else None
-    return CheckOutcome(source.name, status, problems=problems, alert_id=first)
+    decision = decide.unchanged(source.name, started, deps.clock(), fetched, state)
+    return replace(decision, outcome=CheckOutcome(source.name, status, problems=problems, alert_id=first))
 
 
 def _feed_entries(source: Source, fetched: FetchResult) -> tuple[list[tuple[NewsItem, str]], str | None]:
@@ -413,32 +276,6 @@ async def _article(source: Source, deps: Deps, link: str) -> str:
         await require_public(link)
     page = await deps.fetcher.fetch(link)
     return article_text(page.text)
-
-
-def _alertable(source: Source, change: Change) -> bool:
-    """The source's thresholds and kinds: every change is recorded, these are the ones alerted."""
-    if source.alert_kinds and change.kind not in source.alert_kinds:
-        return False
-    if change.change != "changed":
-        return True
-    old, new = change.old_per_million or Decimal(0), change.new_per_million or Decimal(0)
-    if abs(new - old) < source.alert_min_absolute:
-        return False
-    return change.pct is None or abs(change.pct) >= source.alert_min_percent
-
-
-def _shrink_confirmed(store: Store, name: str, prices: list[Price]) -> bool:
-    """The same smaller (never empty) price list on CONFIRM_SHRINK checks in a row is accepted as real."""
-    if not prices:
-        return False
-    earlier = store.recent_checks(name, CONFIRM_SHRINK - 1)
-    digest = prices_digest(prices)
-    confirmed = len(earlier) == CONFIRM_SHRINK - 1 and all(
-        status == "broken" and seen == digest for status, seen in earlier
-    )
-    if confirmed:
-        log.warning("%s: the smaller price list held for %d checks; taking it as real", name, CONFIRM_SHRINK)
-    return confirmed
 
 
 async def check_sources(

@@ -11,10 +11,9 @@ from sqlite_utils.migrations import Migrations
 
 from monitor.diff import due_day
 from monitor.models import Price
+from monitor.store.rows import PRICE_KEY
 
 migrations = Migrations("monitor")
-
-PRICE_KEY = ["source", "model", "kind", "tier", "condition", "currency", "unit"]
 _PRICE_COLUMNS: dict[str, Any] = {
     "source": str,
     "model": str,

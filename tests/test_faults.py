@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,91 @@ def test_prune_forgets_old_checks_but_never_changes(tmp_path: Path, pages: PageS
         )  # UCloud v30: 74 token and 6 per-second prices
         assert db.execute("select count(*) from latest_prices").fetchone()[0] == 80
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+KILLED_CHECK = """
+import asyncio, os, signal, sys
+from pathlib import Path
+from monitor.config import Settings, Source
+from monitor.fetch import Fetcher
+from monitor.notify import Notifier
+from monitor.pipeline import Deps, check_source, utc_now
+from monitor.store import Store
+
+database, url, kill_at = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+store = Store(database)
+written = []  # the statements of the check's write transactions
+
+
+def trace(sql: str) -> None:
+    if sql.startswith("BEGIN") or written and written[-1] != "COMMIT":
+        written.append(sql)
+        if len(written) == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+getattr(store.db, "conn", store.db).set_trace_callback(trace)  # the connection (sqlite-utils wrapped it once)
+source = Source("u", "UCloud", "markdown", url, "CNY", 60)
+fetcher = Fetcher(Settings(database=database, retries=0, timeout=5))
+deps = Deps(store, fetcher, Notifier(("json://127.0.0.1:9/hook",), utc_now))
+status = asyncio.run(check_source(source, deps)).status
+print(status, len(written), sum(sql.startswith("BEGIN") for sql in written))
+"""
+
+
+def whole_state(database: Path) -> tuple[object, ...]:
+    """What a check writes: rows of every table it touches, the latest prices, the health flag."""
+    with sqlite3.connect(database) as db:
+        counts = tuple(
+            db.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in (
+                "checks",
+                "changes",
+                "prices",
+                "alerts",
+                "deliveries",
+                "page_notices",
+                "page_prose_seen",
+            )
+        )
+        latest = db.execute("select group_concat(per_million) from latest_prices").fetchone()
+        flag = db.execute("select health_alerted, last_sha256 from sources").fetchall()
+        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    return (*counts, latest, flag)
+
+
+def test_a_kill_anywhere_in_a_check_leaves_all_of_it_or_none(tmp_path: Path, pages: PageServer) -> None:
+    """A check that recovers a failing source with new prices and a price notice (today's prose, the
+    prices, changes and their alert, the recovery alert and the health flag: four transactions before
+    issue 18) is one transaction: SIGKILL at any of its statements leaves the database as it was before
+    the check or, once committed, with the whole check."""
+    prepared = tmp_path / "prepared.db"
+    pages.put("/p.md", fixture(V29).read_bytes())
+    assert check(prepared, source(pages)) == "baseline"
+    pages.put("/p.md", "down", status=500)
+    assert [check(prepared, source(pages)) for _ in range(3)] == ["failed"] * 3  # a source-problem alert
+    notice = "\n\nWe will raise the prices of all models starting next month.\n"
+    pages.put("/p.md", fixture(V30).read_bytes() + notice.encode())
+    script = tmp_path / "killed_check.py"
+    script.write_text(KILLED_CHECK, encoding="utf-8")
+
+    def run(kill_at: int) -> tuple[tuple[object, ...], str]:
+        database = tmp_path / f"killed-{kill_at}.db"
+        database.write_bytes(prepared.read_bytes())
+        done = subprocess.run(
+            [sys.executable, str(script), str(database), pages.url("/p.md"), str(kill_at)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == (-9 if kill_at else 0), done.stderr
+        return whole_state(database), done.stdout
+
+    before = whole_state(prepared)
+    after, printed = run(0)  # not killed
+    status, statements, transactions = printed.split()
+    assert (status, transactions) == ("changed", "1")
+    assert after != before
+    assert after[3] - before[3] == 3  # alerts: the notice, the price cut, the recovery
+    for kill_at in sorted({1, 2, 3, *range(4, int(statements), 7), int(statements)}):
+        assert run(kill_at)[0] == before, f"killed at statement {kill_at} of {statements}"
