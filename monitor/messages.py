@@ -92,6 +92,8 @@ def change_line(change: Change) -> str:
     if change.change == "flap" and old:
         went = new.raw if new else "removed"
         return f"{_label(change)}: flap, went to {went} and back to {old.raw} before it held (not alerted)"
+    if change.change == "flap" and new:  # a price added that was gone again before it held
+        return f"{_label(change)}: flap, appeared at {new.raw} and went again before it held (not alerted)"
     if change.change == "status" and old and new:
         return f"{change.model}: status {old.status or 'none'} -> {new.status or 'none'}"
     if change.change == "relabelled" and old and new:

@@ -6,6 +6,7 @@ import pytest
 
 from monitor.diff import diff_prices
 from monitor.hold import hold_changes
+from monitor.messages import change_line
 from monitor.models import Price
 from tests.test_diff import price
 
@@ -62,3 +63,22 @@ def test_a_change_with_another_amount_starts_counting_again() -> None:
         ([], [], 1),
         (["qwen2.5-vl-72b-instruct 3"], [], 0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("pages", "said"),
+    [
+        ([BEFORE, [*BEFORE, price("new-model", "input", "2")], BEFORE], "appeared at 2"),
+        ([BEFORE, [], BEFORE], "went to removed and back to 16"),
+        ([BEFORE, CUT, BEFORE], "went to 4.5 and back to 16"),
+    ],
+    ids=["added, then gone", "removed, then back", "changed, then back"],
+)
+def test_every_flap_is_said_in_the_log(pages: list[list[Price]], said: str) -> None:
+    """A held change that goes back is logged as a flap whatever it was: a price added and gone again, a
+    price removed and back, a price changed and back (an added one had no old price to name, and the
+    log line raised)."""
+    held = hold_changes(diff_prices(pages[0], pages[1]), [], 2, NOW)
+    flaps = hold_changes(diff_prices(pages[0], pages[2]), held.pending, 2, NOW).flaps
+    assert len(flaps) == 1
+    assert said in change_line(flaps[0]) and "not alerted" in change_line(flaps[0])
