@@ -12,7 +12,15 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from monitor.config import Source
-from monitor.diff import CONFIRM_SHRINK, diff_prices, due_day, keep_unsettled, page_problem, prices_digest
+from monitor.diff import (
+    CONFIRM_SHRINK,
+    diff_prices,
+    due_day,
+    keep_unsettled,
+    page_problem,
+    prices_digest,
+    shown_before,
+)
 from monitor.hold import Pending, apply_changes, hold_changes
 from monitor.messages import NOT_ALERTED, change_message, plain_message
 from monitor.models import Change, ExtractResult, FetchResult, Price
@@ -92,7 +100,15 @@ def read_page(view: SourceView, source: Source, started: str, finished: str, pag
     prose = prose_update(
         source.provider, source.name, source.url, view.prose_keys, view.prose_seen, page.sentences
     )
-    plan = CheckPlan(started, finished, "unchanged", page.fetched.status, prose=prose)
+    plan = CheckPlan(
+        started,
+        finished,
+        "unchanged",
+        page.fetched.status,
+        problems=result.problems,
+        page_read=True,
+        prose=prose,
+    )
     notices = prose.notices if prose else []
     outcome = CheckOutcome(source.name, "unchanged", problems=result.problems, notices=notices)
     problem = page_problem(view.latest, result.prices, page.fetched.text)
@@ -170,7 +186,7 @@ def compare(
     old = list(view.latest)
     if settings_changed(view, source):
         return Compared(corrections(old, then, new), new, [] if source.hold > 1 else None)
-    changes = diff_prices(old, new)
+    changes = shown_before(diff_prices(old, new), view.last_problems or ())
     if source.hold <= 1:
         return Compared(changes, new)
     held = hold_changes(changes, view.pending, source.hold, now)

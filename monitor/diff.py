@@ -327,3 +327,20 @@ def keep_unsettled(old: Iterable[Price], result: ExtractResult) -> ExtractResult
         return result
     kept = [p for p in old if p.key in result.unsettled]
     return replace(result, prices=[*result.prices, *kept])
+
+
+def shown_before(changes: Iterable[Change], problems: Iterable[str]) -> list[Change]:
+    """Prices added that the last reading of the page showed but could not read (a problem quoted the
+    model and the cell: '0.35' under '价格（元）' before the page wrote '元/张') are corrections
+    ('reread'), never alerted: a page that states a unit it had left out adds no model."""
+    said = list(problems)
+
+    def unread_before(change: Change) -> bool:
+        new = change.new
+        return (
+            change.change == "added"
+            and new is not None
+            and any(new.model in text and f"'{new.raw}'" in text for text in said)
+        )
+
+    return [replace(c, change="reread") if unread_before(c) else c for c in changes]

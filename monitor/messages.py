@@ -101,7 +101,8 @@ def change_line(change: Change) -> str:
         was_label = f"{old.model} · {old.kind}" + (f" [{was}]" if was else "")
         return f"{_label(change)}: the page's new label for {was_label}, at the same {new.raw} (not alerted)"
     if change.change == "reread":
-        # read again with changed settings: what the page was read as, and what it reads as now
+        # a correction (new settings, new rules, a unit the page now states): what the page was read as, and
+        # what it reads as now
         was = (
             f"{old.raw} ({format_per_million(old.per_million, change.currency, change.unit, old.free)})"
             if old
@@ -112,7 +113,9 @@ def change_line(change: Change) -> str:
             if new
             else "none"
         )
-        return f"{_label(change)}: reread with new settings, {was} -> {now} (a correction, not alerted)"
+        return (
+            f"{_label(change)}: read anew, {was} -> {now} (a correction of an earlier reading, not alerted)"
+        )
     if change.change == "added" and new:
         normal = format_per_million(new.per_million, change.currency, change.unit, new.free)
         return f"{_label(change)}: added at {new.raw} ({normal})"

@@ -49,6 +49,9 @@ class SourceView:
     prose_keys: tuple[str, ...] | None = None  # the page's sentence keys at its last check (None: never read)
     prose_seen: frozenset[str] = frozenset()  # every sentence the page ever showed
     last_good_body: bytes | None = None  # the page of the latest prices, where the settings changed
+    # the cells the last reading of the page could not read (None: not known), which tells a price first
+    # read now from one the page adds (see diff.shown_before)
+    last_problems: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class CheckPlan:
     http_status: int | None = None
     error: str | None = None
     problems: list[str] = field(default_factory=list)
+    page_read: bool = False  # the page's prices were read: its problems are stored, also when there are none
     prose: ProseUpdate | None = None
     pending: list[Pending] | None = None  # the held changes from now on; None keeps them
     flaps: list[Change] = field(default_factory=list)  # logged without a check, never alerted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from monitor.diff import diff_prices, due_day, keep_unsettled, page_problem
+from monitor.diff import diff_prices, due_day, keep_unsettled, page_problem, shown_before
 from monitor.extract import extract_prices
 from monitor.models import Price
 
@@ -263,3 +263,16 @@ def test_a_price_listed_twice_at_two_amounts_is_kept_not_removed() -> None:
         ("removed", "old-model")
     ]
     assert diff_prices(before.prices, copied.prices) != [], "without keeping it, both were 'removed'"
+
+
+def test_a_price_first_read_that_the_last_reading_reported_is_a_correction() -> None:
+    """A price added that the last reading of the page reported as unread (the problem quotes its model
+    and its cell) was on the page before: a correction ('reread'), not a model added. A model the
+    problems do not name, or another amount, is added as ever."""
+    problems = ["Flux Dev / 价格(元): no kind of price named for '0.10'"]
+    old = [price("qwen-long", "input", "0.5")]
+    new = [*old, price("Flux Dev", "per_image", "0.10", per=1), price("Flux Pro", "per_image", "0.35", per=1)]
+    changes = shown_before(diff_prices(old, new), problems)
+    assert sorted((c.change, c.model) for c in changes) == [("added", "Flux Pro"), ("reread", "Flux Dev")]
+    other = [*old, price("Flux Dev", "per_image", "0.12", per=1)]
+    assert [c.change for c in shown_before(diff_prices(old, other), problems)] == ["added"]

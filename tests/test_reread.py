@@ -75,7 +75,7 @@ def test_a_fixed_currency_rereads_an_unchanged_page_as_a_correction(
     before = rows(tmp_path / "monitor.db")
     dry = CliRunner().invoke(cli, ["--config", str(path), "check", "--source", "prices-cn", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "prices-cn: would be changed" in dry.output and "reread with new settings" in dry.output
+    assert "prices-cn: would be changed" in dry.output and "read anew" in dry.output
     assert rows(tmp_path / "monitor.db") == before and len(webhook.received) == sent, "wrote nothing"
     assert "prices-cn: reread" in check(path)
     assert pages.requests[-1][1].get("If-None-Match") is None, "no conditional GET after a settings change"

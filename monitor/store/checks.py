@@ -50,7 +50,17 @@ class ChecksStore(SourcesStore, NewsStore):
             prose_keys=None if keys is None else tuple(keys),
             prose_seen=frozenset(seen),
             last_good_body=self.last_good_body(source) if changed else None,
+            last_problems=self.last_problems(source),
         )
+
+    def last_problems(self, source: str) -> tuple[str, ...] | None:
+        """What the last check that read the page could not read on it (None: no check says)."""
+        rows = self._select(
+            "select problems from checks where source = ? and problems is not null "
+            "and status in ('baseline', 'changed', 'unchanged') order by id desc limit 1",
+            [source],
+        )
+        return tuple(json.loads(rows[0]["problems"])) if rows else None
 
     def record_check(
         self, source: SourceRow, plan: CheckPlan, targets: Iterable[str]
@@ -141,7 +151,9 @@ class ChecksStore(SourcesStore, NewsStore):
                 "status": plan.status,
                 "http_status": plan.http_status,
                 "error": plan.error,
-                "problems": json.dumps(plan.problems, ensure_ascii=False) if plan.problems else None,
+                "problems": json.dumps(plan.problems, ensure_ascii=False)
+                if plan.problems or plan.page_read
+                else None,
                 "snapshot_id": self._snapshot(plan.snapshot, plan.started) if plan.snapshot else None,
                 "prices": len(plan.prices) if plan.prices is not None else None,
                 "prices_digest": plan.prices_digest,
