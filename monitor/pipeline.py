@@ -29,7 +29,7 @@ from monitor.models import ExtractResult, FetchResult
 from monitor.news import NewsItem, article_text, extract_claims, listing_items, verdict
 from monitor.notices import prose
 from monitor.notify import Notifier, check_urls, redact_logs
-from monitor.plan import CheckOutcome, Decision, SourceView
+from monitor.plan import CheckOutcome, Decision, NewsRead, SourceView
 from monitor.store import SourceRow, Store, pack, sha256
 
 __all__ = ["CheckOutcome", "Deps", "check_source", "check_sources", "preview_source", "utc_now"]
@@ -198,24 +198,20 @@ async def _read_feed(source: Source, deps: Deps, started: str, fetched: FetchRes
     The first read remembers the items without alerting them (its baseline), as a pricing page's first
     prices are not changes. An item whose article cannot be fetched is left unread, to be tried again.
     """
-    store = deps.store
     entries, problem = _feed_entries(source, fetched)
     if problem:
         return decide.broken(source.name, started, deps.clock(), fetched, digest, problem)
-    store.ensure_source(SourceRow(source.name, source.provider, source.kind, source.url))
-    seen = store.seen_items(source.name)
+    seen = deps.store.seen_items(source.name)
     baseline = not seen
-    page_prices = store.all_latest_prices()
-    targets = deps.notifier.targets_for(source.name)
-    new_items: list[NewsItem] = []
+    page_prices = deps.store.all_latest_prices()
+    news: list[NewsRead] = []
     problems: list[str] = []
-    claimed, alert_ids = 0, []
     for item, content in entries:
         if not item.item_id or item.item_id in seen:
             continue
         seen.add(item.item_id)
         if baseline:
-            new_items.append(item)
+            news.append(NewsRead(item))
             continue
         text = article_text(content) if content else ""
         if len(text) < _SHORT_ARTICLE and item.link:
@@ -227,23 +223,18 @@ async def _read_feed(source: Source, deps: Deps, started: str, fetched: FetchRes
                 continue
         found = [(claim, verdict(claim, page_prices)) for claim in extract_claims(text)]
         message = news_message(source.name, item.title, item.link, found) if found else None
-        # the item, its claims and its alert in one transaction: an item is alerted once or not at all
-        alert_id = store.record_news(
-            source.name, started, [item], [(item, c, v) for c, v in found], message, targets
-        )
-        claimed += len(found)
-        if alert_id is not None:
-            alert_ids.append(alert_id)
-    if new_items:
-        store.record_news(source.name, started, new_items, [], None, [])
+        news.append(NewsRead(item, found, message))
     # An article not read keeps the feed's body unremembered: the next check reads the feed again (its
     # bytes unchanged or not) and tries that item once more.
     state = None if problems else decide.page_state(fetched, digest, None, None)
+    claimed = sum(len(n.claims) for n in news)
     status = "baseline" if baseline else "changed" if claimed else "unchanged"
     log.debug("%s: %s, %d price claims", source.name, status, claimed)
-    first = alert_ids[0] if alert_ids else None
+    # the items, their claims and their alerts are written with the check, in its one transaction: an
+    # item is alerted once or not at all
     decision = decide.unchanged(source.name, started, deps.clock(), fetched, state)
-    return replace(decision, outcome=CheckOutcome(source.name, status, problems=problems, alert_id=first))
+    plan = replace(decision.plan, news=news)
+    return Decision(plan, CheckOutcome(source.name, status, problems=problems))
 
 
 def _feed_entries(source: Source, fetched: FetchResult) -> tuple[list[tuple[NewsItem, str]], str | None]:

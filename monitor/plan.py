@@ -5,10 +5,25 @@ one read), what it decided to record (`CheckPlan`, one write) and what it tells 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from monitor.hold import Pending
 from monitor.messages import Message
 from monitor.models import Change, Price
+
+if TYPE_CHECKING:  # the news reader is not needed to open the database
+    from monitor.claims import Claim
+    from monitor.news import NewsItem
+
+
+@dataclass(frozen=True)
+class NewsRead:
+    """A feed's new item as a check read it: its price claims, each with the pricing pages' verdict, and
+    its alert (None: no claim, or the feed's first read, which remembers items without alerting)."""
+
+    item: NewsItem
+    claims: list[tuple[Claim, str]] = field(default_factory=list)
+    alert: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,7 @@ class CheckPlan:
     due_on: str | None = None  # with a new price list
     alert: Message | None = None  # of the changes
     health: HealthAlert | None = None
+    news: list[NewsRead] = field(default_factory=list)  # a feed's new items, alerted once or not at all
 
 
 @dataclass

@@ -18,6 +18,7 @@ from monitor.pipeline import Deps, check_source, utc_now
 from monitor.store import Store
 from tests.conftest import fixture
 from tests.servers import PageServer
+from tests.test_feeds import FEED, without_newest
 
 V29 = "ucloud_modelverse_price_md/ucloud_modelverse_price__v29__2025-10-15__96637e705a.md"
 V30 = "ucloud_modelverse_price_md/ucloud_modelverse_price__v30__2025-10-16__bcd324bbf6.md"
@@ -147,6 +148,7 @@ from monitor.pipeline import Deps, check_source, utc_now
 from monitor.store import Store
 
 database, url, kill_at = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+kind = sys.argv[4] if len(sys.argv) > 4 else "markdown"
 store = Store(database)
 written = []  # the statements of the check's write transactions
 
@@ -159,7 +161,7 @@ def trace(sql: str) -> None:
 
 
 getattr(store.db, "conn", store.db).set_trace_callback(trace)  # the connection (sqlite-utils wrapped it once)
-source = Source("u", "UCloud", "markdown", url, "CNY", 60)
+source = Source("u", "UCloud", kind, url, "CNY", 60)
 fetcher = Fetcher(Settings(database=database, retries=0, timeout=5))
 deps = Deps(store, fetcher, Notifier(("json://127.0.0.1:9/hook",), utc_now))
 status = asyncio.run(check_source(source, deps)).status
@@ -223,3 +225,48 @@ def test_a_kill_anywhere_in_a_check_leaves_all_of_it_or_none(tmp_path: Path, pag
     assert after[3] - before[3] == 3  # alerts: the notice, the price cut, the recovery
     for kill_at in sorted({1, 2, 3, *range(4, int(statements), 7), int(statements)}):
         assert run(kill_at)[0] == before, f"killed at statement {kill_at} of {statements}"
+
+
+def news_state(database: Path) -> tuple[object, ...]:
+    """What a feed's check writes: its items, their claims, alerts and deliveries, and the check."""
+    with sqlite3.connect(database) as db:
+        assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+        tables = ("checks", "news_items", "news_claims", "alerts", "deliveries")
+        counts = [db.execute(f"select count(*) from {t}").fetchone()[0] for t in tables]
+        return (*counts, db.execute("select last_sha256 from sources").fetchall())
+
+
+def test_a_kill_anywhere_in_a_feeds_check_leaves_all_of_it_or_none(tmp_path: Path, pages: PageServer) -> None:
+    """A feed's check with three new items, two with price claims (their items, claims and alerts) is
+    one transaction with its check row: SIGKILL at any of its statements leaves the feed's items unseen,
+    so the next check reads and alerts them once, never twice and never not at all."""
+    prepared = tmp_path / "prepared.db"
+    pages.put("/feed", without_newest(FEED, 3))
+    script = tmp_path / "killed_check.py"
+    script.write_text(KILLED_CHECK, encoding="utf-8")
+
+    def run(database: Path, kill_at: int) -> str:
+        done = subprocess.run(
+            [sys.executable, str(script), str(database), pages.url("/feed"), str(kill_at), "feed"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == (-9 if kill_at else 0), done.stderr
+        return done.stdout
+
+    assert run(prepared, 0).split()[0] == "baseline"
+    pages.put("/feed", FEED)
+    before = news_state(prepared)
+    whole = tmp_path / "whole.db"
+    whole.write_bytes(prepared.read_bytes())
+    status, statements, transactions = run(whole, 0).split()
+    assert (status, transactions) == ("changed", "1")
+    after = news_state(whole)
+    assert after[1] - before[1] == 3 and after[3] - before[3] == 2  # three items, two alerted
+    for kill_at in sorted({1, 2, *range(3, int(statements), 5), int(statements)}):
+        killed = tmp_path / f"killed-{kill_at}.db"
+        killed.write_bytes(prepared.read_bytes())
+        run(killed, kill_at)
+        assert news_state(killed) == before, f"killed at statement {kill_at} of {statements}"
+        assert run(killed, 0).split()[0] == "changed" and news_state(killed)[1:5] == after[1:5]

@@ -66,7 +66,8 @@ class ChecksStore(SourcesStore, NewsStore):
         self, source: SourceRow, plan: CheckPlan, targets: Iterable[str]
     ) -> tuple[int, int | None]:
         """Everything one check learned, in one transaction, alerts and their deliveries included: a
-        crash or a full disk leaves the whole check or none of it. (check id, its change alert's id)."""
+        crash or a full disk leaves the whole check or none of it. (check id, its change alert's id, or a
+        feed's first news alert's)."""
         targets = list(targets)
         with self._writing("record the check"), self._transaction():
             if self._sources.get(source.name) != source:
@@ -89,6 +90,9 @@ class ChecksStore(SourcesStore, NewsStore):
             alert_id = None
             if plan.alert is not None:
                 alert_id = self._insert_alert(source.name, check_id, plan.started, plan.alert, targets)
+            if plan.news:
+                news_alerts = self._record_news(source.name, plan.started, plan.news, targets)
+                alert_id = alert_id if alert_id is not None else next(iter(news_alerts), None)
             if plan.health is not None:
                 self._insert_alert(source.name, None, plan.finished, plan.health.message, targets, "health")
                 self.db.execute(

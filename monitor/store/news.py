@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from monitor.messages import Message
-from monitor.plan import ProseUpdate
+from monitor.plan import NewsRead, ProseUpdate
 from monitor.store.outbox import OutboxStore
 from monitor.store.rows import SourceRow
 
@@ -33,26 +33,32 @@ class NewsStore(OutboxStore):
         targets: Iterable[str],
     ) -> int | None:
         """New feed items, their claims (with the pricing page's verdict) and their alert, all or nothing."""
+        items, claims = list(items), list(claims)
+        read = [NewsRead(item, [(c, v) for i, c, v in claims if i == item]) for item in items]
         with self._writing("record the news items"), self._transaction():
-            self._insert_rows(
-                "news_items", [{"source": source, "seen": when, **asdict(item)} for item in items]
-            )
-            self._insert_rows(
-                "news_claims",
-                [
-                    {
-                        "source": source,
-                        "item_id": item.item_id,
-                        "link": item.link,
-                        "found": when,
-                        **{k: v for k, v in claim.to_json().items() if k != "percent"},
-                        "free": int(claim.free),
-                        "verdict": verdict,
-                    }
-                    for item, claim, verdict in claims
-                ],
-            )
-            return self._insert_alert(source, None, when, alert, targets, "news") if alert else None
+            self._record_news(source, when, read, [])
+            return self._insert_alert(source, None, when, alert, list(targets), "news") if alert else None
+
+    def _record_news(self, source: str, when: str, news: list[NewsRead], targets: list[str]) -> list[int]:
+        """A feed's new items, their claims and their alerts (in a check's write); the alerts' ids."""
+        self._insert_rows("news_items", [{"source": source, "seen": when, **asdict(n.item)} for n in news])
+        self._insert_rows(
+            "news_claims",
+            [
+                {
+                    "source": source,
+                    "item_id": n.item.item_id,
+                    "link": n.item.link,
+                    "found": when,
+                    **{k: v for k, v in claim.to_json().items() if k != "percent"},
+                    "free": int(claim.free),
+                    "verdict": verdict,
+                }
+                for n in news
+                for claim, verdict in n.claims
+            ],
+        )
+        return [self._insert_alert(source, None, when, n.alert, targets, "news") for n in news if n.alert]
 
     def page_prose(self, source: str) -> tuple[list[str] | None, set[str]]:
         """A pricing page's sentence keys at its last check (None: never read) and every sentence it
