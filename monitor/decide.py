@@ -179,18 +179,23 @@ class Compared:
 def compare(
     view: SourceView, source: Source, new: list[Price], then: list[Price] | None, now: str
 ) -> Compared:
-    """The stored prices against the new ones: nothing on a first check (its baseline), corrections after
-    a settings change, and changes held until seen `hold` times in a row."""
+    """The stored prices against the new ones: nothing on a first check (its baseline), corrections
+    ('reread': after a settings or rules change, or a price first read that the page showed before),
+    and changes held until seen `hold` times in a row. A correction is no alert: it is never held."""
     if not view.baseline:
         return Compared([], new)
     old = list(view.latest)
-    if settings_changed(view, source):
-        return Compared(corrections(old, then, new), new, [] if source.hold > 1 else None)
-    changes = shown_before(diff_prices(old, new), view.last_problems or ())
+    changes = (
+        corrections(old, then, new)
+        if settings_changed(view, source)
+        else shown_before(diff_prices(old, new), view.last_problems or ())
+    )
     if source.hold <= 1:
         return Compared(changes, new)
-    held = hold_changes(changes, view.pending, source.hold, now)
-    return Compared(held.confirmed, apply_changes(old, held.confirmed), held.pending, held.flaps)
+    corrected = [c for c in changes if c.change == "reread"]
+    held = hold_changes([c for c in changes if c.change != "reread"], view.pending, source.hold, now)
+    confirmed = corrected + held.confirmed
+    return Compared(confirmed, apply_changes(old, confirmed), held.pending, held.flaps)
 
 
 def corrections(old: list[Price], then: list[Price] | None, new: list[Price]) -> list[Change]:

@@ -325,14 +325,18 @@ def keep_unsettled(old: Iterable[Price], result: ExtractResult) -> ExtractResult
     second listing contradicts it (a copied row left with another model's figures)."""
     if not result.unsettled:
         return result
-    kept = [p for p in old if p.key in result.unsettled]
-    return replace(result, prices=[*result.prices, *kept])
+
+    def unsettled(price: Price) -> bool:  # by the one identity rule: a publisher dropped meanwhile
+        return any(price.key[1:] == key[1:] and same_model(price.model, key[0]) for key in result.unsettled)
+
+    return replace(result, prices=[*result.prices, *(p for p in old if unsettled(p))])
 
 
 def shown_before(changes: Iterable[Change], problems: Iterable[str]) -> list[Change]:
-    """Prices added that the last reading of the page showed but could not read (a problem quoted the
-    model and the cell: '0.35' under '价格（元）' before the page wrote '元/张') are corrections
-    ('reread'), never alerted: a page that states a unit it had left out adds no model."""
+    """Prices added that the last reading of the page showed but could not read (a problem of that
+    model's row, '<model> / <column>: …', quoted the cell: '0.35' under '价格（元）' before the page
+    wrote '元/张') are corrections ('reread'), never alerted: a page that states a unit it had left out
+    adds no model."""
     said = list(problems)
 
     def unread_before(change: Change) -> bool:
@@ -340,7 +344,7 @@ def shown_before(changes: Iterable[Change], problems: Iterable[str]) -> list[Cha
         return (
             change.change == "added"
             and new is not None
-            and any(new.model in text and f"'{new.raw}'" in text for text in said)
+            and any(text.startswith(f"{new.model} / ") and f"'{new.raw}'" in text for text in said)
         )
 
     return [replace(c, change="reread") if unread_before(c) else c for c in changes]

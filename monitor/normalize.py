@@ -25,6 +25,8 @@ _UNITS: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
     (re.compile(pattern, re.I), per, unit)
     for pattern, per, unit in (
         (r"(?:/|\bper\b|每)\s*(?:1\s*)?(?:mtok\b|m\b|million\b|百万)", MILLION, "tokens"),
+        # the million written out: 'USD per 1,000,000 tokens', '/ 1000000 input tokens'
+        (r"(?:/|\bper\b|每)\s*1,?000,?000\s*(?=(?:input\s+|output\s+)?tokens?\b)", MILLION, "tokens"),
         # 'based on 1 million tokens', 'million input tokens'
         (r"\b(?:1\s*|one\s+)?million\s+(?:(?:input|output)\s+)?tokens?\b", MILLION, "tokens"),
         # '1M input tokens', '1M Input audio tokens', 'Tuning for 1M training tokens'

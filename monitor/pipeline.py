@@ -20,7 +20,7 @@ import feedparser
 from monitor import decide
 from monitor.config import Config, Settings, Source
 from monitor.decide import PageRead
-from monitor.diff import CONFIRM_SHRINK, challenge_page, diff_prices, keep_unsettled, page_problem
+from monitor.diff import CONFIRM_SHRINK, challenge_page, keep_unsettled, page_problem
 from monitor.errors import FetchError
 from monitor.extract import extract_prices, read_page
 from monitor.fetch import Fetcher, decode_body, require_public
@@ -131,7 +131,7 @@ async def _read_again(source: Source, view: SourceView, page: PageRead, day: str
     if not (view.baseline and view.last_good_body is not None and decide.settings_changed(view, source)):
         return page
     then = await asyncio.to_thread(_extract, source, decode_body(view.last_good_body, "")[0], day)
-    return replace(page, then=then.prices)
+    return replace(page, then=keep_unsettled(view.latest, then).prices)
 
 
 def _extract(source: Source, text: str, day: str) -> ExtractResult:
@@ -182,10 +182,12 @@ async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
         return CheckOutcome(source.name, "broken", error=problem, problems=result.problems)
     if not view.baseline:
         return CheckOutcome(source.name, "baseline", problems=result.problems)
-    changes = diff_prices(view.latest, result.prices)
-    if decide.settings_changed(view, source):
-        changes = [replace(c, change="reread") for c in changes]
-    return CheckOutcome(source.name, "changed" if changes else "unchanged", changes, problems=result.problems)
+    # as the check would compare them (corrections and all), every change shown however long it is held
+    page = PageRead(fetched, "", None, result, [], None)
+    page = await _read_again(source, view, page, deps.clock()[:10])
+    compared = decide.compare(view, replace(source, hold=1), result.prices, page.then, deps.clock())
+    status = "changed" if compared.changes else "unchanged"
+    return CheckOutcome(source.name, status, compared.changes, problems=result.problems)
 
 
 _SHORT_ARTICLE = 400  # characters: a feed item with less text than this is a summary; its link is read

@@ -228,3 +228,30 @@ def test_failures_and_feeds_plan_no_prices() -> None:
         None,
     )
     assert not decision.outcome.ok
+
+
+def test_a_correction_is_never_held_and_never_alerted() -> None:
+    """With hold = 2, a price first read that the last reading reported unread is a correction at once:
+    recorded, stored, not alerted, and not held (held, it came back as an 'added' on the next check,
+    whose view no longer quoted the cell, and was alerted)."""
+    source = replace(SOURCE, hold=2)
+    flux = price("flux-dev", "0.10", kind="per_image")
+    said = ("flux-dev / Price: no kind of price named for '$0.10'",)
+    first = decide.read_page(view(last_problems=said), source, NOW, NOW, page([*LIST, flux]))
+    assert [(c.change, c.model) for c in first.plan.changes] == [("reread", "flux-dev")]
+    assert first.plan.alert is None and flux in (first.plan.prices or [])
+    assert first.plan.pending == []
+    after = view(latest=tuple(first.plan.prices or []), last_problems=())
+    second = decide.read_page(after, source, NOW, NOW, page([*LIST, flux]))
+    assert second.plan.changes == [] and second.plan.alert is None
+
+
+def test_a_rules_upgrade_keeps_the_changes_waiting_to_hold() -> None:
+    """After a settings or rules change the corrections are recorded at once, and a real change of the
+    page still waits for its `hold` observations: the upgrade neither alerts it early nor forgets it."""
+    source = replace(SOURCE, hold=3)
+    waiting = (Pending(change("1", "0.5"), 1, NOW),)
+    state = view(pending=waiting, settings_sha256="before the upgrade")
+    decision = decide.read_page(state, source, NOW, NOW, page(CUT, then=list(LIST)))
+    assert decision.plan.alert is None and decision.plan.changes == []
+    assert [(p.change.model, p.count) for p in decision.plan.pending or []] == [("a", 2)]

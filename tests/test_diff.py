@@ -276,3 +276,26 @@ def test_a_price_first_read_that_the_last_reading_reported_is_a_correction() -> 
     assert sorted((c.change, c.model) for c in changes) == [("added", "Flux Pro"), ("reread", "Flux Dev")]
     other = [*old, price("Flux Dev", "per_image", "0.12", per=1)]
     assert [c.change for c in shown_before(diff_prices(old, other), problems)] == ["added"]
+
+
+def test_a_problem_of_another_models_row_makes_no_correction() -> None:
+    """Only a problem of the model's own row ('o1 / …') makes its added price a correction: 'o1' added at
+    15 is added though 'o1-pro / …' quoted '15'."""
+    old = [price("qwen-long", "input", "0.5")]
+    new = [*old, price("o1", "input", "15")]
+    said = ["o1-pro / Input: no unit (per 1K, per 1M ...) for '15' in the cell, header or page"]
+    assert [c.change for c in shown_before(diff_prices(old, new), said)] == ["added"]
+
+
+def test_a_price_listed_twice_is_kept_under_the_name_the_page_now_gives_it() -> None:
+    """The stored price is kept where the page lists it twice under a relabelled name of the same model
+    (the publisher dropped): no 'removed' for it."""
+    table = "| 模型名称 | 分辨率 | 价格（元/秒） |\n|---|---|---|\n"
+    before = extract_prices(
+        "markdown", f"{table}| Wan-AI/wan2.2-t2v | 720p | 0.35 |\n| old | 720p | 1 |\n", "CNY"
+    )
+    twice = extract_prices(
+        "markdown", f"{table}| wan2.2-t2v | 720p | 0.35 |\n| wan2.2-t2v | 720p | 0.73 |\n", "CNY"
+    )
+    kept = keep_unsettled(before.prices, twice)
+    assert [(c.change, c.model) for c in diff_prices(before.prices, kept.prices)] == [("removed", "old")]

@@ -6,6 +6,8 @@ tested here on at least two pages' own forms (cut down from real captures, or wr
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -1406,6 +1408,9 @@ def test_a_figure_under_a_header_that_names_its_currency_is_reported_when_its_un
     said = problems(kind, page, currency)
     assert any("Flux Dev" in p and "'0.10'" in p for p in said)
     assert any("Step1X Edit" in p and "'0.30'" in p for p in said)
+    # under a header that names no currency ('价格', 'Price'), a bare figure may be anything: not money
+    unnamed = page.replace("（元）", "").replace(" ($)", "")
+    assert prices(kind, unnamed, currency) == set() and problems(kind, unnamed, currency) == []
 
 
 @pytest.mark.parametrize(
@@ -1436,11 +1441,101 @@ def test_a_table_drawn_with_aria_roles_is_read_as_a_table(page: str) -> None:
     }
 
 
-def test_a_grid_of_cards_without_rows_is_read_as_cards() -> None:
-    """role="grid" on a layout of model cards with no rows is no table: its cards are read as cards."""
-    cards = (
+@pytest.mark.parametrize(
+    "cards",
+    [
+        # role="grid" on the cards' container, no rows
         '<div role="grid"><div class="card"><h3>Opus 4.7</h3><p>Input</p><p>$5 / MTok</p><p>Output</p><p>$25 / MTok</p></div>'
-        '<div class="card"><h3>Sonnet 4.6</h3><p>Input</p><p>$3 / MTok</p><p>Output</p><p>$15 / MTok</p></div></div>'
-    )
-    assert prices("html", cards) == prices("html", cards.replace('role="grid"', 'class="cards"'))
+        '<div class="card"><h3>Sonnet 4.6</h3><p>Input</p><p>$3 / MTok</p><p>Output</p><p>$15 / MTok</p></div></div>',
+        # rows of grid cells, each cell a whole card with its heading (a keyboard-navigable card grid)
+        '<div role="grid"><div role="row"><div role="gridcell"><div class="card"><h3>Opus 4.7</h3><p>Input</p><p>$5 / MTok</p>'
+        '<p>Output</p><p>$25 / MTok</p></div></div><div role="gridcell"><div class="card"><h3>Sonnet 4.6</h3><p>Input</p>'
+        "<p>$3 / MTok</p><p>Output</p><p>$15 / MTok</p></div></div></div></div>",
+    ],
+)
+def test_a_grid_of_cards_is_read_as_cards(cards: str) -> None:
+    """role="grid" on a layout of model cards (no header cell; a card's heading in a cell) is no table:
+    its cards are read as cards, as without the roles, and nothing is reported."""
+    plain = re.sub(r' role="(?:grid|row|gridcell)"', "", cards)
+    assert prices("html", cards) == prices("html", plain)
     assert ("Opus 4.7", "input", "", "", "5", "USD") in prices("html", cards)
+    assert problems("html", cards) == []
+
+
+def _tabs(prefix: str, names: list[str], panels: list[str]) -> str:
+    """An ARIA tab list and its panels (by aria-controls)."""
+    tabs = "".join(
+        f'<button role="tab" aria-controls="{prefix}{k}">{n}</button>' for k, n in enumerate(names)
+    )
+    return f'<div role="tablist">{tabs}</div>' + "".join(
+        f'<div role="tabpanel" id="{prefix}{k}">{panel}</div>' for k, panel in enumerate(panels)
+    )
+
+
+def _split_table(model: str, i: str, o: str) -> str:
+    """A UI library's table: its fixed header drawn as a table of its own above the body's."""
+    head = "<table><thead><tr><th>Model</th><th>Input (per 1M tokens)</th><th>Output (per 1M tokens)</th></tr></thead></table>"
+    body = f"<table><tbody><tr><td>{model}</td><td>${i}</td><td>${o}</td></tr></tbody></table>"
+    return f'<div class="table-wrapper">{head}{body}</div>'
+
+
+def _plain_table(model: str, i: str, o: str) -> str:
+    return f"<table><tr><th>Model</th><th>Input (per 1M tokens)</th><th>Output (per 1M tokens)</th></tr><tr><td>{model}</td><td>${i}</td><td>${o}</td></tr></table>"
+
+
+@pytest.mark.parametrize("table", [_split_table, _plain_table], ids=["header drawn apart", "one table"])
+def test_tabs_inside_tabs_name_each_table_by_both(table: Callable[[str, str, str], str]) -> None:
+    """A tab list inside a tab's panel (Text / Image, each with Standard / Batch): each table is priced
+    under the names of both tabs it is shown under, outer first; a table whose fixed header is drawn
+    as a table of its own is one table there too."""
+    make = table  # type: ignore[assignment]
+    text = _tabs(
+        "t", ["Standard", "Batch"], [make("acme-large", "2.00", "8.00"), make("acme-large", "1.00", "4.00")]
+    )  # type: ignore[operator]
+    image = _tabs(
+        "i", ["Standard", "Batch"], [make("acme-image", "5.00", "9.00"), make("acme-image", "2.50", "4.50")]
+    )  # type: ignore[operator]
+    page = "<h1>Acme pricing</h1>" + _tabs("o", ["Text models", "Image models"], [text, image])
+    read = prices("html", page)
+    assert ("acme-large", "input", "", "text models batch", "1", "USD") in read
+    assert ("acme-image", "output", "", "image models standard", "9", "USD") in read
+    assert len(read) == 8 and problems("html", page) == []
+
+
+def test_a_bold_lead_names_no_table_of_the_next_section() -> None:
+    """A bold lead ('**Enterprise plan** prices:') names the table under it, not the table of the next
+    section, whatever that section's heading says ('## Models' says nothing)."""
+    page = (
+        "# Acme API\n\n**Enterprise plan** prices:\n\n| Model | Input | Output |\n|---|---|---|\n"
+        "| acme-large | $1.50 / 1M tokens | $6.00 / 1M tokens |\n\n## Models\n\n| Model | Input | Output |\n|---|---|---|\n"
+        "| acme-large | $2.00 / 1M tokens | $8.00 / 1M tokens |\n"
+    )
+    assert prices("markdown", page) == {
+        ("acme-large", "input", "", "enterprise plan", "1.5", "USD"),
+        ("acme-large", "output", "", "enterprise plan", "6", "USD"),
+        ("acme-large", "input", "", "", "2", "USD"),
+        ("acme-large", "output", "", "", "8", "USD"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "page"),
+    [
+        (
+            "markdown",
+            "| | Input (USD per 1,000,000 tokens) | Output (USD per 1,000,000 tokens) |\n|---|---|---|\n| acme-large | 2.00 | 8.00 |\n",
+        ),
+        (
+            "html",
+            "<table><tr><th>Model</th><th>Input price (USD, 2025)</th><th>Output price (USD, 2025)</th></tr>"
+            "<tr><td>acme-large</td><td>2.00</td><td>8.00</td></tr></table><p>Prices per 1M tokens.</p>",
+        ),
+    ],
+)
+def test_a_header_with_a_currency_and_a_figure_apart_is_a_header(kind: str, page: str) -> None:
+    """A header that names the currency beside a count or a year ('USD per 1,000,000 tokens', 'USD,
+    2025') holds no sum of money: it heads its columns, and the million written out is a unit."""
+    assert prices(kind, page) == {
+        ("acme-large", "input", "", "", "2", "USD"),
+        ("acme-large", "output", "", "", "8", "USD"),
+    }

@@ -77,6 +77,7 @@ class Slot:
     # the column is a price and nothing else ('单价'): a token price there prices all tokens
     generic: bool = False
     money_column: bool = False  # the column's prices name their currency: a bare figure there is out of place
+    currency_said: bool = False  # the header or the row names the currency ('价格（元）'): figures are money
 
 
 def read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) -> None:
@@ -125,7 +126,7 @@ def read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) ->
             kind = unit
         if kind is None:
             # a figure is money where its cell or its header says so ('0.35' under '价格（元）')
-            if find_amounts(text) and (names_money(text) or context.currency):
+            if find_amounts(text) and (names_money(text) or slot.currency_said):
                 out.problems.append(f"{slot.where}: no kind of price named for {quoted(text)}")
             return
         slot = replace(slot, kind=f"batch_{kind}" if slot.batch and not kind.startswith("batch_") else kind)

@@ -184,6 +184,13 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
     return _read_unlabelled(rows, page, grid)
 
 
+# a figure with its currency beside it ('$25', '¥ 0.8', 'USD 2', '0.8元'), not a currency and a figure
+# apart ('Input (USD per 1,000,000 tokens)', 'Price (USD, 2025)')
+_SUM_OF_MONEY = re.compile(
+    r"(?:US\$|[$¥￥€£]|\b(?:USD|CNY|RMB|EUR)\s?)\s?\d|\d\s?(?:元|美元|\b(?:USD|CNY|RMB|EUR|dollars?)\b)", re.I
+)
+
+
 def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> GridPrices:
     """A price table whose header does not say 'Model': which layout it is, from what its cells say.
 
@@ -201,8 +208,8 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
     ]
     for index, row in enumerate(rows[:3]):
         header = [_header_text(c) for c in row]
-        if any(find_amounts(c) and find_currency(c) for c in header):
-            continue  # a row with a sum of money in it prices something: it heads no column
+        if any(_SUM_OF_MONEY.search(c) for c in header):
+            continue  # a row with a sum of money in it ('$25 per 1,000 prompts') prices something: no header
         rest = header[1:]
         if (
             len(priced_labels) >= 1
@@ -719,6 +726,7 @@ def _read_row(
             table.grid.path(),
             column.generic and not (table.kinds_in_rows and labelled_kind is None),
             j in table.money_columns,
+            bool(column.stated.currency or row_stated.currency),
         )
         read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose

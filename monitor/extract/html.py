@@ -187,13 +187,18 @@ def _end_line(walk: _Walk) -> None:
 
 def _is_table(node: LexborNode) -> bool:
     """A <table>, or a table drawn with ARIA roles (role="table" or "grid", its rows role="row"): a
-    component library's data grid of <div>s is read as the table it shows."""
+    component library's data grid of <div>s is read as the table it shows. A grid whose cells are cards
+    (a heading in a cell) and that has no header cell is a layout of model cards, read as cards."""
     if node.tag == "table":
         return True
-    return node.attributes.get("role") in _ARIA_TABLES and node.css_first('[role="row"]') is not None
+    if node.attributes.get("role") not in _ARIA_TABLES or node.css_first('[role="row"]') is None:
+        return False
+    headed = node.css_first('[role="columnheader"], [role="rowheader"]') is not None
+    return headed or node.css_first(_CARD_IN_CELL) is None
 
 
 _ARIA_TABLES = {"table", "grid", "treegrid"}
+_CARD_IN_CELL = ", ".join(f'[role="{r}"] h{n}' for r in ("cell", "gridcell") for n in range(1, 7))
 _ARIA_CELLS = '[role="cell"], [role="gridcell"], [role="columnheader"], [role="rowheader"]'
 
 
@@ -289,7 +294,7 @@ def _join_split_headers(walk: _Walk) -> None:
             and clean_text(body.rows[0][0].text) != clean_text(head.rows[0][0].text)
         ):
             head.rows.extend(body.rows)
-            del walk.grids[index + 1], walk.grid_lines[index + 1]
+            del walk.grids[index + 1], walk.grid_lines[index + 1], walk.tables[index + 1]
         index += 1
 
 
@@ -298,10 +303,15 @@ def _name_tabs(walk: _Walk) -> None:
     each takes its tab's name as a condition. A tab list is an ARIA tablist, or a run of short labels
     right before as many tables with the same header, with no text between the tables."""
     taken: set[int] = set()
-    for (at, names), panes in zip(walk.tabs, walk.panes, strict=True):
+    named: dict[int, list[str]] = {}  # grid -> the tabs it is shown under, outermost first
+    for panes in walk.panes:
         if panes:
-            _assign_panels(walk, panes, taken)
-        else:
+            _assign_panels(walk, panes, named)
+    for index, names in named.items():
+        walk.grids[index].tab = " ".join(names)
+        taken.add(index)
+    for (at, names), panes in zip(walk.tabs, walk.panes, strict=True):
+        if not panes:
             _assign_tabs(walk, at, names, taken)
     for index, grid in enumerate(walk.grids):
         if index in taken or not grid.lead:
@@ -342,19 +352,19 @@ def _tab_panels(tablist: LexborNode) -> list[tuple[str, LexborNode]]:
     return [(name, panel) for (name, _tab), panel in zip(tabs, siblings, strict=True)]
 
 
-def _assign_panels(walk: _Walk, panes: list[tuple[str, LexborNode]], taken: set[int]) -> None:
+def _assign_panels(walk: _Walk, panes: list[tuple[str, LexborNode]], named: dict[int, list[str]]) -> None:
     """A table inside a tab's panel is shown under that tab: where the panels of two or more tabs hold
-    tables, each table takes its tab's name. Tabs whose tables are all in one panel (a page's
-    'Pricing | FAQ' bar) tell no table apart: they name none."""
+    tables, each table takes its tab's name (after the names of the tab lists around this one: a region's
+    tab holding Standard / Batch tabs). Tabs whose tables are all in one panel (a page's 'Pricing | FAQ'
+    bar) tell no table apart: they name none."""
     held: dict[int, str] = {}
     for index, table in enumerate(walk.tables):
         for name, panel in panes:
-            if name and index not in taken and _inside(table, panel):
+            if name and _inside(table, panel):
                 held[index] = name
     if len(set(held.values())) >= 2:
         for index, name in held.items():
-            walk.grids[index].tab = name
-            taken.add(index)
+            named.setdefault(index, []).append(name)
 
 
 def _inside(node: LexborNode, ancestor: LexborNode) -> bool:

@@ -74,6 +74,7 @@ def markdown_grids(
     prose: list[str] = []
     section = chapter = ""
     chapter_level = 0  # the level of the heading that named the chapter
+    grids_at_lead = 0  # how many tables were read when the last bold lead was
     headings: list[tuple[int, str]] = []
     placed: list[tuple[Grid, int]] = []  # each grid, and how many prose lines came before it
     prose_levels: dict[int, int] = {}  # which prose lines are headings, and their levels
@@ -86,9 +87,11 @@ def markdown_grids(
         if heading:
             name = heading_text(heading.group(1).strip("* ")).strip("* ")
             level = len(line.lstrip()) - len(line.lstrip().lstrip("#"))
-            # a heading of no meaning ('###### Overview') below a bold lead ('**openrouter**平台价格：')
-            # closes no section: the table under both is still the one the lead names
-            if section == chapter or section_topic(name) or level <= chapter_level:
+            # a heading of no meaning ('###### Overview') below a bold lead ('**openrouter**平台价格：'),
+            # inside the lead's chapter and before the lead's table, closes no section: the table under
+            # both is still the one the lead names
+            lead_open = section != chapter and grids_at_lead == len(grids) and chapter_level > 0
+            if not (lead_open and not section_topic(name) and level > chapter_level):
                 section = chapter = name
                 chapter_level = level
             headings = [h for h in headings if h[0] < level] + [(level, name)]
@@ -96,6 +99,7 @@ def markdown_grids(
         elif bold := _BOLD_LEAD.match(line):
             # '**openrouter**平台价格：' names the table below it within the chapter
             section = f"{chapter} > {bold.group(1).strip()}" if chapter else bold.group(1).strip()
+            grids_at_lead = len(grids)
         standing: list[Grid] = []  # tables that stand on this line: an HTML table's, a component's
         at = len(prose)
         if line.startswith(_COMPONENT_AT):
