@@ -390,6 +390,7 @@ class _Column:
     # the grammar does not know ('缓存读取（元/百万tokens）') is not generic
     generic: bool = False
     sized: bool = False  # headed by an output size ('1024 x 1024'): a cell with money is a price per image
+    estimate: bool = False  # 'Estimated cost', 'Average Input Price': its figures are not prices
 
     @classmethod
     def of(cls, label: str) -> _Column:
@@ -418,6 +419,7 @@ class _Column:
             condition="priority" if _PRIORITY.search(label) else "",
             storage=storage,
             generic=bool(_PRICE_HEADER.search(label)) and not re.search(r"[^\W\d_]", rest),
+            estimate=bool(_ESTIMATE.search(label)),
         )
 
     @property
@@ -495,6 +497,11 @@ class _Table:
     # the unit every priced cell of a column states ('元 / 百万Tokens'): a cell of the column that states
     # none ('免费') is in it too, before any unit the page states elsewhere
     column_units: dict[int, PriceContext] = field(default_factory=dict)
+    # what each column's cells inherit: the page's context, then the unit the column's cells state,
+    # then its header's; the grid's headings and path, as each price's slot names them
+    column_contexts: list[PriceContext] = field(default_factory=list)
+    sections: str = ""
+    path: str = ""
 
 
 def _figures_by_column(body: list[list[Cell]], width: int) -> list[list[str]]:
@@ -554,6 +561,7 @@ def _read_rows(
         columns = [replace(c, batch=True) for c in columns]
     width = len(columns)
     figures = _figures_by_column(rows[1:], width)
+    column_units = _column_units(figures)
     table = _Table(
         columns,
         model_col,
@@ -565,7 +573,13 @@ def _read_rows(
         money_columns=_money_columns(
             figures, grid.collapsed_spans and any(len(r) != width for r in rows[1:])
         ),
-        column_units=_column_units(figures),
+        column_units=column_units,
+        column_contexts=[
+            page.merged(column_units.get(j, PriceContext())).merged(column.stated)
+            for j, column in enumerate(columns)
+        ],
+        sections=grid.sections(),
+        path=grid.path(),
     )
     out = GridPrices()
     previous: list[Cell] = []
@@ -690,15 +704,14 @@ def _read_row(
                     "header that names no kind of price; not read"
                 )
             continue
-        if _ESTIMATE.search(column.label):
+        if column.estimate:
             if find_amounts(cell.text):
                 out.problems.append(
                     f"{model} / {column.label}: {quoted(cell.text, 60)} is an estimate or average, "
                     "not a price; not read"
                 )
             continue
-        context = table.page.merged(table.column_units.get(j, PriceContext())).merged(column.stated)
-        context = context.merged(row_stated)
+        context = table.column_contexts[j].merged(row_stated)
         if column.storage and context.unit in HOURLY:
             context = replace(context, unit=HOURLY[context.unit])
         slot = Slot(
@@ -707,13 +720,13 @@ def _read_row(
             column.tier or row_tier,
             " ".join(x for x in (condition, column.condition, table.grid.condition) if x),
             f"{model} / {column.label or f'column {j + 1}'}",
-            table.grid.sections(),
+            table.sections,
             row_says_free,
             status,
             table.grid.footnotes,
             badge,
             column.batch,
-            table.grid.path(),
+            table.path,
             column.generic and not (table.kinds_in_rows and labelled_kind is None),
             j in table.money_columns,
         )
@@ -846,6 +859,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
         first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
     models = {j: split_model(rows[0][j].text) for j in range(first_model, len(rows[0]))}
     out = GridPrices()
+    sections, path = grid.sections(), grid.path()
     previous: list[Cell] = []
     for row in rows[1:]:
         if grid.collapsed_spans and len(row) < width and previous:
@@ -868,11 +882,11 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
                     tier_of(label),
                     condition,
                     where,
-                    grid.sections(),
+                    sections,
                     status=status,
                     footnotes=grid.footnotes,
                     badge=badge,
-                    table=grid.path(),
+                    table=path,
                 )
                 read_cell(out, row[j], slot, context)
     return out
