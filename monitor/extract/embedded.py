@@ -81,12 +81,15 @@ def _flight_values(pushed: str, decoder: json.JSONDecoder) -> Iterator[Any]:
     except (ValueError, RecursionError):
         return
     text = chunk[1] if isinstance(chunk, list) and len(chunk) > 1 and isinstance(chunk[1], str) else ""
+    # a string that starts with '$$' is written '"$$' or with an escaped '$' ('\u0024'): where the
+    # payload holds neither, there is nothing to unescape and its values are not walked for it
+    escaped = '"$$' in text or "\\u0024" in text.lower()
     for line in _FLIGHT_LINE.finditer(text):
         try:
             value, _end = decoder.raw_decode(text, line.end())
         except (ValueError, RecursionError):
             continue
-        yield _unflight(value)
+        yield _unflight(value) if escaped else value
 
 
 def _unflight(value: Any) -> Any:
