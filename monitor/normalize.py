@@ -335,10 +335,19 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
     Returns None where the text holds no price at all ('', 'N/A', '-'); raises PriceParseError
     where it holds something price-like that cannot be read without guessing.
     """
+    read = _read_price(text, context or PriceContext())
+    if isinstance(read, str):
+        raise PriceParseError(read)
+    return read
+
+
+@lru_cache(maxsize=2048)  # a page's cells repeat their prices ('$0.5 / 1M tokens'), and pages one another's
+def _read_price(text: str, context: PriceContext) -> ParsedPrice | str | None:
+    """`parse_price`'s reading: the price, None, or why the text cannot be read (a str)."""
     raw = clean_text(text)
     if _NOT_A_PRICE.match(raw):
         return None
-    context = (context or PriceContext()).merged(context_of(raw))
+    context = context.merged(context_of(raw))
     amounts = find_amounts(raw)
     free = bool(_FREE.search(raw))
     if free and (not amounts or all(a == 0 for a in amounts)):
@@ -352,19 +361,19 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
         )
     if not amounts:
         if re.search(r"\d", raw):
-            raise PriceParseError(f"cannot read a price in {_shown(raw)}")
+            return f"cannot read a price in {_shown(raw)}"
         return None
     if len(amounts) > 1:
-        raise PriceParseError(f"more than one amount in {_shown(raw)}; not guessing which is the price")
+        return f"more than one amount in {_shown(raw)}; not guessing which is the price"
     unknown = _UNKNOWN_UNIT.search(_ANY_UNIT.sub(" ", raw)) if find_unit(raw) is None else None
     if unknown:
         # '$0.20 / GB / day', '$4.98/Hour': a unit the grammar does not know is never taken for the
         # table's per-token unit
-        raise PriceParseError(f"unit {unknown.group(1)!r} of {_shown(raw)} is not one monitor reads")
+        return f"unit {unknown.group(1)!r} of {_shown(raw)} is not one monitor reads"
     if context.per is None or context.unit is None:
-        raise PriceParseError(f"no unit (per 1K, per 1M ...) for {_shown(raw)} in the cell, header or page")
+        return f"no unit (per 1K, per 1M ...) for {_shown(raw)} in the cell, header or page"
     if context.currency is None:
-        raise PriceParseError(f"no currency for {_shown(raw)} in the cell, header, page or source")
+        return f"no currency for {_shown(raw)} in the cell, header, page or source"
     amount = normalize_decimal(amounts[0])
     return ParsedPrice(
         amount=amount,

@@ -541,13 +541,10 @@ def _read_rows(
     for i in range(2, len(rows)):
         # a header row again inside the body, with other labels ('Model | Quality | 256 x 256 | …' under
         # the rows of '… | 1024 x 1792'): the rows below it are read under it
+        if model_col >= len(rows[i]) or not MODEL_HEADER.match(_header_text(rows[i][model_col])):
+            continue  # most rows: a model's name where the header says 'Model'
         again = [_header_text(c) for c in rows[i]]
-        if (
-            model_col < len(again)
-            and MODEL_HEADER.match(again[model_col])
-            and again != [_header_text(c) for c in rows[0]]
-            and _labels_columns(again, model_col)
-        ):
+        if again != [_header_text(c) for c in rows[0]] and _labels_columns(again, model_col):
             upper = _read_rows(rows[:i], model_col, page, grid, kinds_in_rows)
             lower = _read_rows(rows[i:], model_col, page, grid, kinds_in_rows)
             return GridPrices(upper.prices + lower.prices, upper.problems + lower.problems)
@@ -587,10 +584,10 @@ def _read_rows(
     read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
     named: list[tuple[str, str, str]] = []  # the models (status, badge) the last row with a name named
     for row in rows[1:]:
-        lead = split_model(row[0].text)[0] if row else ""
+        short = grid.collapsed_spans and 2 <= len(row) < width  # a converter dropped some of its cells
+        lead = split_model(row[0].text)[0] if short and model_col == 0 else ""
         if (
-            grid.collapsed_spans
-            and 2 <= len(row) < width
+            short
             and model_col == 0
             and (_MODEL_ID_LIKE.match(lead) or re.fullmatch(r"[A-Za-z][\w.:/@-]{1,60}", lead))
             and not (CONDITION.fullmatch(lead) or kind_of(lead) or tier_of(lead))
@@ -603,7 +600,7 @@ def _read_rows(
             )
             previous = row
             continue
-        if grid.collapsed_spans and 2 <= len(row) < width and previous:
+        if short and previous:
             # A converter collapsed a rowspan: the missing leading cells are the row above's.
             row = previous[: width - len(row)] + row
         previous = row
