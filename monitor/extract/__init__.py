@@ -125,6 +125,8 @@ _CURRENCY_SENTENCE = re.compile(r"\bin\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单
 @lru_cache(maxsize=2)
 def _stated_currency(prose: str) -> PriceContext:
     """The currency a page's own sentence names ('All prices are in USD.')."""
+    if not _CURRENCY_SENTENCE.search(prose):
+        return PriceContext()  # no line names one: one search of the page, not one per line
     return stated_context([line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)])
 
 
@@ -501,7 +503,7 @@ def _resolve_collisions(found: list[tuple[Price, str]]) -> tuple[list[Price], li
         return by_key
 
     def differ(group: list[tuple[Price, str]]) -> bool:
-        return len({p.per_million for p, _ in group}) > 1
+        return len(group) > 1 and len({p.per_million for p, _ in group}) > 1
 
     first = groups(found)
     # a model whose prices differ between two sections (Claude's Global and us-east5 tables) is named

@@ -298,8 +298,8 @@ def _owning_table(node: LexborNode) -> LexborNode | None:
     return parent
 
 
-def _span(node: LexborNode, name: str) -> int:
-    value = (node.attributes.get(name) or "1").strip()
+def _span(attributes: dict[str, str | None], name: str) -> int:
+    value = (attributes.get(name) or "1").strip()
     return max(1, min(int(value), _MAX_SPAN)) if value.isdecimal() else 1
 
 
@@ -307,8 +307,9 @@ def _cell(node: LexborNode) -> Cell:
     if next(node.iter(), None) is None:  # text only, as most cells are: no element to look for
         return Cell(text=_SOURCE_SPACE.sub(" ", node.text(separator=" ")).strip())
     # '<sup>(3)</sup>' marks a footnote: kept apart (the page's note 3 may date the price), never text
-    marks = tuple(m for m in (_NOT_WORD.sub("", n.text()) for n in node.css("sup")) if m)
-    for n in node.css("sup"):
+    sups = node.css("sup")
+    marks = tuple(m for m in (_NOT_WORD.sub("", n.text()) for n in sups) if m)
+    for n in sups:
         n.decompose()
     crossed = [n for n in node.css("del, s, strike, [class*='line-through'], [style*='line-through']")]
     struck = [n.text(separator=" ") for n in crossed]
@@ -352,7 +353,8 @@ def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
                 out.append(pending.pop((r, col)))
                 col += 1
             cell = _cell(td)
-            rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
+            attributes = td.attributes  # selectolax builds the dict on each read: read once
+            rowspan, colspan = _span(attributes, "rowspan"), _span(attributes, "colspan")
             for c in range(col, col + colspan):
                 out.append(cell)
                 for below in range(r + 1, r + rowspan):
