@@ -110,11 +110,14 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
             text = child.text_content
             if text and text.strip():
                 walk.line.append(text)
-        elif tag in _SKIPPED or tag == "-comment":
-            pass
-        elif tag in _HEADINGS or (tag in ("div", "p", "span") and _heading_level(child)):
+            continue
+        if tag in _SKIPPED or tag == "-comment":
+            continue
+        # an element's attributes, read once: selectolax builds the dict on every read
+        attributes = child.attributes
+        if tag in _HEADINGS or (tag in ("div", "p", "span") and _heading_level(attributes)):
             _end_line(walk)
-            level = _HEADINGS.get(tag) or _heading_level(child)
+            level = _HEADINGS.get(tag) or _heading_level(attributes)
             text = clean_text(child.text(separator=" "))
             if text:
                 walk.headings = [h for h in walk.headings if h[0] < level] + [(level, text)]
@@ -123,13 +126,13 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
         elif tag == "table":
             _end_line(walk)
             _table(child, walk)
-        elif _struck(child):
+        elif _struck(tag, attributes):
             # a list price drawn struck through beside the price ('~~¥4.2~~ ¥2.1'), as Markdown writes it
             text = clean_text(child.text(separator=" "))
             if text:
                 walk.line.append(f"~~{text}~~")
         else:
-            if (child.attributes.get("role") or "") == "tablist":
+            if (attributes.get("role") or "") == "tablist":
                 _end_line(walk)
                 names = [clean_text(n.text(separator=" ")) for n in child.css('[role="tab"]')]
                 walk.tabs.append((len(walk.lines), [n for n in names if n]))
@@ -145,8 +148,7 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
 _HEADING_CLASS = re.compile(r"(?:^|\s)(?:heading|title)-?h?([1-6])(?:\s|$)")
 
 
-def _heading_level(node: LexborNode) -> int:
-    attributes = node.attributes
+def _heading_level(attributes: dict[str, str | None]) -> int:
     if attributes.get("role") == "heading":
         level = attributes.get("aria-level") or "2"
         return int(level) if level.isdecimal() and 1 <= int(level) <= 6 else 2
@@ -160,11 +162,10 @@ _LINE_THROUGH = re.compile(
 )
 
 
-def _struck(node: LexborNode) -> bool:
+def _struck(tag: str | None, attributes: dict[str, str | None]) -> bool:
     """Text drawn struck through: <del>, <s>, or a class or style that draws a line through it."""
-    if node.tag in _STRUCK_TAGS:
+    if tag in _STRUCK_TAGS:
         return True
-    attributes = node.attributes
     said = f"{attributes.get('class') or ''} {attributes.get('style') or ''}"
     return "line-through" in said and bool(_LINE_THROUGH.search(said))
 
