@@ -504,9 +504,13 @@ class _Table:
     path: str = ""
 
 
-def _figures_by_column(body: list[list[Cell]], width: int) -> list[list[str]]:
-    """For each column, the texts of its cells that hold a figure (worked out once per table)."""
-    return [[row[j].text for row in body if j < len(row) and find_amounts(row[j].text)] for j in range(width)]
+def _figures_by_column(body: list[list[Cell]], width: int, model_col: int) -> list[list[str]]:
+    """For each column, the texts of its cells that hold a figure (worked out once per table); none for
+    the model column, whose figures are versions in names ('gpt-4o'), never read as prices."""
+    return [
+        [row[j].text for row in body if j < len(row) and find_amounts(row[j].text)] if j != model_col else []
+        for j in range(width)
+    ]
 
 
 def _column_units(figures: list[list[str]]) -> dict[int, PriceContext]:
@@ -557,7 +561,7 @@ def _read_rows(
         # a table under a batch heading ('批量推理', 'Batch API') prices batch use
         columns = [replace(c, batch=True) for c in columns]
     width = len(columns)
-    figures = _figures_by_column(rows[1:], width)
+    figures = _figures_by_column(rows[1:], width, model_col)
     column_units = _column_units(figures)
     table = _Table(
         columns,

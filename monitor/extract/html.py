@@ -355,7 +355,9 @@ def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
                 col += 1
             cell = _cell(td)
             attributes = td.attributes  # selectolax builds the dict on each read: read once
-            rowspan, colspan = _span(attributes, "rowspan"), _span(attributes, "colspan")
+            rowspan, colspan = (
+                (_span(attributes, "rowspan"), _span(attributes, "colspan")) if attributes else (1, 1)
+            )
             for c in range(col, col + colspan):
                 out.append(cell)
                 for below in range(r + 1, r + rowspan):
