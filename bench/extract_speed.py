@@ -13,6 +13,7 @@ from pathlib import Path
 
 from monitor.extract import extract_prices
 from monitor.extract.cells import _split_labelled
+from monitor.extract.flat import _model_like, _plain, _priced
 from monitor.extract.labels import kind_of, row_kind, tier_of
 from monitor.models import model_id
 from monitor.normalize import _read_price, clean_text, context_of, find_amounts, find_currency, find_unit
@@ -51,6 +52,9 @@ def clear_caches() -> None:
         row_kind,
         _read_price,  # parse_price's readings
         _split_labelled,
+        _model_like,  # the line readers'
+        _plain,
+        _priced,
     ):
         function.cache_clear()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from monitor.extract.cells import Cell, GridPrices, Slot, add_price, kind_from_unit
 from monitor.extract.grid import MODEL_HEADER, Grid
@@ -54,6 +55,7 @@ _MODEL_LIKE = re.compile(
 _NAME_AND_ID = re.compile(r"^[^`]{1,60}?\s*`([\w./:@-]{2,60})`\s*$")
 
 
+@lru_cache(maxsize=2048)  # a page's lines are asked several times; pages repeat their menus and footers
 def _model_like(line: str) -> bool:
     """A line that can be a model's name ('Anthropic / Claude Sonnet 5' counts its publisher apart)."""
     return bool(_MODEL_LIKE.match(line.replace(" / ", "/")) or _PUBLISHED.match(line) or _API_ID.match(line))
@@ -85,10 +87,7 @@ def link_cards(text: str) -> str:
 
 def text_lines(text: str) -> list[str]:
     """Non-empty lines, price fragments glued back: '$', '0.27' -> '$0.27'; '5', '/ MTok' -> '5 / MTok'."""
-    raw = [
-        _MARKUP.sub("", _INLINE.sub("", _NAME_AND_ID.sub(r"\1", clean_text(line)))).strip()
-        for line in text.splitlines()
-    ]
+    raw = [_plain(line) for line in text.splitlines()]
     lines: list[str] = []
     for line in (x for x in raw if x):
         link = _LINK.match(line)
@@ -101,6 +100,13 @@ def text_lines(text: str) -> list[str]:
         else:
             lines.append(line)
     return lines
+
+
+@lru_cache(maxsize=2048)  # pages repeat their menus and footers
+def _plain(line: str) -> str:
+    """A line without inline markup, a Markdown heading, list or quote mark, or a display name before
+    the model's id."""
+    return _MARKUP.sub("", _INLINE.sub("", _NAME_AND_ID.sub(r"\1", clean_text(line)))).strip()
 
 
 def _ends_with_number(line: str) -> bool:
@@ -196,6 +202,7 @@ def _cell(text: str) -> Cell:
 _STRUCK = re.compile(r"~~(.+?)~~")
 
 
+@lru_cache(maxsize=2048)  # asked of every line of a card reader, and again by the flattened-table reader
 def _priced(line: str) -> bool:
     """A line that states a price: an amount with a currency or unit, and not a definition or a sum
     ('此处 1M = 1,000,000', '1.5 积分/次 × 1.0 元/积分 = 1.5 元')."""
