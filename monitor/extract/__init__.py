@@ -471,6 +471,8 @@ _UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
 def _superseded_out(found: list[tuple[Price, str]], day: str) -> list[tuple[Price, str]]:
     """A price 'through August 31' beside its successor 'starting September 1': once the first has
     ended, the second is the price, and the ended one is history, not a second price."""
+    if not any(_UNTIL.search(price.note) for price, _section in found):
+        return found  # no price says when it ends (most pages)
     keys: dict[tuple[str, ...], int] = defaultdict(int)
     for price, _section in found:
         keys[price.key] += 1
