@@ -307,18 +307,22 @@ def _span(attributes: dict[str, str | None], name: str) -> int:
 def _cell(node: LexborNode) -> Cell:
     if next(node.iter(), None) is None:  # text only, as most cells are: no element to look for
         return Cell(text=_SOURCE_SPACE.sub(" ", node.text(separator=" ")).strip())
+    # the elements in the cell, walked once: a selector is asked only for what is there (each query
+    # parses its selector and walks the cell again)
+    inside = {n.tag for n in node.traverse()}
     # '<sup>(3)</sup>' marks a footnote: kept apart (the page's note 3 may date the price), never text
-    sups = node.css("sup")
+    sups = node.css("sup") if "sup" in inside else []
     marks = tuple(m for m in (_NOT_WORD.sub("", n.text()) for n in sups) if m)
     for n in sups:
         n.decompose()
-    crossed = [n for n in node.css("del, s, strike, [class*='line-through'], [style*='line-through']")]
+    lined = not inside.isdisjoint(_STRUCK_TAGS) or "line-through" in (node.html or "")
+    crossed = node.css("del, s, strike, [class*='line-through'], [style*='line-through']") if lined else []
     struck = [n.text(separator=" ") for n in crossed]
     for n in crossed:
         n.decompose()
-    for br in node.css("br"):
+    for br in node.css("br") if "br" in inside else []:
         br.replace_with(_BREAK)
-    for block in node.css(_CELL_BLOCKS):
+    for block in node.css(_CELL_BLOCKS) if not inside.isdisjoint(_CELL_BLOCK_TAGS) else []:
         block.insert_before(_BREAK)
     # whitespace in the page's source (an indented, wrapped <td>) is a space, as a browser shows it; a
     # <br> and a block inside the cell (a list item, a paragraph) start a line
@@ -328,6 +332,7 @@ def _cell(node: LexborNode) -> Cell:
 
 
 _CELL_BLOCKS = "p, div, li, dt, dd, tr, h1, h2, h3, h4, h5, h6, blockquote, pre"
+_CELL_BLOCK_TAGS = frozenset(tag.strip() for tag in _CELL_BLOCKS.split(","))
 _BREAK = "\ue000"  # a <br> while the cell's source whitespace collapses (private use: never page text)
 _SOURCE_SPACE = re.compile(r"[ \t\r\n\f]+")
 _NOT_WORD = re.compile(r"\W")
