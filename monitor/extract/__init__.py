@@ -191,6 +191,8 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
 
 
 def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
+    if not grids:
+        return [], []  # (a page's text with no flattened table: its context is not worked out)
     page = page_context(prose, reading.currency, reading.per)
     as_of = reading.as_of
     page = page.merged(_stated_currency(prose))

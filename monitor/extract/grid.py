@@ -693,7 +693,8 @@ def _read_row(
         column = columns[j]
         if j == model_col or cell is model_cell:
             continue  # a cell spanning into the model column is a name, never a price
-        kind = _kind_in(column, labelled_kind, labels, table.cache_table, bool(FREE_PROMO.search(cell.text)))
+        free = column.storage and bool(FREE_PROMO.search(cell.text))  # only a storage column asks
+        kind = _kind_in(column, labelled_kind, labels, table.cache_table, free)
         if column.sized and not names_money(cell.text):
             continue  # '272' under '1024 x 1024' in a table of tokens per image is a count, not a price
         if not column.priced and ((kind is None and not column.tier) or not names_money(cell.text)):
