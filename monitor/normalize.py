@@ -185,6 +185,7 @@ class ParsedPrice:
         )
 
 
+_SPACES = re.compile(r"\s+")
 # zero-width spaces and joiners, word joiner, BOM: editors pad cells with them; they are no text
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")  # and icon-font glyphs (private use)
 
@@ -193,7 +194,7 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")  # and icon-
 def clean_text(text: str) -> str:
     """Full-width to half-width (NFKC), one space between words, no markup leftovers."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).replace("\u00a0", " "))
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 # Units that are a price's only where the text names money: 'Requests per second', 'QPS 每秒请求数'

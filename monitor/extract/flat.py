@@ -277,6 +277,10 @@ def publisher_model(name: str) -> str:
     return name
 
 
+_AMOUNT_START = re.compile(r"[\d$¥￥€]")  # where a price line's amount starts, after its label
+_DIGIT = re.compile(r"\d")
+
+
 def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> GridPrices:
     """Model cards: a name line, then label lines ('Input', 'Prompt caching', 'Write') each followed
     by a price line that states its currency or unit ('$5 / MTok', '8元 / M').
@@ -306,7 +310,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 out.problems.append(f"{card.model}: a sentence, not a price list: {line[:100]!r}")
             continue
         if _priced(line) or bare:
-            lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
+            lead = _AMOUNT_START.split(line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
             titled = _TITLE_LINE.match(before) and not kind_of(before) and before != card.model
             own = kind_of(lead) if lead.strip() else None
             if (
@@ -387,6 +391,6 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
         ):
             model, status, badge = split_model(line)
             card = _Card(model=publisher_model(model), status=status, badge=badge, at=at)
-        elif len(line) <= 60 and not re.search(r"\d", line):
+        elif len(line) <= 60 and not _DIGIT.search(line):
             card.labels.append(line)
     return out

@@ -98,11 +98,14 @@ _BATCH = re.compile(r"\bbatch\b|批量|批处理", re.I)
 _PRIORITY = re.compile(r"\bpriority\b", re.I)
 
 
+_FIELD_NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
+
+
 def _header_text(cell: Cell) -> str:
     """A header cell's words: 'model_name' and 'inputPrice' (field names shown as headers) are
     'model name' and 'input Price'."""
     text = clean_text(cell.text.replace("\n", " ")).strip("* ")
-    if re.fullmatch(r"[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+(?:[A-Z][a-z]+)+", text):  # a field's name, not 'LoRA'
+    if _FIELD_NAME.fullmatch(text):  # a field's name, not 'LoRA'
         text = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", text).strip()
     return text
 

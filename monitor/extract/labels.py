@@ -353,10 +353,13 @@ _MODEL_ID = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*[\d-])[\w.:/@-]{2,60}$")
 _SHORT_ID = re.compile(r"^[A-Za-z]{1,3}\d+(?:\.\d+)?$")  # 'V3', 'R1', 'o3'
 
 
+_NAMES_APART = re.compile(r" / |、")
+
+
 def model_names(name: str) -> list[str]:
     """'Claude Sonnet 4.6 / 4.5 / 4' -> the three models it lists; 'deepseek-chat / deepseek-reasoner'
     and 'qwen-max、qwen-plus' -> the two ids; any other name is itself."""
-    parts = [part.strip() for part in re.split(r" / |、", name)]
+    parts = [part.strip() for part in _NAMES_APART.split(name)]
     ids = len(parts) >= 2 and all(_MODEL_ID.match(p) or _SHORT_ID.match(p) for p in parts[1:])
     if ids and _MODEL_ID.match(parts[0]):
         # 'DeepSeek-R1 / V3': a short form takes the first name's stem ('DeepSeek-V3')
