@@ -192,7 +192,7 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
 
 def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
     if not grids:
-        return [], []  # (a page's text with no flattened table: its context is not worked out)
+        return [], []  # no table, nothing to read: the page's unit, currency and notes are not looked for
     page = page_context(prose, reading.currency, reading.per)
     as_of = reading.as_of
     page = page.merged(_stated_currency(prose))
@@ -394,23 +394,18 @@ def extract_prices(
     as_of: str | None = None,
     hints: Hints | None = None,
     tree: LexborHTMLParser | None = None,
+    held: list[Grid] | None = None,
 ) -> ExtractResult:
     """Every price on a page of the given kind. `currency`, and `per` (tokens a price is for) where the
     source sets it, are assumed where the page does not say; `as_of` (YYYY-MM-DD, default today in
     UTC) is the day the page is read, which tells a price announced for later from today's; `hints`
     are the source's select / labels / model_from / model keys; `tree` is an HTML page as `parse_html`
-    gave it to `content_digest` (extraction changes it: use it for nothing after)."""
-    day = as_of or _today()
-    return _extracted(kind, text, Reading(currency, per, options, day, hints or Hints(), tree))
-
-
-def _today() -> str:
-    return datetime.now(UTC).date().isoformat()
-
-
-def _extracted(kind: str, text: str, reading: Reading) -> ExtractResult:
+    gave it to `content_digest`, and `held` the tables its scripts hold as `script_grids` gave them
+    (extraction changes both: use them for nothing after)."""
+    day = as_of or datetime.now(UTC).date().isoformat()
+    reading = Reading(currency, per, options, day, hints or Hints(), tree, held)
     found, problems = EXTRACTORS[kind](text, reading)
-    prices, collisions = _resolve_collisions(_superseded_out(found, reading.as_of))
+    prices, collisions = _resolve_collisions(_superseded_out(found, day))
     return ExtractResult(prices=prices, problems=problems + collisions)
 
 
@@ -463,8 +458,7 @@ def read_page(
     content = content_digest(kind, text, currency, per, hints, tree, held)
     if content is not None and content == known:
         return content, None
-    reading = Reading(currency, per, options, as_of or _today(), hints, tree, held)
-    return content, _extracted(kind, text, reading)
+    return content, extract_prices(kind, text, currency, options, per, as_of, hints, tree, held)
 
 
 _UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
