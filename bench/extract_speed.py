@@ -12,9 +12,11 @@ import time
 from pathlib import Path
 
 from monitor.extract import extract_prices
+from monitor.extract.cells import _split_labelled
+from monitor.extract.flat import _model_like, _plain, _priced
 from monitor.extract.labels import kind_of, row_kind, tier_of
 from monitor.models import model_id
-from monitor.normalize import clean_text, context_of, find_amounts, find_currency, find_unit
+from monitor.normalize import _read_price, clean_text, context_of, find_amounts, find_currency, find_unit
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 RUNS = 20
@@ -48,6 +50,11 @@ def clear_caches() -> None:
         model_id,
         tier_of,
         row_kind,
+        _read_price,  # parse_price's readings
+        _split_labelled,
+        _model_like,  # the line readers'
+        _plain,
+        _priced,
     ):
         function.cache_clear()
 

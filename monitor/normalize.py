@@ -187,6 +187,7 @@ class ParsedPrice:
         )
 
 
+_SPACES = re.compile(r"\s+")
 # zero-width spaces and joiners, word joiner, BOM: editors pad cells with them; they are no text
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")  # and icon-font glyphs (private use)
 
@@ -195,7 +196,7 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")  # and icon-
 def clean_text(text: str) -> str:
     """Full-width to half-width (NFKC), one space between words, no markup leftovers."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).replace("\u00a0", " "))
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 # Units that are a price's only where the text names money: 'Requests per second', 'QPS 每秒请求数'
@@ -212,8 +213,8 @@ _RATE = re.compile(r"\b(?:TPM|RPM|QPS|TPS)\b", re.I)
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
-    if _RATE.search(text):
-        return None
+    if _RATE.search(text) or not _ANY_UNIT.search(text):
+        return None  # most texts state no unit: one pass says so, not a search per unit pattern
     for pattern, per, unit in _UNITS:
         match = pattern.search(text)
         if match and unit in _PRICED_ONLY and find_currency(text) is None and not _PRICE_WORD.search(text):
@@ -337,10 +338,19 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
     Returns None where the text holds no price at all ('', 'N/A', '-'); raises PriceParseError
     where it holds something price-like that cannot be read without guessing.
     """
+    read = _read_price(text, context or PriceContext())
+    if isinstance(read, str):
+        raise PriceParseError(read)
+    return read
+
+
+@lru_cache(maxsize=2048)  # a page's cells repeat their prices ('$0.5 / 1M tokens'), and pages one another's
+def _read_price(text: str, context: PriceContext) -> ParsedPrice | str | None:
+    """`parse_price`'s reading: the price, None, or why the text cannot be read (a str)."""
     raw = clean_text(text)
     if _NOT_A_PRICE.match(raw):
         return None
-    context = (context or PriceContext()).merged(context_of(raw))
+    context = context.merged(context_of(raw))
     amounts = find_amounts(raw)
     free = bool(_FREE.search(raw))
     if free and (not amounts or all(a == 0 for a in amounts)):
@@ -354,19 +364,19 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
         )
     if not amounts:
         if re.search(r"\d", raw):
-            raise PriceParseError(f"cannot read a price in {_shown(raw)}")
+            return f"cannot read a price in {_shown(raw)}"
         return None
     if len(amounts) > 1:
-        raise PriceParseError(f"more than one amount in {_shown(raw)}; not guessing which is the price")
+        return f"more than one amount in {_shown(raw)}; not guessing which is the price"
     unknown = _UNKNOWN_UNIT.search(_ANY_UNIT.sub(" ", raw)) if find_unit(raw) is None else None
     if unknown:
         # '$0.20 / GB / day', '$4.98/Hour': a unit the grammar does not know is never taken for the
         # table's per-token unit
-        raise PriceParseError(f"unit {unknown.group(1)!r} of {_shown(raw)} is not one monitor reads")
+        return f"unit {unknown.group(1)!r} of {_shown(raw)} is not one monitor reads"
     if context.per is None or context.unit is None:
-        raise PriceParseError(f"no unit (per 1K, per 1M ...) for {_shown(raw)} in the cell, header or page")
+        return f"no unit (per 1K, per 1M ...) for {_shown(raw)} in the cell, header or page"
     if context.currency is None:
-        raise PriceParseError(f"no currency for {_shown(raw)} in the cell, header, page or source")
+        return f"no currency for {_shown(raw)} in the cell, header, page or source"
     amount = normalize_decimal(amounts[0])
     return ParsedPrice(
         amount=amount,

@@ -125,6 +125,8 @@ _CURRENCY_SENTENCE = re.compile(r"\bin\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单
 @lru_cache(maxsize=2)
 def _stated_currency(prose: str) -> PriceContext:
     """The currency a page's own sentence names ('All prices are in USD.')."""
+    if not _CURRENCY_SENTENCE.search(prose):
+        return PriceContext()  # no line names one: one search of the page, not one per line
     return stated_context([line for line in prose.splitlines() if _CURRENCY_SENTENCE.search(line)])
 
 
@@ -189,6 +191,8 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
 
 
 def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
+    if not grids:
+        return [], []  # no table, nothing to read: the page's unit, currency and notes are not looked for
     page = page_context(prose, reading.currency, reading.per)
     as_of = reading.as_of
     page = page.merged(_stated_currency(prose))
@@ -234,7 +238,8 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
 @dataclass(frozen=True)
 class Reading:
     """How a page is read: the source's currency, unit, JSON mapping and hints, and the day; and an HTML
-    page's tree where it was parsed already (for its content digest), so it is parsed once."""
+    page's tree and the tables its scripts hold where they were read already (for its content digest),
+    so each is read once."""
 
     currency: str
     per: int | None = None
@@ -242,6 +247,7 @@ class Reading:
     as_of: str = ""
     hints: Hints = field(default_factory=Hints)
     tree: LexborHTMLParser | None = None
+    held: list[Grid] | None = None
 
 
 def _hinted(grids: list[Grid], hints: Hints, title: str) -> list[Grid]:
@@ -295,7 +301,8 @@ def _html(text: str, reading: Reading) -> Found:
     found = _from_tables(grids, prose, reading)
     if not found[0] and not hints.select:
         # no price in the page's HTML: the tables its scripts hold (a page drawn by JavaScript)
-        held = _from_tables(_hinted(script_grids(text), hints, title), prose, reading)
+        in_scripts = reading.held if reading.held is not None else script_grids(text)
+        held = _from_tables(_hinted(in_scripts, hints, title), prose, reading)
         if held[0]:
             return _accounted((held[0], found[1] + held[1]), shown)
     page_model = hints.model or (title if hints.model_from == "title" else "")
@@ -387,14 +394,16 @@ def extract_prices(
     as_of: str | None = None,
     hints: Hints | None = None,
     tree: LexborHTMLParser | None = None,
+    held: list[Grid] | None = None,
 ) -> ExtractResult:
     """Every price on a page of the given kind. `currency`, and `per` (tokens a price is for) where the
     source sets it, are assumed where the page does not say; `as_of` (YYYY-MM-DD, default today in
     UTC) is the day the page is read, which tells a price announced for later from today's; `hints`
     are the source's select / labels / model_from / model keys; `tree` is an HTML page as `parse_html`
-    gave it to `content_digest` (extraction changes it: use it for nothing after)."""
+    gave it to `content_digest`, and `held` the tables its scripts hold as `script_grids` gave them
+    (extraction changes both: use them for nothing after)."""
     day = as_of or datetime.now(UTC).date().isoformat()
-    reading = Reading(currency, per, options, day, hints or Hints(), tree)
+    reading = Reading(currency, per, options, day, hints or Hints(), tree, held)
     found, problems = EXTRACTORS[kind](text, reading)
     prices, collisions, unsettled = _resolve_collisions(_superseded_out(found, day))
     return ExtractResult(prices=prices, problems=problems + collisions, unsettled=unsettled)
@@ -407,6 +416,7 @@ def content_digest(
     per: int | None,
     hints: Hints | None = None,
     tree: LexborHTMLParser | None = None,
+    held: list[Grid] | None = None,
 ) -> str | None:
     """A digest of everything HTML extraction reads from a page: its <body> with scripts, styles,
     templates and SVG taken out (as `parse_html` leaves it), the tables its scripts hold, and the
@@ -414,8 +424,9 @@ def content_digest(
     a page whose bytes differ only by a fresh CSRF token in a <meta> or a build id in a script is not
     extracted again. The day is not in it: a price announced for a later day becomes current on the
     day the stored prices name (`diff.due_day`), which the check reads the page again on. None for
-    other kinds (their body digest serves). `tree`: the page as `parse_html` gave it, where the caller
-    parsed it already (it is read, not changed, so extraction can read it next)."""
+    other kinds (their body digest serves). `tree`: the page as `parse_html` gave it, and `held`: the
+    tables its scripts hold as `script_grids` gave them, where the caller read them already (both are
+    read, not changed, so extraction can read them next)."""
     if kind != "html":
         return None
     tree = tree or parse_html(text)
@@ -423,8 +434,9 @@ def content_digest(
     settings = f"{reading_rules_digest()}\0{currency}\0{per}\0{(hints or Hints()).fingerprint()}\0".encode()
     # the tables a page's scripts hold are read where its HTML has none: a changed price there changes
     # the digest (a fresh token in a script does not: only rows of cells are kept)
-    held = "\0".join("\t".join(c.text for c in row) for grid in script_grids(text) for row in grid.rows)
-    body = ((node.html if node else "") or "") + "\0" + held
+    grids = held if held is not None else script_grids(text)
+    in_scripts = "\0".join("\t".join(c.text for c in row) for grid in grids for row in grid.rows)
+    body = ((node.html if node else "") or "") + "\0" + in_scripts
     return hashlib.sha256(settings + body.encode()).hexdigest()
 
 
@@ -439,13 +451,14 @@ def read_page(
     known: str | None,
 ) -> tuple[str | None, ExtractResult | None]:
     """A page's content digest, and its prices unless the digest is `known` (the content last read:
-    the same prices, nothing to extract). An HTML page is parsed once for both, and its tree lives
-    only here: a check round holds no tree while it waits."""
+    the same prices, nothing to extract). An HTML page is parsed once for both, and its scripts' tables
+    read once; its tree lives only here: a check round holds no tree while it waits."""
     tree = parse_html(text) if kind == "html" else None
-    content = content_digest(kind, text, currency, per, hints, tree)
+    held = script_grids(text) if kind == "html" else None
+    content = content_digest(kind, text, currency, per, hints, tree, held)
     if content is not None and content == known:
         return content, None
-    return content, extract_prices(kind, text, currency, options, per, as_of, hints, tree)
+    return content, extract_prices(kind, text, currency, options, per, as_of, hints, tree, held)
 
 
 _UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
@@ -454,6 +467,8 @@ _UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
 def _superseded_out(found: list[tuple[Price, str]], day: str) -> list[tuple[Price, str]]:
     """A price 'through August 31' beside its successor 'starting September 1': once the first has
     ended, the second is the price, and the ended one is history, not a second price."""
+    if not any(_UNTIL.search(price.note) for price, _section in found):
+        return found  # no price says when it ends (most pages)
     keys: dict[tuple[str, ...], int] = defaultdict(int)
     for price, _section in found:
         keys[price.key] += 1
@@ -488,13 +503,14 @@ def _resolve_collisions(
         return by_key
 
     def differ(group: list[tuple[Price, str]]) -> bool:
-        return len({p.per_million for p, _ in group}) > 1
+        return len(group) > 1 and len({p.per_million for p, _ in group}) > 1
 
     first = groups(found)
     # a model whose prices differ between two sections (Claude's Global and us-east5 tables) is named
     # by section in all of them, also for a price that only one section lists: by the nearest heading
     # that tells its sections apart (a heading both share, 'Overview' above each, says nothing)
-    told_apart = {(model_id(p.model), s) for p, s in found if s and differ(first[p.key])}
+    differing = {key for key, group in first.items() if differ(group)}  # once per key, not per price
+    told_apart = {(model_id(p.model), s) for p, s in found if s and p.key in differing}
     paths: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for model, section in told_apart:
         paths[model].add(tuple(section.split(" > ")))

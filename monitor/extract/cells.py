@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from monitor.errors import PriceParseError
 from monitor.extract.labels import DISCOUNT, FREE_PROMO, date_phrase, kind_of, split_tiers
@@ -131,7 +132,7 @@ def read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) ->
             return
         slot = replace(slot, kind=f"batch_{kind}" if slot.batch and not kind.startswith("batch_") else kind)
     # '$0.435 (75% off⁽³⁾)' with the page's note 3 '… extended until 2026/05/31': the note dates the price
-    noted = date_phrase(" ".join(slot.footnotes.get(mark, "") for mark in cell.marks))
+    noted = date_phrase(" ".join(slot.footnotes.get(mark, "") for mark in cell.marks)) if cell.marks else ""
     discount = DISCOUNT.search(text)
     if discount and cell.struck:
         # '$0.435 (75% off)' beside a struck '$1.74': the percentage is a note, not a second amount.
@@ -193,8 +194,9 @@ def _online_batch(text: str) -> list[tuple[bool, str]] | None:
     return [(m.group(1).lower() == "batch", m.group(2)) for m in found if m]
 
 
-def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
-    """'限时免费。输入0.004/千tokens，输出0.016/千tokens' -> ('限时免费。', [(input, ...), (output, ...)])."""
+@lru_cache(maxsize=2048)  # asked of every cell; pages repeat their cells' texts
+def _split_labelled(text: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """'限时免费。输入0.004/千tokens，输出0.016/千tokens' -> ('限时免费。', ((input, ...), (output, ...)))."""
     lined = "\n".join(clean_text(line) for line in text.splitlines() if clean_text(line))
     named = list(_COLON_LABEL.finditer(lined))
     if len(named) >= 2:
@@ -208,7 +210,7 @@ def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
             body = flat[match.end() : end].strip(" ,，;；。、")
             if kind and body:
                 pieces.append((kind, body))
-        return (flat[: named[0].start()], pieces) if pieces else None
+        return (flat[: named[0].start()], tuple(pieces)) if pieces else None
     flat = clean_text(text.replace("\n", " "))
     matches = list(_SEGMENT_LABEL.finditer(flat))
     if not matches or not any(re.search(r"\d", flat[m.end() :]) for m in matches):
@@ -222,7 +224,7 @@ def _split_labelled(text: str) -> tuple[str, list[tuple[str, str]]] | None:
         body = flat[match.end() : end].strip(" ,，;；。、")
         if kind and body:
             segments.append((kind, body))
-    return (flat[: matches[0].start()], segments) if segments else None
+    return (flat[: matches[0].start()], tuple(segments)) if segments else None
 
 
 def add_price(
@@ -234,18 +236,20 @@ def add_price(
     promo_free: bool = False,
     dates: str = "",
 ) -> None:
-    equivalent = _EQUIVALENT.search(text)
+    # a restatement, a second currency and a second unit are each written in brackets
+    bracketed = "(" in text or "（" in text
+    equivalent = _EQUIVALENT.search(text) if bracketed else None
     if equivalent:
         # '16元/百万 tokens(约0.0002元/秒)': the same price restated approximately, a note
         text = f"{text[: equivalent.start()]} {text[equivalent.end() :]}"
         note = "; ".join(x for x in (note, clean_text(equivalent.group(1))) if x)
-    second = _SECOND_CURRENCY.search(text)
+    second = _SECOND_CURRENCY.search(text) if bracketed else None
     if second and find_currency(second.group("main")) != find_currency(second.group("other")):
         # '$ 2.50 (¥17.50) / M 输入 tokens': the price in two currencies, a record in each
         head, tail = text[: second.start()], text[second.end() :]
         add_price(out, slot, f"{head}{second.group('other')}{tail}", context, note, dates=dates)
         text = f"{head}{second.group('main')}{tail}"
-    alternative = _ALTERNATIVE.search(text)
+    alternative = _ALTERNATIVE.search(text) if bracketed else None
     if alternative:
         # '$0.30 / million tokens (or $0.0003/page)': two records, each in the unit it states
         text = f"{text[: alternative.start()]} {text[alternative.end() :]}"

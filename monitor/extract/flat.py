@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from monitor.extract.cells import Cell, GridPrices, Slot, add_price, kind_from_unit
 from monitor.extract.grid import MODEL_HEADER, Grid
@@ -55,6 +56,7 @@ _MODEL_LIKE = re.compile(
 _NAME_AND_ID = re.compile(r"^[^`]{1,60}?\s*`([\w./:@-]{2,60})`\s*$")
 
 
+@lru_cache(maxsize=2048)  # a page's lines are asked several times; pages repeat their menus and footers
 def _model_like(line: str) -> bool:
     """A line that can be a model's name ('Anthropic / Claude Sonnet 5' counts its publisher apart); a
     numbered heading's number ('137. Web search') is no version in a name."""
@@ -88,10 +90,7 @@ def link_cards(text: str) -> str:
 
 def text_lines(text: str) -> list[str]:
     """Non-empty lines, price fragments glued back: '$', '0.27' -> '$0.27'; '5', '/ MTok' -> '5 / MTok'."""
-    raw = [
-        _MARKUP.sub("", _INLINE.sub("", _NAME_AND_ID.sub(r"\1", clean_text(line)))).strip()
-        for line in text.splitlines()
-    ]
+    raw = [_plain(line) for line in text.splitlines()]
     lines: list[str] = []
     for line in (x for x in raw if x):
         link = _LINK.match(line)
@@ -104,6 +103,13 @@ def text_lines(text: str) -> list[str]:
         else:
             lines.append(line)
     return lines
+
+
+@lru_cache(maxsize=2048)  # pages repeat their menus and footers
+def _plain(line: str) -> str:
+    """A line without inline markup, a Markdown heading, list or quote mark, or a display name before
+    the model's id."""
+    return _MARKUP.sub("", _INLINE.sub("", _NAME_AND_ID.sub(r"\1", clean_text(line)))).strip()
 
 
 def _ends_with_number(line: str) -> bool:
@@ -199,6 +205,7 @@ def _cell(text: str) -> Cell:
 _STRUCK = re.compile(r"~~(.+?)~~")
 
 
+@lru_cache(maxsize=2048)  # asked of every line of a card reader, and again by the flattened-table reader
 def _priced(line: str) -> bool:
     """A line that states a price: an amount with a currency or unit, and not a definition or a sum
     ('此处 1M = 1,000,000', '1.5 积分/次 × 1.0 元/积分 = 1.5 元')."""
@@ -273,6 +280,10 @@ def publisher_model(name: str) -> str:
     return name
 
 
+_AMOUNT_START = re.compile(r"[\d$¥￥€]")  # where a price line's amount starts, after its label
+_DIGIT = re.compile(r"\d")
+
+
 def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> GridPrices:
     """Model cards: a name line, then label lines ('Input', 'Prompt caching', 'Write') each followed
     by a price line that states its currency or unit ('$5 / MTok', '8元 / M').
@@ -302,7 +313,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
                 out.problems.append(f"{card.model}: a sentence, not a price list: {line[:100]!r}")
             continue
         if _priced(line) or bare:
-            lead = re.split(r"[\d$¥￥€]", line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
+            lead = _AMOUNT_START.split(line, maxsplit=1)[0]  # '输入单价 8元 / M': the label leads
             titled = _TITLE_LINE.match(before) and not kind_of(before) and before != card.model
             own = kind_of(lead) if lead.strip() else None
             if (
@@ -383,6 +394,6 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
         ):
             model, status, badge = split_model(line)
             card = _Card(model=publisher_model(model), status=status, badge=badge, at=at)
-        elif len(line) <= 60 and not re.search(r"\d", line):
+        elif len(line) <= 60 and not _DIGIT.search(line):
             card.labels.append(line)
     return out

@@ -98,11 +98,14 @@ _BATCH = re.compile(r"\bbatch\b|批量|批处理", re.I)
 _PRIORITY = re.compile(r"\bpriority\b", re.I)
 
 
+_FIELD_NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
+
+
 def _header_text(cell: Cell) -> str:
     """A header cell's words: 'model_name' and 'inputPrice' (field names shown as headers) are
     'model name' and 'input Price'."""
     text = clean_text(cell.text.replace("\n", " ")).strip("* ")
-    if re.fullmatch(r"[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+(?:[A-Z][a-z]+)+", text):  # a field's name, not 'LoRA'
+    if _FIELD_NAME.fullmatch(text):  # a field's name, not 'LoRA'
         text = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", text).strip()
     return text
 
@@ -400,6 +403,7 @@ class _Column:
     # the grammar does not know ('缓存读取（元/百万tokens）') is not generic
     generic: bool = False
     sized: bool = False  # headed by an output size ('1024 x 1024'): a cell with money is a price per image
+    estimate: bool = False  # 'Estimated cost', 'Average Input Price': its figures are not prices
 
     @classmethod
     def of(cls, label: str) -> _Column:
@@ -428,6 +432,7 @@ class _Column:
             condition="priority" if _PRIORITY.search(label) else "",
             storage=storage,
             generic=bool(_PRICE_HEADER.search(label)) and not re.search(r"[^\W\d_]", rest),
+            estimate=bool(_ESTIMATE.search(label)),
         )
 
     @property
@@ -505,11 +510,20 @@ class _Table:
     # the unit every priced cell of a column states ('元 / 百万Tokens'): a cell of the column that states
     # none ('免费') is in it too, before any unit the page states elsewhere
     column_units: dict[int, PriceContext] = field(default_factory=dict)
+    # what each column's cells inherit: the page's context, then the unit the column's cells state,
+    # then its header's; the grid's headings and path, as each price's slot names them
+    column_contexts: list[PriceContext] = field(default_factory=list)
+    sections: str = ""
+    path: str = ""
 
 
-def _figures_by_column(body: list[list[Cell]], width: int) -> list[list[str]]:
-    """For each column, the texts of its cells that hold a figure (worked out once per table)."""
-    return [[row[j].text for row in body if j < len(row) and find_amounts(row[j].text)] for j in range(width)]
+def _figures_by_column(body: list[list[Cell]], width: int, model_col: int) -> list[list[str]]:
+    """For each column, the texts of its cells that hold a figure (worked out once per table); none for
+    the model column, whose figures are versions in names ('gpt-4o'), never read as prices."""
+    return [
+        [row[j].text for row in body if j < len(row) and find_amounts(row[j].text)] if j != model_col else []
+        for j in range(width)
+    ]
 
 
 def _column_units(figures: list[list[str]]) -> dict[int, PriceContext]:
@@ -544,13 +558,10 @@ def _read_rows(
     for i in range(2, len(rows)):
         # a header row again inside the body, with other labels ('Model | Quality | 256 x 256 | …' under
         # the rows of '… | 1024 x 1792'): the rows below it are read under it
+        if model_col >= len(rows[i]) or not MODEL_HEADER.match(_header_text(rows[i][model_col])):
+            continue  # most rows: a model's name where the header says 'Model'
         again = [_header_text(c) for c in rows[i]]
-        if (
-            model_col < len(again)
-            and MODEL_HEADER.match(again[model_col])
-            and again != [_header_text(c) for c in rows[0]]
-            and _labels_columns(again, model_col)
-        ):
+        if again != [_header_text(c) for c in rows[0]] and _labels_columns(again, model_col):
             upper = _read_rows(rows[:i], model_col, page, grid, kinds_in_rows)
             lower = _read_rows(rows[i:], model_col, page, grid, kinds_in_rows)
             return GridPrices(upper.prices + lower.prices, upper.problems + lower.problems)
@@ -563,7 +574,8 @@ def _read_rows(
         # a table under a batch heading ('批量推理', 'Batch API') prices batch use
         columns = [replace(c, batch=True) for c in columns]
     width = len(columns)
-    figures = _figures_by_column(rows[1:], width)
+    figures = _figures_by_column(rows[1:], width, model_col)
+    column_units = _column_units(figures)
     table = _Table(
         columns,
         model_col,
@@ -575,7 +587,13 @@ def _read_rows(
         money_columns=_money_columns(
             figures, grid.collapsed_spans and any(len(r) != width for r in rows[1:])
         ),
-        column_units=_column_units(figures),
+        column_units=column_units,
+        column_contexts=[
+            page.merged(column_units.get(j, PriceContext())).merged(column.stated)
+            for j, column in enumerate(columns)
+        ],
+        sections=grid.sections(),
+        path=grid.path(),
     )
     out = GridPrices()
     previous: list[Cell] = []
@@ -583,10 +601,10 @@ def _read_rows(
     read_rows: list[tuple[int, int, list[tuple[int, str]]]] = []  # (first price, end, variant labels)
     named: list[tuple[str, str, str]] = []  # the models (status, badge) the last row with a name named
     for row in rows[1:]:
-        lead = split_model(row[0].text)[0] if row else ""
+        short = grid.collapsed_spans and 2 <= len(row) < width  # a converter dropped some of its cells
+        lead = split_model(row[0].text)[0] if short and model_col == 0 else ""
         if (
-            grid.collapsed_spans
-            and 2 <= len(row) < width
+            short
             and model_col == 0
             and (_MODEL_ID_LIKE.match(lead) or re.fullmatch(r"[A-Za-z][\w.:/@-]{1,60}", lead))
             and not (CONDITION.fullmatch(lead) or kind_of(lead) or tier_of(lead))
@@ -599,7 +617,7 @@ def _read_rows(
             )
             previous = row
             continue
-        if grid.collapsed_spans and 2 <= len(row) < width and previous:
+        if short and previous:
             # A converter collapsed a rowspan: the missing leading cells are the row above's.
             row = previous[: width - len(row)] + row
         previous = row
@@ -688,7 +706,8 @@ def _read_row(
         column = columns[j]
         if j == model_col or cell is model_cell:
             continue  # a cell spanning into the model column is a name, never a price
-        kind = _kind_in(column, labelled_kind, labels, table.cache_table, bool(FREE_PROMO.search(cell.text)))
+        free = column.storage and bool(FREE_PROMO.search(cell.text))  # only a storage column asks
+        kind = _kind_in(column, labelled_kind, labels, table.cache_table, free)
         if column.sized and not names_money(cell.text):
             continue  # '272' under '1024 x 1024' in a table of tokens per image is a count, not a price
         if not column.priced and ((kind is None and not column.tier) or not names_money(cell.text)):
@@ -700,15 +719,14 @@ def _read_row(
                     "header that names no kind of price; not read"
                 )
             continue
-        if _ESTIMATE.search(column.label):
+        if column.estimate:
             if find_amounts(cell.text):
                 out.problems.append(
                     f"{model} / {column.label}: {quoted(cell.text, 60)} is an estimate or average, "
                     "not a price; not read"
                 )
             continue
-        context = table.page.merged(table.column_units.get(j, PriceContext())).merged(column.stated)
-        context = context.merged(row_stated)
+        context = table.column_contexts[j].merged(row_stated)
         if column.storage and context.unit in HOURLY:
             context = replace(context, unit=HOURLY[context.unit])
         slot = Slot(
@@ -717,13 +735,13 @@ def _read_row(
             column.tier or row_tier,
             " ".join(x for x in (condition, column.condition, table.grid.condition) if x),
             f"{model} / {column.label or f'column {j + 1}'}",
-            table.grid.sections(),
+            table.sections,
             row_says_free,
             status,
             table.grid.footnotes,
             badge,
             column.batch,
-            table.grid.path(),
+            table.path,
             column.generic and not (table.kinds_in_rows and labelled_kind is None),
             j in table.money_columns,
             bool(column.stated.currency or row_stated.currency),
@@ -857,6 +875,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
         first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
     models = {j: split_model(rows[0][j].text) for j in range(first_model, len(rows[0]))}
     out = GridPrices()
+    sections, path = grid.sections(), grid.path()
     previous: list[Cell] = []
     for row in rows[1:]:
         if grid.collapsed_spans and len(row) < width and previous:
@@ -879,11 +898,11 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
                     tier_of(label),
                     condition,
                     where,
-                    grid.sections(),
+                    sections,
                     status=status,
                     footnotes=grid.footnotes,
                     badge=badge,
-                    table=grid.path(),
+                    table=path,
                 )
                 read_cell(out, row[j], slot, context)
     return out

@@ -112,11 +112,14 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
             text = child.text_content
             if text and text.strip():
                 walk.line.append(text)
-        elif tag in _SKIPPED or tag == "-comment":
-            pass
-        elif tag in _HEADINGS or (tag in ("div", "p", "span") and _heading_level(child)):
+            continue
+        if tag in _SKIPPED or tag == "-comment":
+            continue
+        # an element's attributes, read once: selectolax builds the dict on every read
+        attributes = child.attributes
+        if tag in _HEADINGS or (tag in ("div", "p", "span") and _heading_level(attributes)):
             _end_line(walk)
-            level = _HEADINGS.get(tag) or _heading_level(child)
+            level = _HEADINGS.get(tag) or _heading_level(attributes)
             text = heading_text(clean_text(child.text(separator=" ")))
             if text:
                 walk.headings = [h for h in walk.headings if h[0] < level] + [(level, text)]
@@ -125,13 +128,13 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
         elif tag == "table":
             _end_line(walk)
             _table(child, walk)
-        elif _struck(child):
+        elif _struck(tag, attributes):
             # a list price drawn struck through beside the price ('~~¥4.2~~ ¥2.1'), as Markdown writes it
             text = clean_text(child.text(separator=" "))
             if text:
                 walk.line.append(f"~~{text}~~")
         else:
-            role = child.attributes.get("role") or ""
+            role = attributes.get("role") or ""
             if role in _ARIA_TABLES and _is_table(child):
                 _end_line(walk)
                 _table(child, walk)
@@ -153,8 +156,7 @@ def _visit(root: LexborNode, walk: _Walk) -> None:
 _HEADING_CLASS = re.compile(r"(?:^|\s)(?:heading|title)-?h?([1-6])(?:\s|$)")
 
 
-def _heading_level(node: LexborNode) -> int:
-    attributes = node.attributes
+def _heading_level(attributes: dict[str, str | None]) -> int:
     if attributes.get("role") == "heading":
         level = attributes.get("aria-level") or "2"
         return int(level) if level.isdecimal() and 1 <= int(level) <= 6 else 2
@@ -168,11 +170,10 @@ _LINE_THROUGH = re.compile(
 )
 
 
-def _struck(node: LexborNode) -> bool:
+def _struck(tag: str | None, attributes: dict[str, str | None]) -> bool:
     """Text drawn struck through: <del>, <s>, or a class or style that draws a line through it."""
-    if node.tag in _STRUCK_TAGS:
+    if tag in _STRUCK_TAGS:
         return True
-    attributes = node.attributes
     said = f"{attributes.get('class') or ''} {attributes.get('style') or ''}"
     return "line-through" in said and bool(_LINE_THROUGH.search(said))
 
@@ -400,25 +401,30 @@ def _owning_table(node: LexborNode) -> LexborNode | None:
     return parent
 
 
-def _span(node: LexborNode, name: str) -> int:
-    value = (node.attributes.get(name) or "1").strip()
+def _span(attributes: dict[str, str | None], name: str) -> int:
+    value = (attributes.get(name) or "1").strip()
     return max(1, min(int(value), _MAX_SPAN)) if value.isdecimal() else 1
 
 
 def _cell(node: LexborNode) -> Cell:
     if next(node.iter(), None) is None:  # text only, as most cells are: no element to look for
         return Cell(text=_SOURCE_SPACE.sub(" ", node.text(separator=" ")).strip())
+    # the elements in the cell, walked once: a selector is asked only for what is there (each query
+    # parses its selector and walks the cell again)
+    inside = {n.tag for n in node.traverse()}
     # '<sup>(3)</sup>' marks a footnote: kept apart (the page's note 3 may date the price), never text
-    marks = tuple(m for m in (_NOT_WORD.sub("", n.text()) for n in node.css("sup")) if m)
-    for n in node.css("sup"):
+    sups = node.css("sup") if "sup" in inside else []
+    marks = tuple(m for m in (_NOT_WORD.sub("", n.text()) for n in sups) if m)
+    for n in sups:
         n.decompose()
-    crossed = [n for n in node.css("del, s, strike, [class*='line-through'], [style*='line-through']")]
+    lined = not inside.isdisjoint(_STRUCK_TAGS) or "line-through" in (node.html or "")
+    crossed = node.css("del, s, strike, [class*='line-through'], [style*='line-through']") if lined else []
     struck = [n.text(separator=" ") for n in crossed]
     for n in crossed:
         n.decompose()
-    for br in node.css("br"):
+    for br in node.css("br") if "br" in inside else []:
         br.replace_with(_BREAK)
-    for block in node.css(_CELL_BLOCKS):
+    for block in node.css(_CELL_BLOCKS) if not inside.isdisjoint(_CELL_BLOCK_TAGS) else []:
         block.insert_before(_BREAK)
     # whitespace in the page's source (an indented, wrapped <td>) is a space, as a browser shows it; a
     # <br> and a block inside the cell (a list item, a paragraph) start a line
@@ -428,6 +434,7 @@ def _cell(node: LexborNode) -> Cell:
 
 
 _CELL_BLOCKS = "p, div, li, dt, dd, tr, h1, h2, h3, h4, h5, h6, blockquote, pre"
+_CELL_BLOCK_TAGS = frozenset(tag.strip() for tag in _CELL_BLOCKS.split(","))
 _BREAK = "\ue000"  # a <br> while the cell's source whitespace collapses (private use: never page text)
 _SOURCE_SPACE = re.compile(r"[ \t\r\n\f]+")
 _NOT_WORD = re.compile(r"\W")
@@ -454,7 +461,10 @@ def _expand(rows: list[LexborNode]) -> list[list[Cell]]:
                 out.append(pending.pop((r, col)))
                 col += 1
             cell = _cell(td)
-            rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
+            attributes = td.attributes  # selectolax builds the dict on each read: read once
+            rowspan, colspan = (
+                (_span(attributes, "rowspan"), _span(attributes, "colspan")) if attributes else (1, 1)
+            )
             for c in range(col, col + colspan):
                 out.append(cell)
                 for below in range(r + 1, r + rowspan):

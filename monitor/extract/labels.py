@@ -37,6 +37,9 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\boutput\b|\bcompletion\b|输出", "output"),
     )
 )
+# every kind's pattern at once: a label that names no kind is told so in one search
+_ANY_KIND = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _kind in _KINDS), re.I)
+_DIGIT = re.compile(r"\d")
 _MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
 _MODALITY_NAMES = {"音频": "audio", "图片": "image", "视频": "video"}  # kinds are written in English
 # a limit on the model: 'Max input tokens', '最大输入', '最长思维链', 'input token limit', '上下文长度'
@@ -109,8 +112,11 @@ def kind_of(label: str) -> str | None:
         return None  # a paragraph names kinds in passing
     if _LIMIT.search(label):
         return None  # '最大输入', 'Max input tokens': a limit on the model, not a price
-    for form in _TIER_FORMS:
-        label = form.sub(" ", label)
+    if _DIGIT.search(label):  # every tier form holds a figure
+        for form in _TIER_FORMS:
+            label = form.sub(" ", label)
+    if not _ANY_KIND.search(label):
+        return None  # one pass over the label where it names no kind, as most cells do
     for pattern, kind in _KINDS:
         if pattern.search(label):
             return kind
@@ -361,10 +367,13 @@ _MODEL_ID = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*[\d-])[\w.:/@-]{2,60}$")
 _SHORT_ID = re.compile(r"^[A-Za-z]{1,3}\d+(?:\.\d+)?$")  # 'V3', 'R1', 'o3'
 
 
+_NAMES_APART = re.compile(r" / |、")
+
+
 def model_names(name: str) -> list[str]:
     """'Claude Sonnet 4.6 / 4.5 / 4' -> the three models it lists; 'deepseek-chat / deepseek-reasoner'
     and 'qwen-max、qwen-plus' -> the two ids; any other name is itself."""
-    parts = [part.strip() for part in re.split(r" / |、", name)]
+    parts = [part.strip() for part in _NAMES_APART.split(name)]
     ids = len(parts) >= 2 and all(_MODEL_ID.match(p) or _SHORT_ID.match(p) for p in parts[1:])
     if ids and _MODEL_ID.match(parts[0]):
         # 'DeepSeek-R1 / V3': a short form takes the first name's stem ('DeepSeek-V3')
