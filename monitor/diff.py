@@ -197,23 +197,24 @@ def _pair_restructures(
 def _pair_relabelled_conditions(gone: list[Price], came: list[Price]) -> list[tuple[Price, Price]]:
     """A model's prices of one kind that left and came at the same amounts, each under a condition that
     keeps or drops words of the old one ('gemini系列 > openrouter' -> 'openrouter', a section renamed
-    or a heading added): the page relabelled them. Paired only where each amount is one price's."""
+    or a heading added): the page relabelled them. Paired only where each is the other's one match (a
+    region's price beside others at the same amount: 'asia-east1' -> 'asia-east1 pricing', not
+    'europe-west1 pricing')."""
 
     def group(price: Price) -> tuple[str, ...]:
         return (model_id(price.model), price.kind, price.tier, price.currency, price.unit)
 
+    def kin(old: Price, new: Price) -> bool:
+        old_words, new_words = set(old.condition.lower().split()), set(new.condition.lower().split())
+        return old.per_million == new.per_million and (old_words <= new_words or new_words <= old_words)
+
     left, arrived = _grouped(gone, group), _grouped(came, group)
     pairs: list[tuple[Price, Price]] = []
     for key in left.keys() & arrived.keys():
-        by_old = {p.per_million: p for p in left[key]}
-        by_new = {p.per_million: p for p in arrived[key]}
-        if len(by_old) != len(left[key]) or len(by_new) != len(arrived[key]):
-            continue  # two prices at one amount: which is which is not known
-        for amount in sorted(by_old.keys() & by_new.keys()):
-            old_words = set(by_old[amount].condition.lower().split())
-            new_words = set(by_new[amount].condition.lower().split())
-            if old_words <= new_words or new_words <= old_words:
-                pairs.append((by_old[amount], by_new[amount]))
+        for old in left[key]:
+            matches = [new for new in arrived[key] if kin(old, new)]
+            if len(matches) == 1 and sum(kin(other, matches[0]) for other in left[key]) == 1:
+                pairs.append((old, matches[0]))
     return pairs
 
 

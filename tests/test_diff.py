@@ -299,3 +299,20 @@ def test_a_price_listed_twice_is_kept_under_the_name_the_page_now_gives_it() -> 
     )
     kept = keep_unsettled(before.prices, twice)
     assert [(c.change, c.model) for c in diff_prices(before.prices, kept.prices)] == [("removed", "old")]
+
+
+def test_regions_at_one_price_renamed_together_are_relabelled_each_by_its_own_name() -> None:
+    """A model priced alike in several regions whose section headings all gain a word ('asia-east1' ->
+    'asia-east1 pricing'): each price pairs with the one new condition that keeps its words, so the
+    page is relabelled, not every region removed and added."""
+    regions = ["asia-east1", "europe-west1", "us-east5"]
+    old = [price("claude-haiku-4.5", "input", "1", condition=r) for r in regions]
+    new = [price("claude-haiku-4.5", "input", "1", condition=f"{r} pricing") for r in regions]
+    changes = diff_prices(old, new)
+    assert sorted((c.change, c.condition) for c in changes) == [
+        ("relabelled", f"{r} pricing") for r in regions
+    ]
+    # a price that could be either of two new ones ('' -> 'batch' or 'flex', at one amount) is not paired
+    one = [price("claude-haiku-4.5", "input", "1")]
+    two = [price("claude-haiku-4.5", "input", "1", condition=c) for c in ("batch", "flex")]
+    assert "relabelled" not in {c.change for c in diff_prices(one, two)}

@@ -14,6 +14,7 @@ from monitor.normalize import clean_text
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_EMPHASIS = re.compile(r"\*\*|(?<!\w)__|__(?!\w)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _BOLD_LEAD = re.compile(r"^\s*\*\*([^*|]+)\*\*")
 _HTML_TABLE = re.compile(r"<table\b.*?</table>", re.I | re.S)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -85,7 +86,8 @@ def markdown_grids(
         line = lines[i]
         heading = _HEADING.match(line)
         if heading:
-            name = heading_text(heading.group(1).strip("* ")).strip("* ")
+            # emphasis is no word of the heading ('#### **中国内地** prices')
+            name = heading_text(_EMPHASIS.sub("", heading.group(1)).strip()).strip()
             level = len(line.lstrip()) - len(line.lstrip().lstrip("#"))
             # a heading of no meaning ('###### Overview') below a bold lead ('**openrouter**平台价格：'),
             # inside the lead's chapter and before the lead's table, closes no section: the table under
