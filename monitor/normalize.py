@@ -213,8 +213,8 @@ _RATE = re.compile(r"\b(?:TPM|RPM|QPS|TPS)\b", re.I)
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
-    if _RATE.search(text) or not _ANY_UNIT.search(text):
-        return None  # most texts state no unit: one pass says so, not a search per unit pattern
+    if _RATE.search(text):
+        return None
     for pattern, per, unit in _UNITS:
         match = pattern.search(text)
         if match and unit in _PRICED_ONLY and find_currency(text) is None and not _PRICE_WORD.search(text):

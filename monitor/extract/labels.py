@@ -37,8 +37,6 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\boutput\b|\bcompletion\b|输出", "output"),
     )
 )
-# every kind's pattern at once: a label that names no kind is told so in one search
-_ANY_KIND = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _kind in _KINDS), re.I)
 _DIGIT = re.compile(r"\d")
 _MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
 _MODALITY_NAMES = {"音频": "audio", "图片": "image", "视频": "video"}  # kinds are written in English
@@ -115,8 +113,6 @@ def kind_of(label: str) -> str | None:
     if _DIGIT.search(label):  # every tier form holds a figure
         for form in _TIER_FORMS:
             label = form.sub(" ", label)
-    if not _ANY_KIND.search(label):
-        return None  # one pass over the label where it names no kind, as most cells do
     for pattern, kind in _KINDS:
         if pattern.search(label):
             return kind
