@@ -184,7 +184,11 @@ async def preview_source(source: Source, deps: Deps) -> CheckOutcome:
         return CheckOutcome(source.name, "baseline", problems=result.problems)
     # as the check would compare them (corrections and all), every change shown however long it is held
     page = PageRead(fetched, "", None, result, [], None)
-    page = await _read_again(source, view, page, deps.clock()[:10])
+    try:
+        page = await _read_again(source, view, page, deps.clock()[:10])
+    except (ValueError, ArithmeticError, IndexError, KeyError, RecursionError) as exc:
+        error = f"extraction failed on the last stored page: {type(exc).__name__}: {exc}"
+        return CheckOutcome(source.name, "failed", error=error)
     compared = decide.compare(view, replace(source, hold=1), result.prices, page.then, deps.clock())
     status = "changed" if compared.changes else "unchanged"
     return CheckOutcome(source.name, status, compared.changes, problems=result.problems)

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from selectolax.lexbor import LexborHTMLParser
 
 from monitor.cli import cli
 from monitor.config import load_config
 from monitor.errors import ConfigError
 from monitor.extract import Hints, content_digest, extract_prices
+from monitor.extract.html import html_grids
 
 
 def prices(kind: str, page: str, currency: str = "USD", **options: object) -> set[tuple[str, ...]]:
@@ -1398,12 +1400,12 @@ def test_a_heading_of_no_meaning_under_a_bold_lead_closes_nothing(first: str, se
         ),
     ],
 )
-def test_a_figure_under_a_header_that_names_its_currency_is_reported_when_its_unit_is_not(
+def test_a_figure_under_a_header_or_page_that_names_its_currency_is_reported_when_its_unit_is_not(
     kind: str, page: str, currency: str
 ) -> None:
-    """A bare figure under a price header that names the currency but no unit ('价格（元）', 'Price ($)')
-    is money whose unit is unknown: reported with the cell, never read as a price and never dropped
-    silently."""
+    """A bare figure under a price header that names the currency but no unit ('价格（元）', 'Price ($)'),
+    or on a page that says what its prices are in, is money whose unit is unknown: reported with the
+    cell, never read as a price and never dropped silently."""
     assert prices(kind, page, currency) == set()
     said = problems(kind, page, currency)
     assert any("Flux Dev" in p and "'0.10'" in p for p in said)
@@ -1411,6 +1413,10 @@ def test_a_figure_under_a_header_that_names_its_currency_is_reported_when_its_un
     # under a header that names no currency ('价格', 'Price'), a bare figure may be anything: not money
     unnamed = page.replace("（元）", "").replace(" ($)", "")
     assert prices(kind, unnamed, currency) == set() and problems(kind, unnamed, currency) == []
+    # ... unless the page says what its prices are in ('单位：元', 'All prices are in USD.')
+    said = ("单位：元\n\n" if kind == "markdown" else "<p>All prices are in USD.</p>") + unnamed
+    assert prices(kind, said, currency) == set()
+    assert any("Flux Dev" in p and "'0.10'" in p for p in problems(kind, said, currency))
 
 
 @pytest.mark.parametrize(
@@ -1457,6 +1463,7 @@ def test_a_grid_of_cards_is_read_as_cards(cards: str) -> None:
     """role="grid" on a layout of model cards (no header cell; a card's heading in a cell) is no table:
     its cards are read as cards, as without the roles, and nothing is reported."""
     plain = re.sub(r' role="(?:grid|row|gridcell)"', "", cards)
+    assert html_grids(LexborHTMLParser(cards)) == [], "no table read"
     assert prices("html", cards) == prices("html", plain)
     assert ("Opus 4.7", "input", "", "", "5", "USD") in prices("html", cards)
     assert problems("html", cards) == []
@@ -1527,7 +1534,7 @@ def test_a_bold_lead_names_no_table_of_the_next_section() -> None:
         ),
         (
             "html",
-            "<table><tr><th>Model</th><th>Input price (USD, 2025)</th><th>Output price (USD, 2025)</th></tr>"
+            "<table><tr><th></th><th>Input price (USD, 2025)</th><th>Output price (USD, 2025)</th></tr>"
             "<tr><td>acme-large</td><td>2.00</td><td>8.00</td></tr></table><p>Prices per 1M tokens.</p>",
         ),
     ],
@@ -1538,4 +1545,39 @@ def test_a_header_with_a_currency_and_a_figure_apart_is_a_header(kind: str, page
     assert prices(kind, page) == {
         ("acme-large", "input", "", "", "2", "USD"),
         ("acme-large", "output", "", "", "8", "USD"),
+    }
+
+
+def test_a_table_drawn_with_aria_roles_whose_header_row_is_plain_cells_is_read() -> None:
+    """role="table" is a table whatever its cells hold: a header row of plain cells (no columnheader)
+    and model cells with a heading inside are read, not taken for a layout of cards."""
+    row = '<div role="row"><div role="cell"><h4>{m}</h4></div><div role="cell">{i}</div><div role="cell">{o}</div></div>'
+    page = (
+        '<p>Prices per 1M tokens.</p><div role="table">'
+        + row.format(m="Model", i="Input", o="Output").replace("<h4>Model</h4>", "Model")
+        + row.format(m="acme-large", i="$2.00", o="$8.00")
+        + row.format(m="acme-small", i="$0.20", o="$0.80")
+        + "</div>"
+    )
+    assert prices("html", page) == {
+        ("acme-large", "input", "", "", "2", "USD"),
+        ("acme-large", "output", "", "", "8", "USD"),
+        ("acme-small", "input", "", "", "0.2", "USD"),
+        ("acme-small", "output", "", "", "0.8", "USD"),
+    }
+
+
+def test_a_bold_lead_with_no_heading_above_it_keeps_its_table_under_a_heading_of_no_meaning() -> None:
+    """A bold lead at the top of a page ('**Enterprise plan** prices:'), then a heading of no meaning,
+    then its table: the lead names that table; the next lead names the next."""
+    table = "| Model | Input | Output |\n|---|---|---|\n| acme-large | {i} / 1M tokens | {o} / 1M tokens |\n"
+    page = (
+        f"**Enterprise plan** prices:\n\n###### Overview\n\n{table.format(i='$1.50', o='$6.00')}\n"
+        f"**Batch API** prices:\n\n{table.format(i='$2.00', o='$8.00')}"
+    )
+    assert prices("markdown", page) == {
+        ("acme-large", "input", "", "enterprise plan", "1.5", "USD"),
+        ("acme-large", "output", "", "enterprise plan", "6", "USD"),
+        ("acme-large", "input", "", "batch api", "2", "USD"),
+        ("acme-large", "output", "", "batch api", "8", "USD"),
     }

@@ -134,8 +134,12 @@ def table_context(grid: Grid, page: PriceContext) -> PriceContext:
     """What the page and the lines around a table say its prices are in: the nearest statement
     wins (its caption, then the lines before it, nearest first, then the lines after it), then the
     page's."""
+    return page.merged(_said_around(grid))
+
+
+def _said_around(grid: Grid) -> PriceContext:
     near = [grid.caption, *reversed(grid.lead), *grid.trail]
-    return page.merged(stated_context([x for x in near if x]))
+    return stated_context([x for x in near if x])
 
 
 # A line's indent is '[^\S\n]*' (spaces, no-break spaces), not '\s*': '\s' spans newlines, and on a page's
@@ -206,6 +210,8 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
         if grid.tab:
             grid.condition = " ".join(x for x in (grid.condition, grid.tab.lower()) if x)
         context = table_context(grid, page)
+        # a currency the page states (not the source's default) makes a table's bare figures money
+        grid.currency_stated = bool(_stated_currency(prose).currency or _said_around(grid).currency)
         result = prices_from_grid(grid, context, as_of)
         if not result.prices and grid.preamble and all(_NO_MODEL in p for p in result.problems):
             unnamed.append((len(found), grid, result.problems))

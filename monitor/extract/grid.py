@@ -58,6 +58,7 @@ class Grid:
     unread: str = ""  # why a table that holds amounts cannot be read (its problem, reported)
     hint_model: str = ""  # the model the source's model_from hint names for this table
     headings: list[str] = field(default_factory=list)  # the headings above it, outermost first
+    currency_stated: bool = False  # the page or the lines around the table name the currency ('单位：元')
     tab: str = ""  # the tab or pane it is shown in (广州, Standard): a condition of its prices
     caption: str = ""
     lead: list[str] = field(default_factory=list)  # the text lines just before it
@@ -744,7 +745,7 @@ def _read_row(
             table.path,
             column.generic and not (table.kinds_in_rows and labelled_kind is None),
             j in table.money_columns,
-            bool(column.stated.currency or row_stated.currency),
+            bool(column.stated.currency or row_stated.currency or table.grid.currency_stated),
         )
         read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose

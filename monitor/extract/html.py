@@ -188,14 +188,16 @@ def _end_line(walk: _Walk) -> None:
 
 def _is_table(node: LexborNode) -> bool:
     """A <table>, or a table drawn with ARIA roles (role="table" or "grid", its rows role="row"): a
-    component library's data grid of <div>s is read as the table it shows. A grid whose cells are cards
-    (a heading in a cell) and that has no header cell is a layout of model cards, read as cards."""
+    component library's data grid of <div>s is read as the table it shows. A role="grid" whose cells are
+    cards (a heading in a cell) and that has no header cell is a layout of model cards, read as cards."""
     if node.tag == "table":
         return True
-    if node.attributes.get("role") not in _ARIA_TABLES or node.css_first('[role="row"]') is None:
+    role = node.attributes.get("role")
+    if role not in _ARIA_TABLES or node.css_first('[role="row"]') is None:
         return False
-    headed = node.css_first('[role="columnheader"], [role="rowheader"]') is not None
-    return headed or node.css_first(_CARD_IN_CELL) is None
+    if role == "table" or node.css_first('[role="columnheader"], [role="rowheader"]') is not None:
+        return True
+    return node.css_first(_CARD_IN_CELL) is None  # a grid of cards: a layout, not a table
 
 
 _ARIA_TABLES = {"table", "grid", "treegrid"}

@@ -92,7 +92,8 @@ def markdown_grids(
             # a heading of no meaning ('###### Overview') below a bold lead ('**openrouter**平台价格：'),
             # inside the lead's chapter and before the lead's table, closes no section: the table under
             # both is still the one the lead names
-            lead_open = section != chapter and grids_at_lead == len(grids) and chapter_level > 0
+            # (a page's title, '# Pricing', closes every lead above it: '**Last updated:** …')
+            lead_open = section != chapter and grids_at_lead == len(grids) and level > 1
             if not (lead_open and not section_topic(name) and level > chapter_level):
                 section = chapter = name
                 chapter_level = level
