@@ -87,7 +87,7 @@ def markdown_grids(
         heading = _HEADING.match(line)
         if heading:
             # emphasis is no word of the heading ('#### **中国内地** prices')
-            name = heading_text(_EMPHASIS.sub("", heading.group(1)).strip()).strip()
+            name = heading_text(_EMPHASIS.sub("", heading.group(1)).strip("* ")).strip("* ")
             level = len(line.lstrip()) - len(line.lstrip().lstrip("#"))
             # a heading of no meaning ('###### Overview') below a bold lead ('**openrouter**平台价格：'),
             # inside the lead's chapter and before the lead's table, closes no section: the table under
