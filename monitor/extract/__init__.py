@@ -199,7 +199,8 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
         return [], []  # no table, nothing to read: the page's unit, currency and notes are not looked for
     page = page_context(prose, reading.currency, reading.per)
     as_of = reading.as_of
-    page = page.merged(_stated_currency(prose))
+    stated = _stated_currency(prose)
+    page = page.merged(stated)
     notes = page_footnotes(prose)
     found: list[tuple[Price, str]] = []
     problems: list[str] = []
@@ -209,10 +210,10 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
         grid.footnotes = notes
         if grid.tab:
             grid.condition = " ".join(x for x in (grid.condition, grid.tab.lower()) if x)
-        context = table_context(grid, page)
+        around = _said_around(grid)
         # a currency the page states (not the source's default) makes a table's bare figures money
-        grid.currency_stated = bool(_stated_currency(prose).currency or _said_around(grid).currency)
-        result = prices_from_grid(grid, context, as_of)
+        grid.currency_stated = bool(stated.currency or around.currency)
+        result = prices_from_grid(grid, page.merged(around), as_of)
         if not result.prices and grid.preamble and all(_NO_MODEL in p for p in result.problems):
             unnamed.append((len(found), grid, result.problems))
             continue

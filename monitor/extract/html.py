@@ -218,10 +218,7 @@ def _row_cells(row: LexborNode) -> list[LexborNode]:
 
 
 def _owning_row(cell: LexborNode) -> LexborNode | None:
-    parent = cell.parent
-    while parent is not None and parent.attributes.get("role") != "row":
-        parent = parent.parent
-    return parent
+    return _nearest_above(cell, lambda parent: parent.attributes.get("role") == "row")
 
 
 def _table(table: LexborNode, walk: _Walk) -> None:
@@ -371,12 +368,7 @@ def _assign_panels(walk: _Walk, panes: list[tuple[str, LexborNode]], named: dict
 
 
 def _inside(node: LexborNode, ancestor: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.mem_id == ancestor.mem_id:
-            return True
-        parent = parent.parent
-    return False
+    return _nearest_above(node, lambda parent: parent.mem_id == ancestor.mem_id) is not None
 
 
 def _assign_tabs(walk: _Walk, at: int, names: list[str], taken: set[int]) -> None:
@@ -397,8 +389,13 @@ def _assign_tabs(walk: _Walk, at: int, names: list[str], taken: set[int]) -> Non
 
 
 def _owning_table(node: LexborNode) -> LexborNode | None:
+    return _nearest_above(node, lambda p: p.tag == "table" or p.attributes.get("role") in _ARIA_TABLES)
+
+
+def _nearest_above(node: LexborNode, test: Callable[[LexborNode], bool]) -> LexborNode | None:
+    """The nearest element above `node` that passes `test`, or None."""
     parent = node.parent
-    while parent is not None and not (parent.tag == "table" or parent.attributes.get("role") in _ARIA_TABLES):
+    while parent is not None and not test(parent):
         parent = parent.parent
     return parent
 
