@@ -46,6 +46,20 @@ def test_an_up_to_date_database_opens_without_sqlite_utils(tmp_path: Path) -> No
         assert "due_on" in {row[1] for row in db.execute("pragma table_info(sources)")}
 
 
+def test_a_new_database_is_created_without_loading_numpy_or_pandas(tmp_path: Path) -> None:
+    """sqlite-utils imports numpy and pandas where they are installed; creating a database (the
+    migrations) does not load them into the monitor, and they import as usual afterwards."""
+    pytest.importorskip("numpy")  # the dev extras bring it (matplotlib); without it there is nothing to show
+    probe = (
+        "import sys; from pathlib import Path; from monitor.store import Store; "
+        f"Store(Path({str(tmp_path / 'm.db')!r})).close(); "
+        "print(sorted(m for m in ('sqlite_utils', 'numpy', 'pandas') if m in sys.modules)); "
+        "import numpy; print(numpy.__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["['sqlite_utils']", "numpy"]
+
+
 def test_a_first_check_stores_its_page_compressed_off_the_event_loop(
     tmp_path: Path, pages: PageServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
