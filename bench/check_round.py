@@ -18,6 +18,13 @@ selectolax parses each and takes its tables' text, and a SHA-256 of that text te
 urlwatch does. The ratio of the monitor's wall time to the loop's, per round, is the figure (issue 19:
 first round within 2x, change round within 1.3x); this machine's absolute speed varies by 3x between days.
 
+With --urlwatch COMMAND (the `urlwatch` command of a virtualenv holding urlwatch 2.29, `pip install
+urlwatch==2.29`; not a dependency of the project), each run also checks the same pages with urlwatch, the
+tool issue 19 was measured against: a job per page selecting its tables (`css: table`, then
+`html2text`), its own 10 worker threads, its cache in a new file, its stdout report parsed for the changed
+pages. urlwatch runs as a command, so its start-up (its `--list` of the same jobs, timed the same way) is
+taken off its wall time.
+
 The pages are spread over 10 loopback hosts (127.0.0.1 ... 127.0.0.10, a provider per host as in real
 use) and the benchmark's own configuration sets one fetch per host at a time: 10 concurrent fetches in
 all. With --workers 2 the round is split by host over two processes, so the per-host limit still holds.
@@ -30,6 +37,7 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -118,6 +126,9 @@ def worker(args: argparse.Namespace) -> None:
     """Both rounds in one process (the monitor as one `monitor check` after another, or the bare loop
     with --bare); JSON on stdout."""
     database = Path(args.database)
+    if args.urlwatch:
+        print(json.dumps(urlwatch_worker(args, database.parent)))
+        return
     report: dict[str, Any] = {}
     indices = list(range(args.count))
     urls = json.loads(Path(args.urls).read_text())
@@ -164,8 +175,8 @@ def worker(args: argparse.Namespace) -> None:
     print(json.dumps(report))
 
 
-def run_once(n: int, args: argparse.Namespace, bare: bool = False) -> dict[str, Any]:
-    """Both rounds over N fresh pages: by the monitor, or by the bare loop."""
+def run_once(n: int, args: argparse.Namespace, bare: bool = False, urlwatch: bool = False) -> dict[str, Any]:
+    """Both rounds over N fresh pages: by the monitor, by the bare loop, or by urlwatch."""
     server = PageServer(n, args.fresh, args.hosts)
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -179,7 +190,9 @@ def run_once(n: int, args: argparse.Namespace, bare: bool = False) -> dict[str, 
             ]  # fmt: skip
             if bare:
                 command.append("--bare")
-            if args.one_core:
+            if urlwatch:  # the worker pins the urlwatch commands it times, not itself
+                command += ["--urlwatch", args.urlwatch] + (["--one-core"] if args.one_core else [])
+            elif args.one_core:
                 command = ["taskset", "-c", "0", *command]
             done = subprocess.run(command, capture_output=True, text=True, check=False)
             if done.returncode != 0:
@@ -187,6 +200,53 @@ def run_once(n: int, args: argparse.Namespace, bare: bool = False) -> dict[str, 
             return dict(json.loads(done.stdout.strip().splitlines()[-1]))
     finally:
         server.close()
+
+
+def urlwatch_worker(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    """Both rounds by urlwatch (a command per round, children of this worker: their peak RSS is its
+    children's), in the worker's JSON shape."""
+    urls = json.loads(Path(args.urls).read_text())
+    n = len(urls)
+    jobs = "---\n".join(
+        f"name: p{i}\nurl: {url}\nfilter:\n  - css: table\n  - html2text\n" for i, url in enumerate(urls)
+    )
+    (folder / "urls.yaml").write_text(jobs)
+    command = [
+        args.urlwatch, "--urls", str(folder / "urls.yaml"),
+        "--config", str(folder / "config.yaml"), "--hooks", str(folder / "hooks.py"),
+        "--cache", str(folder / "cache.db"),
+    ]  # fmt: skip
+    if args.one_core:  # the worker itself is not pinned: only what it times
+        command = ["taskset", "-c", "0", *command]
+
+    def timed(extra: list[str]) -> tuple[float, float, str]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        done = subprocess.run([*command, *extra], capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise SystemExit(f"urlwatch failed:\n{done.stderr[-3000:]}")
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        return wall, cpu, done.stdout
+
+    timed(["--list"])  # writes its default config: the start-up below is measured as a round finds it
+    start_wall, start_cpu, _ = timed(["--list"])
+    report: dict[str, Any] = {}
+    for name in ("first", "change"):
+        if name == "change":
+            report["truth"] = httpx.get(f"{args.control}/_mutate/{args.mutate}/{args.seed}").json()
+        wall, cpu, out = timed([])
+        wall, cpu = max(wall - start_wall, 1e-6), max(cpu - start_cpu, 0.0)
+        changed = sorted(int(m) for m in re.findall(r"^\d+\. CHANGED: p(\d+)\b", out, re.M))
+        errors = re.findall(r"^\d+\. ERROR: .*$", out, re.M)[:3]
+        report[name] = {
+            "wall": wall, "pages_per_s": n / wall, "cpu": cpu, "db_bytes": 0, "snapshots": 0,
+            "snapshot_bytes": 0, "changed": changed if name == "change" else [], "errors": errors,
+        }  # fmt: skip
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child so far
+    report["peak_rss_mb"] = report["peak_rss_total_mb"] = rss
+    return report
 
 
 def main() -> None:
@@ -200,6 +260,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=HOSTS, help="loopback hosts the pages are spread over")
     parser.add_argument("--per-host", type=int, default=PER_HOST, help="[monitor] per_host of the run")
     parser.add_argument("--one-core", action="store_true", help="pin the monitor to one core (taskset)")
+    parser.add_argument("--urlwatch", metavar="COMMAND", help="also run this urlwatch 2.29 command")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)
@@ -223,17 +284,25 @@ def main() -> None:
     )
     print(header)
     for n in args.n or [200, 1000]:
-        runs, bare = [], []
-        for _ in range(args.runs):  # one beside the other, so both see the machine as it is
+        runs, bare, watched = [], [], []
+        for _ in range(args.runs):  # one beside the other, so all see the machine as it is
             runs.append(run_once(n, args))
             bare.append(run_once(n, args, bare=True))
+            if args.urlwatch:
+                watched.append(run_once(n, args, urlwatch=True))
         for name in ("first", "change"):
-            # the monitor's wall time over the bare loop's, per run, then the median
-            ratio = statistics.median(
-                m[name]["wall"] / b[name]["wall"] for m, b in zip(runs, bare, strict=True)
-            )
-            for by, results in (("monitor", runs), ("bare", bare)):
-                print_round(n, name, by, results, ratio if by == "monitor" else 1.0)
+            print_round(n, name, "monitor", runs, ratio(name, runs, bare))
+            print_round(n, name, "bare", bare, 1.0)
+            if watched:
+                print_round(n, name, "urlwatch", watched, ratio(name, watched, bare))
+                times = ratio(name, runs, watched)
+                print(f"      {name} round: the monitor's wall time is {times:.2f}x urlwatch's")
+
+
+def ratio(name: str, results: list[dict[str, Any]], to: list[dict[str, Any]]) -> float:
+    """The median over runs of one's wall time over the other's in the same run, for round `name`."""
+    pairs = zip(results, to, strict=True)
+    return statistics.median(r[name]["wall"] / b[name]["wall"] for r, b in pairs)
 
 
 def print_round(n: int, name: str, by: str, runs: list[dict[str, Any]], ratio: float) -> None:
