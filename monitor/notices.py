@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -77,6 +78,7 @@ def prose(kind: str, text: str) -> list[str]:
     return sentences(text)
 
 
+@lru_cache(maxsize=4096)  # a page read again repeats most of its sentences
 def sentence_key(sentence: str) -> str:
     """What makes two sentences the same notice: their words, not their digits, dates, spaces or
     markup."""
