@@ -1,5 +1,6 @@
-"""One httpx client for every page: timeouts, size cap, conditional GET, retries, per-host limits; the
-same limits and retries for pages loaded in a browser (`fetch = "browser"`, monitor/browser.py)."""
+"""The httpx clients that fetch every page, a connection pool per host: timeouts, size cap, conditional
+GET, retries, per-host limits; the same limits and retries for pages loaded in a browser (`fetch =
+"browser"`, monitor/browser.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import email.utils
 import ipaddress
 import random
 import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -48,14 +50,13 @@ class Fetcher:
         self._sleep = sleep
         self._browsers = browsers
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            transport=transport,
-            trust_env=False,
-        )
+        self._transport = transport
+        self._ssl: ssl.SSLContext | None = None
+        # A connection pool per host: httpcore looks over every connection of its pool at each request
+        # (is it idle, has it expired), so one pool for every host costs each request more the more
+        # hosts a round fetches from; a host's own pool holds its `per_host` connections. A transport
+        # passed in (tests) serves every host through one client.
+        self._clients: dict[str, httpx.AsyncClient] = {}
 
     @property
     def browsers(self) -> Browsers:
@@ -70,8 +71,31 @@ class Fetcher:
             )
         return self._browsers
 
+    def client(self, url: str) -> httpx.AsyncClient:
+        """The client whose pool holds the connections to this URL's host (and port), made at its
+        first fetch. It follows a redirect to another host as well."""
+        parts = urlsplit(url)
+        key = "" if self._transport is not None else f"{parts.scheme}://{parts.netloc}"
+        client = self._clients.get(key)
+        if client is None:
+            if self._ssl is None and self._transport is None:
+                self._ssl = httpx.create_ssl_context(trust_env=False)  # loaded once, not per host
+            client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.settings.timeout),
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+                transport=self._transport,
+                trust_env=False,
+                verify=self._ssl if self._ssl is not None else True,
+            )
+            self._clients[key] = client
+        return client
+
     async def aclose(self) -> None:
-        await self.client.aclose()
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
         if self._browsers is not None:
             await self._browsers.aclose()
 
@@ -106,7 +130,7 @@ class Fetcher:
                 async with limit:
                     if browser:
                         return await self._render(url, wait_for, limit_s)
-                    return await self._get(url, headers, limit_s)
+                    return await self._get(self.client(url), url, headers, limit_s)
             except _Retryable as exc:
                 if last or exc.wait > MAX_RETRY_AFTER:
                     raise FetchError(str(exc), status=exc.status) from None
@@ -126,11 +150,13 @@ class Fetcher:
                 raise _Retryable(str(exc), exc.status, exc.wait) from None
             raise
 
-    async def _get(self, url: str, headers: dict[str, str], timeout: float) -> FetchResult:
+    async def _get(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout: float
+    ) -> FetchResult:
         try:
             # httpx's timeout is per read: a server that trickles a byte a second never trips it.
             async with asyncio.timeout(timeout):
-                return await self._stream(url, headers, timeout)
+                return await self._stream(client, url, headers, timeout)
         except TimeoutError:
             raise _Retryable(f"{url}: no complete answer within {timeout:g}s") from None
         except httpx.TooManyRedirects:
@@ -142,9 +168,11 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {_describe(exc)}") from None
 
-    async def _stream(self, url: str, headers: dict[str, str], timeout: float) -> FetchResult:
+    async def _stream(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout: float
+    ) -> FetchResult:
         cap = self.settings.max_bytes
-        async with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
+        async with client.stream("GET", url, headers=headers, timeout=timeout) as response:
             final = str(response.url)
             if response.status_code == 304:
                 return FetchResult(url=final, status=304, not_modified=True)

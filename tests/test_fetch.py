@@ -152,6 +152,32 @@ def test_per_host_limit(tmp_path: Any, pages: PageServer) -> None:
     assert peak == 2
 
 
+def test_each_host_has_its_own_pool_and_redirects_cross_hosts(tmp_path: Any, pages: PageServer) -> None:
+    """Each host's connections are pooled apart (a request's pool bookkeeping grows with its own host's
+    connections, not with every host of the round); a redirect to another host is still followed."""
+    other = PageServer()
+    try:
+        other.put("/b", "page b")
+        pages.put("/a", "page a")
+        pages.put("/moved", "", status=302, Location=other.url("/b"))
+
+        async def go() -> tuple[list[str], int]:
+            fetcher = Fetcher(settings(tmp_path))
+            try:
+                urls = [pages.url("/a"), other.url("/b"), pages.url("/moved"), pages.url("/a")]
+                texts = [(await fetcher.fetch(url)).text for url in urls]
+                return texts, len(fetcher._clients)
+            finally:
+                await fetcher.aclose()
+
+        texts, pools = asyncio.run(go())
+        assert texts == ["page a", "page b", "page b", "page a"]
+        assert pools == 2
+        assert other.hits("/b") == 2
+    finally:
+        other.close()
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "expected"),
     [
