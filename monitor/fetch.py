@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
+MAX_POOLS = 32  # connection pools (origins) kept open at once
 MAX_RETRY_AFTER = 120.0  # a Retry-After longer than this ends the check; the next one tries again
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -56,7 +57,8 @@ class Fetcher:
         # (is it idle, has it expired), so one pool for every host costs each request more the more
         # hosts a round fetches from; a host's own pool holds its `per_host` connections. A transport
         # passed in (tests) serves every host through one client.
-        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._clients: dict[str, httpx.AsyncClient] = {}  # by origin, the most recently used last
+        self._in_use: dict[str, int] = {}  # requests under way per origin
 
     @property
     def browsers(self) -> Browsers:
@@ -71,12 +73,12 @@ class Fetcher:
             )
         return self._browsers
 
-    def client(self, url: str) -> httpx.AsyncClient:
-        """The client whose pool holds the connections to this URL's host (and port), made at its
-        first fetch. It follows a redirect to another host as well."""
-        parts = urlsplit(url)
-        key = "" if self._transport is not None else f"{parts.scheme}://{parts.netloc}"
-        client = self._clients.get(key)
+    async def _client(self, key: str) -> httpx.AsyncClient:
+        """The client whose pool holds the connections to origin `key`, made at its first fetch (it
+        follows a redirect to another host as well). At most MAX_POOLS are kept: a feed's articles on
+        ever new hosts must not leave a pool of idle connections open for each; beyond them, the pool
+        used longest ago with no request under way is closed."""
+        client = self._clients.pop(key, None)
         if client is None:
             if self._ssl is None and self._transport is None:
                 self._ssl = httpx.create_ssl_context(trust_env=False)  # loaded once, not per host
@@ -89,7 +91,10 @@ class Fetcher:
                 trust_env=False,
                 verify=self._ssl if self._ssl is not None else True,
             )
-            self._clients[key] = client
+        self._clients[key] = client
+        idle = [k for k in self._clients if k != key and not self._in_use.get(k)]
+        for old in idle[: max(0, len(self._clients) - MAX_POOLS)]:
+            await self._clients.pop(old).aclose()
         return client
 
     async def aclose(self) -> None:
@@ -130,7 +135,7 @@ class Fetcher:
                 async with limit:
                     if browser:
                         return await self._render(url, wait_for, limit_s)
-                    return await self._get(self.client(url), url, headers, limit_s)
+                    return await self._get_pooled(url, headers, limit_s)
             except _Retryable as exc:
                 if last or exc.wait > MAX_RETRY_AFTER:
                     raise FetchError(str(exc), status=exc.status) from None
@@ -149,6 +154,18 @@ class Fetcher:
             if exc.retry:
                 raise _Retryable(str(exc), exc.status, exc.wait) from None
             raise
+
+    async def _get_pooled(self, url: str, headers: dict[str, str], timeout: float) -> FetchResult:
+        """GET with the pool of the URL's origin (a transport passed in, in tests, serves all through one)."""
+        parts = urlsplit(url)
+        key = "" if self._transport is not None else f"{parts.scheme}://{parts.netloc}"
+        self._in_use[key] = self._in_use.get(key, 0) + 1  # before any wait: its pool stays open
+        try:
+            return await self._get(await self._client(key), url, headers, timeout)
+        finally:
+            self._in_use[key] -= 1
+            if not self._in_use[key]:
+                del self._in_use[key]
 
     async def _get(
         self, client: httpx.AsyncClient, url: str, headers: dict[str, str], timeout: float

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from monitor import fetch as fetch_module
 from monitor.config import Settings
 from monitor.errors import FetchError
 from monitor.fetch import Fetcher, decode_body
@@ -152,30 +153,42 @@ def test_per_host_limit(tmp_path: Any, pages: PageServer) -> None:
     assert peak == 2
 
 
-def test_each_host_has_its_own_pool_and_redirects_cross_hosts(tmp_path: Any, pages: PageServer) -> None:
-    """Each host's connections are pooled apart (a request's pool bookkeeping grows with its own host's
-    connections, not with every host of the round); a redirect to another host is still followed."""
-    other = PageServer()
+def test_each_host_has_its_own_pool_and_redirects_cross_hosts(
+    tmp_path: Any, pages: PageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each origin's connections are pooled apart (a request's pool bookkeeping grows with its own
+    host's connections, not with every host of the round); a redirect to another host is still
+    followed; beyond MAX_POOLS the pool used longest ago is closed (a feed's articles on ever new hosts
+    leave no idle connections open)."""
+    monkeypatch.setattr(fetch_module, "MAX_POOLS", 2)
+    others = [PageServer(), PageServer()]
     try:
-        other.put("/b", "page b")
+        for n, other in enumerate(others):
+            other.put("/b", f"page b{n}")
         pages.put("/a", "page a")
-        pages.put("/moved", "", status=302, Location=other.url("/b"))
+        pages.put("/moved", "", status=302, Location=others[0].url("/b"))
 
-        async def go() -> tuple[list[str], int]:
+        async def go() -> tuple[list[str], list[int], list[bool]]:
             fetcher = Fetcher(settings(tmp_path))
             try:
-                urls = [pages.url("/a"), other.url("/b"), pages.url("/moved"), pages.url("/a")]
+                urls = [pages.url("/a"), others[0].url("/b"), pages.url("/moved"), pages.url("/a")]
                 texts = [(await fetcher.fetch(url)).text for url in urls]
-                return texts, len(fetcher._clients)
+                pools = [len(fetcher._clients)]
+                first = fetcher._clients[f"http://127.0.0.1:{others[0].port}"]
+                texts.append((await fetcher.fetch(others[1].url("/b"))).text)  # a third origin
+                pools.append(len(fetcher._clients))
+                return texts, pools, [first.is_closed, f"http://127.0.0.1:{pages.port}" in fetcher._clients]
             finally:
                 await fetcher.aclose()
 
-        texts, pools = asyncio.run(go())
-        assert texts == ["page a", "page b", "page b", "page a"]
-        assert pools == 2
-        assert other.hits("/b") == 2
+        texts, pools, closed = asyncio.run(go())
+        assert texts == ["page a", "page b0", "page b0", "page a", "page b1"]
+        assert pools == [2, 2]
+        assert closed == [True, True]  # the least recently used origin's pool went, the other stayed
+        assert others[0].hits("/b") == 2
     finally:
-        other.close()
+        for other in others:
+            other.close()
 
 
 @pytest.mark.parametrize(
