@@ -12,6 +12,7 @@ import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable
+from http.cookiejar import CookieJar
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
 MAX_POOLS = 32  # connection pools (origins) kept open at once
+MAX_CONNECTIONS = 100  # requests under way at once, over every host
 MAX_RETRY_AFTER = 120.0  # a Retry-After longer than this ends the check; the next one tries again
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -59,6 +61,10 @@ class Fetcher:
         # passed in (tests) serves every host through one client.
         self._clients: dict[str, httpx.AsyncClient] = {}  # by origin, the most recently used last
         self._in_use: dict[str, int] = {}  # requests under way per origin
+        self._cookies = CookieJar()  # shared, not copied: a cookie one host sets is sent after a redirect
+        # requests under way at once over every host (httpx's default for its one pool, which a pool per
+        # host no longer gives)
+        self._connections = asyncio.Semaphore(MAX_CONNECTIONS)
 
     @property
     def browsers(self) -> Browsers:
@@ -90,11 +96,14 @@ class Fetcher:
                 transport=self._transport,
                 trust_env=False,
                 verify=self._ssl if self._ssl is not None else True,
+                cookies=self._cookies,  # one jar for every pool, as one client had
             )
         self._clients[key] = client
         idle = [k for k in self._clients if k != key and not self._in_use.get(k)]
-        for old in idle[: max(0, len(self._clients) - MAX_POOLS)]:
-            await self._clients.pop(old).aclose()
+        # taken out before any wait: a request started meanwhile makes a new pool, never uses a closing one
+        closing = [self._clients.pop(k) for k in idle[: max(0, len(self._clients) - MAX_POOLS)]]
+        for old in closing:
+            await asyncio.shield(old.aclose())  # a cancelled check leaves no pool half closed
         return client
 
     async def aclose(self) -> None:
@@ -161,7 +170,8 @@ class Fetcher:
         key = "" if self._transport is not None else f"{parts.scheme}://{parts.netloc}"
         self._in_use[key] = self._in_use.get(key, 0) + 1  # before any wait: its pool stays open
         try:
-            return await self._get(await self._client(key), url, headers, timeout)
+            async with self._connections:
+                return await self._get(await self._client(key), url, headers, timeout)
         finally:
             self._in_use[key] -= 1
             if not self._in_use[key]:

@@ -191,6 +191,93 @@ def test_each_host_has_its_own_pool_and_redirects_cross_hosts(
             other.close()
 
 
+def test_pools_closed_under_concurrent_fetches_break_none(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fetches of more origins at once than MAX_POOLS, from servers that keep connections alive (closing
+    such a pool waits): each fetch completes; none meets a pool being closed, none closes one twice."""
+    monkeypatch.setattr(fetch_module, "MAX_POOLS", 1)
+    servers = [PageServer() for _ in range(4)]
+    try:
+        for server in servers:
+            server.httpd.RequestHandlerClass.protocol_version = "HTTP/1.1"  # keep-alive
+            server.put("/p", "page")
+        a, b, c, d = (server.url("/p") for server in servers)
+
+        async def go() -> list[object]:
+            fetcher = Fetcher(settings(tmp_path, per_host=10))
+            try:
+                results: list[object] = list(await asyncio.gather(*map(fetcher.fetch, (a, b, c))))
+                results += await asyncio.gather(*map(fetcher.fetch, (d, b, a)), return_exceptions=True)
+                return results
+            finally:
+                await fetcher.aclose()
+
+        assert [getattr(r, "text", repr(r)) for r in asyncio.run(go())] == ["page"] * 6
+    finally:
+        for server in servers:
+            server.close()
+
+
+def test_requests_under_way_are_capped_over_every_host(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most MAX_CONNECTIONS requests at once over all hosts, as httpx's one pool capped them."""
+    monkeypatch.setattr(fetch_module, "MAX_CONNECTIONS", 2)
+    active = peak = 0
+    lock = threading.Lock()
+
+    def slow() -> Response:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.05)
+        with lock:
+            active -= 1
+        return Response(200, b"ok")
+
+    servers = [PageServer() for _ in range(5)]
+    try:
+        for server in servers:
+            server.pages["/slow"] = slow
+
+        async def go() -> list[FetchResult]:
+            fetcher = Fetcher(settings(tmp_path, per_host=4))
+            try:
+                return await asyncio.gather(*(fetcher.fetch(s.url("/slow")) for s in servers))
+            finally:
+                await fetcher.aclose()
+
+        assert [r.text for r in asyncio.run(go())] == ["ok"] * 5
+        assert peak == 2
+    finally:
+        for server in servers:
+            server.close()
+
+
+def test_one_cookie_jar_for_every_pool(tmp_path: Any, pages: PageServer) -> None:
+    """A cookie a host sets on the way through a redirect is sent to it later, as with one client."""
+    other = PageServer()
+    try:
+        pages.put("/set", "", status=302, Location=other.url("/landing"), Set_Cookie="sid=1; Path=/")
+        other.put("/landing", "ok", Set_Cookie="bsid=2; Path=/")
+        other.put("/page", "page")
+
+        async def go() -> None:
+            fetcher = Fetcher(settings(tmp_path))
+            try:
+                await fetcher.fetch(pages.url("/set"))
+                await fetcher.fetch(other.url("/page"))
+            finally:
+                await fetcher.aclose()
+
+        asyncio.run(go())
+        assert [h.get("Cookie") for p, h in other.requests if p == "/page"] == ["sid=1; bsid=2"]
+    finally:
+        other.close()
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "expected"),
     [
