@@ -139,6 +139,8 @@ class PriceContext:
 
     def merged(self, inner: PriceContext) -> PriceContext:
         """`inner` (closer to the cell) wins where it says something."""
+        if not (inner.currency or inner.per or inner.unit):
+            return self  # inner says nothing (most rows and cells): each field is self's, unchanged
         return PriceContext(
             currency=inner.currency or self.currency,
             per=inner.per or self.per,

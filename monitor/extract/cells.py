@@ -133,7 +133,8 @@ def read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) ->
         slot = replace(slot, kind=f"batch_{kind}" if slot.batch and not kind.startswith("batch_") else kind)
     # '$0.435 (75% off⁽³⁾)' with the page's note 3 '… extended until 2026/05/31': the note dates the price
     noted = date_phrase(" ".join(slot.footnotes.get(mark, "") for mark in cell.marks)) if cell.marks else ""
-    discount = DISCOUNT.search(text)
+    # (a discount is written with '%' or 折: a cell with neither is not searched)
+    discount = DISCOUNT.search(text) if "%" in text or "折" in text else None
     if discount and cell.struck:
         # '$0.435 (75% off)' beside a struck '$1.74': the percentage is a note, not a second amount.
         text = re.sub(r"\(\s*\)", " ", DISCOUNT.sub(" ", text))

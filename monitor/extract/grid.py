@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from monitor.extract.cells import PROMO_FREE, Cell, GridPrices, Slot, names_money, quoted, read_cell
 from monitor.extract.labels import (
@@ -105,7 +106,12 @@ _FIELD_NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 def _header_text(cell: Cell) -> str:
     """A header cell's words: 'model_name' and 'inputPrice' (field names shown as headers) are
     'model name' and 'input Price'."""
-    text = clean_text(cell.text.replace("\n", " ")).strip("* ")
+    return _header_words(cell.text)
+
+
+@lru_cache(maxsize=4096)  # asked of every row's model cell, and of header rows several times
+def _header_words(text: str) -> str:
+    text = clean_text(text.replace("\n", " ")).strip("* ")
     if _FIELD_NAME.fullmatch(text):  # a field's name, not 'LoRA'
         text = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", text).strip()
     return text
@@ -516,6 +522,15 @@ class _Table:
     column_contexts: list[PriceContext] = field(default_factory=list)
     sections: str = ""
     path: str = ""
+    # what each row asks of the header, worked out once per table: the columns that
+    # label a row (no kind, no price header, not the model's), which columns hold prices, the name a
+    # problem gives each column, the conditions each column's prices take from the column and the
+    # table, and whether the column's header or the page states the currency
+    label_columns: tuple[int, ...] = ()
+    priced: tuple[bool, ...] = ()
+    names: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    currency_said: tuple[bool, ...] = ()
 
 
 def _figures_by_column(body: list[list[Cell]], width: int, model_col: int) -> list[list[str]]:
@@ -595,6 +610,13 @@ def _read_rows(
         ],
         sections=grid.sections(),
         path=grid.path(),
+        label_columns=tuple(
+            j for j, c in enumerate(columns) if j != model_col and not c.kind and not c.price_header
+        ),
+        priced=tuple(c.priced for c in columns),
+        names=tuple(c.label or f"column {j + 1}" for j, c in enumerate(columns)),
+        conditions=tuple(" ".join(x for x in (c.condition, grid.condition) if x) for c in columns),
+        currency_said=tuple(bool(c.stated.currency or grid.currency_stated) for c in columns),
     )
     out = GridPrices()
     previous: list[Cell] = []
@@ -643,11 +665,11 @@ def _read_rows(
             lines = [x for x in (clean_text(y) for y in row[model_col].text.splitlines()) if x]
             below = " ".join(lines[1:])
             name_tier = tier_of(below) if below else ""
-            bracket = _TIER_NOTE.search(model)
+            bracket = _TIER_NOTE.search(model) if "(" in model or "（" in model else None
             if bracket and tier_of(bracket.group(1)) and not name_tier:
                 # 'gpt-5.5 (<272K context length)': the row's tier, written beside the name
                 name_tier, model = tier_of(bracket.group(1)), model[: bracket.start()].strip()
-            discount = DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)
+            discount = (DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)) if below else None
             if discount:
                 badge = "; ".join(x for x in (badge, discount.group(0)) if x)
             named = [(name, status, badge) for name in model_names(model)]  # 'Claude Sonnet 4.5 / 4': two
@@ -679,11 +701,8 @@ def _read_row(
     (Feature, Output Resolution ...), which tell apart two rows of one model that price one kind."""
     columns, model_col = table.columns, table.model_col
     model_cell = row[model_col]
-    labelled = [
-        (j, clean_text(c.text))
-        for j, c in enumerate(row)
-        if j != model_col and not columns[j].kind and not columns[j].price_header
-    ]
+    # the row's label cells (a row is never wider than the header: `_read_rows` cuts it to the width)
+    labelled = [(j, clean_text(row[j].text)) for j in table.label_columns if j < len(row)]
     labels = [x for _, x in labelled]
     condition = " ".join([*(x.lower() for x in labels if CONDITION.fullmatch(x)), when]).strip()
     # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',
@@ -703,6 +722,8 @@ def _read_row(
         lengths = [x for j, x in labelled if not _RESOLUTION.search(columns[j].label)]
         row_tier = next((t for t in map(tier_of, lengths) if t and not names_money(t)), "") or name_tier
     row_says_free = any(FREE_PROMO.search(x) for x in labels)
+    currency_in_row = bool(row_stated.currency)
+    generic_kind = not (table.kinds_in_rows and labelled_kind is None)
     for j, cell in enumerate(row):
         column = columns[j]
         if j == model_col or cell is model_cell:
@@ -711,12 +732,12 @@ def _read_row(
         kind = _kind_in(column, labelled_kind, labels, table.cache_table, free)
         if column.sized and not names_money(cell.text):
             continue  # '272' under '1024 x 1024' in a table of tokens per image is a count, not a price
-        if not column.priced and ((kind is None and not column.tier) or not names_money(cell.text)):
+        if not table.priced[j] and ((kind is None and not column.tier) or not names_money(cell.text)):
             # 'Input tokens per tool definition: 735 tokens' is not a price; 'Input: $5 / MTok' under
             # '≤ 200K input tokens' is one
             if kind is None and not column.tier and find_currency(cell.text) and find_amounts(cell.text):
                 out.problems.append(
-                    f"{model} / {column.label or f'column {j + 1}'}: {quoted(cell.text, 60)} under a "
+                    f"{model} / {table.names[j]}: {quoted(cell.text, 60)} under a "
                     "header that names no kind of price; not read"
                 )
             continue
@@ -730,12 +751,15 @@ def _read_row(
         context = table.column_contexts[j].merged(row_stated)
         if column.storage and context.unit in HOURLY:
             context = replace(context, unit=HOURLY[context.unit])
+        column_condition = table.conditions[j]  # the column's and the table's
         slot = Slot(
             model,
             kind,
             column.tier or row_tier,
-            " ".join(x for x in (condition, column.condition, table.grid.condition) if x),
-            f"{model} / {column.label or f'column {j + 1}'}",
+            f"{condition} {column_condition}"
+            if condition and column_condition
+            else condition or column_condition,
+            f"{model} / {table.names[j]}",
             table.sections,
             row_says_free,
             status,
@@ -743,17 +767,18 @@ def _read_row(
             badge,
             column.batch,
             table.path,
-            column.generic and not (table.kinds_in_rows and labelled_kind is None),
+            column.generic and generic_kind,
             j in table.money_columns,
-            bool(column.stated.currency or row_stated.currency or table.grid.currency_stated),
+            table.currency_said[j] or currency_in_row,
         )
         read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose
     # header names a kind but that hold no price ('Output Resolution': 720p)
+    priced = table.priced
     shown = [
         (j, clean_text(c.text))
         for j, c in enumerate(row)
-        if j != model_col and not columns[j].priced and not names_money(c.text)
+        if j != model_col and not priced[j] and not names_money(c.text)
     ]
     return [
         (j, x.lower())

@@ -369,6 +369,8 @@ _NAMES_APART = re.compile(r" / |、")
 def model_names(name: str) -> list[str]:
     """'Claude Sonnet 4.6 / 4.5 / 4' -> the three models it lists; 'deepseek-chat / deepseek-reasoner'
     and 'qwen-max、qwen-plus' -> the two ids; any other name is itself."""
+    if " / " not in name and "、" not in name:
+        return [name]  # one name (most rows): nothing to split
     parts = [part.strip() for part in _NAMES_APART.split(name)]
     ids = len(parts) >= 2 and all(_MODEL_ID.match(p) or _SHORT_ID.match(p) for p in parts[1:])
     if ids and _MODEL_ID.match(parts[0]):
@@ -409,6 +411,7 @@ _FROM_AFTER = re.compile(r"^[^.。,，]{0,12}?(?:起|开始|生效)")
 _UNTIL_AFTER = re.compile(r"^[^.。,，]{0,6}?(?:截止|结束|止|为止)")
 
 
+@lru_cache(maxsize=4096)  # asked of every price cell and every model's name; pages repeat their cells
 def date_phrase(text: str) -> str:
     """'through August 31, 2026' -> 'until 2026-08-31'; 'take effect … on August 16, 2026' or
     '2025年3月31日开始' -> 'from 2026-08-16'. A date with no such word says nothing: ''."""
