@@ -13,7 +13,7 @@ from pathlib import Path
 
 from monitor.extract import extract_prices
 from monitor.extract.cells import _split_labelled
-from monitor.extract.flat import _model_like, _plain, _priced
+from monitor.extract.flat import _model_like, _plain, _priced, _states_spec
 from monitor.extract.grid import _header_words
 from monitor.extract.labels import date_phrase, kind_of, row_kind, tier_of
 from monitor.models import model_id
@@ -58,6 +58,7 @@ def clear_caches() -> None:
         _model_like,  # the line readers'
         _plain,
         _priced,
+        _states_spec,
     ):
         function.cache_clear()
 

@@ -57,7 +57,8 @@ def _accounted(found: Found, shown: str) -> Found:
     """Nothing dropped silently: the money a page shows (`shown`, its visible text) that no price was
     read from and no problem names (a worked example, a plan, a sentence) is listed in one problem."""
     prices, problems = found
-    said = {n for text in [*(p.raw for p, _s in prices), *problems] for n in _FIGURE.findall(text)}
+    # (each text once: a page's cells repeat their raw texts, '$0.5 / MTok')
+    said = {n for text in {*(p.raw for p, _s in prices), *problems} for n in _FIGURE.findall(text)}
     values = {p.amount for p, _s in prices}
     left: list[str] = []
     for money in _MONEY.findall(shown):
@@ -529,13 +530,16 @@ def _resolve_collisions(
             return ""  # prices that differ within one section: no heading tells them apart
         return next((h for h in reversed(path) if section_topic(h) and all(h not in o for o in others)), "")
 
-    named = [
-        (replace(p, condition=_with_section(p.condition, telling(model_id(p.model), s))), s)
-        if (model_id(p.model), s) in told_apart
-        else (p, s)
-        for p, s in found
-    ]
-    final = groups(named)
+    if told_apart:
+        named = [
+            (replace(p, condition=_with_section(p.condition, telling(model_id(p.model), s))), s)
+            if (model_id(p.model), s) in told_apart
+            else (p, s)
+            for p, s in found
+        ]
+        final = groups(named)
+    else:
+        final = first  # no price is named by its section (most pages): the groups are the first ones
     prices: list[Price] = []
     problems: list[str] = []
     unsettled: set[PriceKey] = set()
