@@ -286,6 +286,7 @@ def add_price(
 
 def _price(slot: Slot, parsed: ParsedPrice, note: str) -> Price:
     assert slot.kind is not None
-    note = "; ".join(x for x in (slot.badge, note) if x)
-    where = " › ".join(x for x in (slot.table, slot.where) if x)
+    # (each joins the two parts that are not empty)
+    note = f"{slot.badge}; {note}" if slot.badge and note else slot.badge or note
+    where = f"{slot.table} › {slot.where}" if slot.table and slot.where else slot.table or slot.where
     return parsed.to_price(slot.model, slot.kind, slot.tier, slot.condition, note, slot.status, where)

@@ -262,7 +262,8 @@ _OUTLINE_NUMBER = re.compile(
 def heading_text(heading: str) -> str:
     """A heading's words without its outline number: '2. Fast mode pricing' -> 'Fast mode pricing'
     (numbering the sections of a page renames none of them)."""
-    return _OUTLINE_NUMBER.sub("", heading, count=1)
+    number = _OUTLINE_NUMBER.match(heading)  # (anchored at the start: the one place it can be)
+    return heading[number.end() :] if number else heading
 
 
 def section_topic(heading: str) -> str:
@@ -317,7 +318,10 @@ def split_model(text: str) -> tuple[str, str, str]:
         rest = " ".join(lines[1:])
         lines = lines[:1]
     # an ordered list's or a numbered heading's number ('3. Opus 4.7') is where the name stands
-    name = heading_text(_FOOTNOTE.sub("", clean_text(" ".join(lines))))
+    name = clean_text(" ".join(lines))
+    if "(" in name or "[" in name or "*" in name:  # every footnote mark holds one of these
+        name = _FOOTNOTE.sub("", name)
+    name = heading_text(name)
     status: list[str] = []
     notes: list[str] = []
     lead = _LEADING_BADGE.match(name)
@@ -332,7 +336,12 @@ def split_model(text: str) -> tuple[str, str, str]:
         notes.append(tag.group(1))
         name = name[tag.end() :]
     while True:
-        match = _TRAILING_NOTE.search(name) or _TRAILING_WORD.search(name)
+        # a trailing note ends in a closing bracket; a trailing word follows a space
+        bracketed = ")" in name or "）" in name or "]" in name or "】" in name
+        spaced = name.split() != [name]  # (a name with no whitespace splits into itself)
+        match = (_TRAILING_NOTE.search(name) if bracketed else None) or (
+            _TRAILING_WORD.search(name) if spaced else None
+        )
         if match is None or match.start() == 0:
             break
         said = match.group(1).strip()
