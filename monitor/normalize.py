@@ -340,15 +340,21 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
     Returns None where the text holds no price at all ('', 'N/A', '-'); raises PriceParseError
     where it holds something price-like that cannot be read without guessing.
     """
-    read = _read_price(text, context or PriceContext())
+    context = context or PriceContext()
+    # the context's fields, not the context, key the cache: a tuple of them hashes and compares in C
+    read = _read_price(text, context.currency, context.per, context.unit)
     if isinstance(read, str):
         raise PriceParseError(read)
     return read
 
 
 @lru_cache(maxsize=2048)  # a page's cells repeat their prices ('$0.5 / 1M tokens'), and pages one another's
-def _read_price(text: str, context: PriceContext) -> ParsedPrice | str | None:
-    """`parse_price`'s reading: the price, None, or why the text cannot be read (a str)."""
+def _read_price(
+    text: str, currency: str | None, per: int | None, unit: str | None
+) -> ParsedPrice | str | None:
+    """`parse_price`'s reading in the context of `currency`, `per` and `unit`: the price, None, or why the
+    text cannot be read (a str)."""
+    context = PriceContext(currency, per, unit)
     raw = clean_text(text)
     if _NOT_A_PRICE.match(raw):
         return None

@@ -139,7 +139,7 @@ def prices_from_grid(grid: Grid, page: PriceContext, as_of: str) -> GridPrices:
 
 
 def _future_only(condition: str, as_of: str) -> str:
-    match = _FROM_DATE.search(condition)
+    match = _FROM_DATE.search(condition) if "from " in condition else None  # most prices: no date
     if match and match.group(1) <= as_of:
         return condition[: match.start()].strip()
     return condition
@@ -704,24 +704,30 @@ def _read_row(
     # the row's label cells (a row is never wider than the header: `_read_rows` cuts it to the width)
     labelled = [(j, clean_text(row[j].text)) for j in table.label_columns if j < len(row)]
     labels = [x for _, x in labelled]
-    condition = " ".join([*(x.lower() for x in labels if CONDITION.fullmatch(x)), when]).strip()
-    # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',
-    # 'Input image ($/image)'), and may state the unit.
-    # a description column ('简介: 超长输入') names a kind in passing, not the row's
-    typed = [x for j, x in labelled if not _DESCRIPTION.search(columns[j].label)]
-    labelled_kind = next((k for k in map(row_kind, typed) if k), None)
-    row_stated = PriceContext()
-    for label in labels:
-        if len(label) <= 60:
-            row_stated = row_stated.merged(context_of(label))
-    # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
-    row_tier = next((t for t in (tiers_of(x, table.label_units) for x in labels) if t), "")
-    if not row_tier:
-        # a label cell that states a length range is the row's tier ('≤ 200K input tokens',
-        # '输入长度 (0, 16k)', '32k+'), never a price; a resolution ('2K 及以上' under 分辨率) is no tier
-        lengths = [x for j, x in labelled if not _RESOLUTION.search(columns[j].label)]
-        row_tier = next((t for t in map(tier_of, lengths) if t and not names_money(t)), "") or name_tier
-    row_says_free = any(FREE_PROMO.search(x) for x in labels)
+    if labelled:
+        condition = " ".join([*(x.lower() for x in labels if CONDITION.fullmatch(x)), when]).strip()
+        # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',
+        # 'Input image ($/image)'), and may state the unit.
+        # a description column ('简介: 超长输入') names a kind in passing, not the row's
+        typed = [x for j, x in labelled if not _DESCRIPTION.search(columns[j].label)]
+        labelled_kind = next((k for k in map(row_kind, typed) if k), None)
+        row_stated = PriceContext()
+        for label in labels:
+            if len(label) <= 60:
+                row_stated = row_stated.merged(context_of(label))
+        # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
+        row_tier = next((t for t in (tiers_of(x, table.label_units) for x in labels) if t), "")
+        if not row_tier:
+            # a label cell that states a length range is the row's tier ('≤ 200K input tokens',
+            # '输入长度 (0, 16k)', '32k+'), never a price; a resolution ('2K 及以上' under 分辨率) is no tier
+            lengths = [x for j, x in labelled if not _RESOLUTION.search(columns[j].label)]
+            row_tier = next((t for t in map(tier_of, lengths) if t and not names_money(t)), "") or name_tier
+        row_says_free = any(FREE_PROMO.search(x) for x in labels)
+    else:
+        # a row with no label cell (most tables: a name, then prices) says no condition, kind, unit,
+        # tier or 'free' of its own: what the lines above work out from no labels
+        condition, labelled_kind, row_stated = when.strip(), None, PriceContext()
+        row_tier, row_says_free = name_tier, False
     currency_in_row = bool(row_stated.currency)
     generic_kind = not (table.kinds_in_rows and labelled_kind is None)
     for j, cell in enumerate(row):

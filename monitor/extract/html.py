@@ -174,6 +174,8 @@ def _struck(tag: str | None, attributes: dict[str, str | None]) -> bool:
     """Text drawn struck through: <del>, <s>, or a class or style that draws a line through it."""
     if tag in _STRUCK_TAGS:
         return True
+    if not attributes:
+        return False  # no class, no style (most elements)
     said = f"{attributes.get('class') or ''} {attributes.get('style') or ''}"
     return "line-through" in said and bool(_LINE_THROUGH.search(said))
 
