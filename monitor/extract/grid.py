@@ -31,6 +31,7 @@ from monitor.extract.labels import (
     tiers_of,
     with_modality,
 )
+from monitor.models import model_id
 from monitor.normalize import (
     PriceContext,
     clean_text,
@@ -280,8 +281,15 @@ def _tier_column(column: _Column, cells: list[Cell]) -> _Column:
     tiers, whatever its header says ('单次请求的输入Token数' names input, but holds no input price)."""
     if column.kind is None and not column.price_header:
         return column  # a label column already
-    texts = [clean_text(c.text) for c in cells if clean_text(c.text)]
-    if len(texts) >= 2 and all(tier_of(t) and not names_money(t) for t in texts):
+    ranges = 0
+    for cell in cells:
+        text = clean_text(cell.text)
+        if not text:
+            continue  # an empty cell says nothing either way
+        if not tier_of(text) or names_money(text):
+            return column  # a price column's first price ends the search
+        ranges += 1
+    if ranges >= 2:
         return replace(
             column, kind=None, price_header=False, stated=PriceContext(), generic=False, batch=False
         )
@@ -868,6 +876,15 @@ def _split_lines(
 def _name_variants(out: GridPrices, read_rows: list[tuple[int, int, list[tuple[int, str]]]]) -> None:
     """Two rows of one model pricing the same kind (Veo 3.1 at 720p and at 4k, Imagen 4's generation
     and upscaling): each price takes, as its condition, the short labels that differ between them."""
+    # two rows share a price's key only where they price one model: most tables name each model once
+    seen: set[str] = set()
+    for first, end, _labels in read_rows:
+        models = {model_id(price.model) for price, _section in out.prices[first:end]}
+        if not seen.isdisjoint(models):
+            break
+        seen |= models
+    else:
+        return
     groups: dict[tuple[str, ...], list[int]] = defaultdict(list)  # price key -> rows that priced it
     for number, (first, end, _labels) in enumerate(read_rows):
         for index in range(first, end):
