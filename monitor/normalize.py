@@ -172,20 +172,21 @@ class ParsedPrice:
         where: str = "",
     ) -> Price:
         """The record this reading makes for one model and kind of price."""
+        # (by position, in the order Price declares its fields: one record per price read, so it counts)
         return Price(
-            model=model,
-            kind=kind,
-            amount=self.amount,
-            currency=self.currency,
-            per=self.per,
-            unit=self.unit,
-            tier=tier,
-            condition=condition,
-            free=self.free,
-            raw=self.raw,
-            note=note,
-            status=status,
-            where=where,
+            model,
+            kind,
+            self.amount,
+            self.currency,
+            self.per,
+            self.unit,
+            tier,
+            condition,
+            self.free,
+            self.raw,
+            note,
+            status,
+            where,
         )
 
 

@@ -421,6 +421,7 @@ class _Column:
     estimate: bool = False  # 'Estimated cost', 'Average Input Price': its figures are not prices
 
     @classmethod
+    @lru_cache(maxsize=1024)  # a page's tables repeat their headers, and pages one another's ('Input')
     def of(cls, label: str) -> _Column:
         storage = bool(STORAGE.search(label))
         rest = _GENERIC_WORDS.sub(" ", without_units(label))
