@@ -116,11 +116,17 @@ def stated_context(lines: list[str]) -> PriceContext:
             context = PriceContext(context.currency, stated.per, stated.unit)
         if stated.currency and context.currency is None and _CURRENCY_SENTENCE.search(line):
             context = PriceContext(stated.currency, context.per, context.unit)
+        if context.per is not None and context.currency is not None:
+            break  # both stated: a later line changes neither
     return context
 
 
-# 'All prices are in USD', '单位：元', 'Prices in US dollars': a sentence that names the currency
-_CURRENCY_SENTENCE = re.compile(r"\bin\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单位|货币|币种|currency", re.I)
+# 'All prices are in USD', '单位：元', 'Prices in US dollars': a sentence that names the currency. 'in' starts
+# a word: the look-behind after its 'i' says what '\bin' says (the character before it is no word's), and lets
+# the engine try the pattern only where an 'i' stands (a page's whole text is searched for it)
+_CURRENCY_SENTENCE = re.compile(
+    r"i(?<!\w.)n\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单位|货币|币种|currency", re.I
+)
 
 
 @lru_cache(maxsize=2)
@@ -177,7 +183,9 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
     """Peak and off-peak prices carry the page's peak hours as their note (not in their identity: a
     page that restates its hours changes no price)."""
     if not any(
-        "peak" in price.condition.split() or "off-peak" in price.condition.split() for price, _ in found
+        "peak" in price.condition  # (both words hold it: most conditions are not split)
+        and ("peak" in price.condition.split() or "off-peak" in price.condition.split())
+        for price, _ in found
     ):
         return found
     hours = peak_hours(prose)
@@ -220,7 +228,7 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
             continue
         found.extend(result.prices)
         problems.extend(result.problems)
-    known = list(dict.fromkeys(price.model for price, _section in found))
+    known = list(dict.fromkeys(price.model for price, _section in found)) if unnamed else []
     for at, grid, said in reversed(unnamed):
         # a table with no model column (tier or Input / Output columns) is read for the page's models
         # that the sentence above it names; where it names none, the table is reported
