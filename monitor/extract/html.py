@@ -174,9 +174,10 @@ def _struck(tag: str | None, attributes: dict[str, str | None]) -> bool:
     """Text drawn struck through: <del>, <s>, or a class or style that draws a line through it."""
     if tag in _STRUCK_TAGS:
         return True
-    if not attributes:
+    classes, style = attributes.get("class"), attributes.get("style")
+    if not classes and not style:
         return False  # no class, no style (most elements)
-    said = f"{attributes.get('class') or ''} {attributes.get('style') or ''}"
+    said = f"{classes or ''} {style or ''}"
     return "line-through" in said and bool(_LINE_THROUGH.search(said))
 
 
