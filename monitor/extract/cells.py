@@ -59,7 +59,9 @@ _SEGMENT_LABEL = re.compile(
 )
 
 
-@dataclass(frozen=True)
+# Not frozen, yet never changed once made (`replace` makes each variant): a frozen dataclass's __init__
+# sets each field through object.__setattr__, seven times the cost, and a slot is made for every price.
+@dataclass
 class Slot:
     """Where a cell sits: whose price it is and under which kind, tier and condition."""
 
