@@ -540,6 +540,8 @@ class _Table:
     names: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     currency_said: tuple[bool, ...] = ()
+    # each column's kind on a row with no label cell (what `_kind_in` says with no labels, no storage)
+    plain_kinds: tuple[str | None, ...] = ()
 
 
 def _figures_by_column(body: list[list[Cell]], width: int, model_col: int) -> list[list[str]]:
@@ -601,13 +603,14 @@ def _read_rows(
     width = len(columns)
     figures = _figures_by_column(rows[1:], width, model_col)
     column_units = _column_units(figures)
+    cache_table = any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns)
     table = _Table(
         columns,
         model_col,
         page,
         grid,
         label_units="K" if any(re.search(r"千\s*token|\(K\)|（K）", c.label, re.I) for c in columns) else "",
-        cache_table=any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns),
+        cache_table=cache_table,
         kinds_in_rows=kinds_in_rows,
         money_columns=_money_columns(
             figures, grid.collapsed_spans and any(len(r) != width for r in rows[1:])
@@ -626,6 +629,7 @@ def _read_rows(
         names=tuple(c.label or f"column {j + 1}" for j, c in enumerate(columns)),
         conditions=tuple(" ".join(x for x in (c.condition, grid.condition) if x) for c in columns),
         currency_said=tuple(bool(c.stated.currency or grid.currency_stated) for c in columns),
+        plain_kinds=tuple(_kind_in(c, None, [], cache_table) for c in columns),
     )
     out = GridPrices()
     previous: list[Cell] = []
@@ -743,8 +747,11 @@ def _read_row(
         column = columns[j]
         if j == model_col or cell is model_cell:
             continue  # a cell spanning into the model column is a name, never a price
-        free = column.storage and bool(FREE_PROMO.search(cell.text))  # only a storage column asks
-        kind = _kind_in(column, labelled_kind, labels, table.cache_table, free)
+        if labels or column.storage:
+            free = column.storage and bool(FREE_PROMO.search(cell.text))  # only a storage column asks
+            kind = _kind_in(column, labelled_kind, labels, table.cache_table, free)
+        else:
+            kind = table.plain_kinds[j]  # no label, not free (most cells): the column's kind
         if column.sized and not names_money(cell.text):
             continue  # '272' under '1024 x 1024' in a table of tokens per image is a count, not a price
         if not table.priced[j] and ((kind is None and not column.tier) or not names_money(cell.text)):
