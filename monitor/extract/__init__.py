@@ -483,7 +483,7 @@ _UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
 def _superseded_out(found: list[tuple[Price, str]], day: str) -> list[tuple[Price, str]]:
     """A price 'through August 31' beside its successor 'starting September 1': once the first has
     ended, the second is the price, and the ended one is history, not a second price."""
-    if not any(_UNTIL.search(price.note) for price, _section in found):
+    if not any("until " in price.note and _UNTIL.search(price.note) for price, _section in found):
         return found  # no price says when it ends (most pages)
     keys: dict[tuple[str, ...], int] = defaultdict(int)
     for price, _section in found:
@@ -526,7 +526,9 @@ def _resolve_collisions(
     # by section in all of them, also for a price that only one section lists: by the nearest heading
     # that tells its sections apart (a heading both share, 'Overview' above each, says nothing)
     differing = {key for key, group in first.items() if differ(group)}  # once per key, not per price
-    told_apart = {(model_id(p.model), s) for p, s in found if s and p.key in differing}
+    told_apart: set[tuple[str, str]] = (
+        {(model_id(p.model), s) for p, s in found if s and p.key in differing} if differing else set()
+    )
     paths: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for model, section in told_apart:
         paths[model].add(tuple(section.split(" > ")))
