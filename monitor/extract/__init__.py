@@ -39,13 +39,18 @@ _CONTEXT_TOPIC = re.compile(r"context|上下文", re.I)
 
 Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
 
-# money as a page writes it: '$0.134', '¥ 2', '2.4 元', '0.5/M'
+# money as a page writes it: '$0.134', 'US$ 5', '¥ 2', '2.4 元', '0.5/M'. A page's whole text is searched: the
+# pattern opens with the class of the characters a match can start with (the U of US$, which re.I matches as U
+# or u only; a currency sign; a digit), which the engine scans for, and each branch's look-behind says which
+# one it starts with. (With re.I over the whole pattern, the engine tried every character.) Letters after the
+# first are matched in any case, as before.
 _MONEY = re.compile(
-    r"(?:US\$|[$¥￥€])\s*\d[\d,]*+(?:\.\d+)?"
-    # (a figure not glued to another: the look-behind after its first digit lets the engine skip to the
-    # next currency sign or digit, as a look-behind before it would not)
-    r"|\d(?<![\d,.].)[\d,]*+(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
-    re.I,
+    r"[Uu$¥￥€\d]"
+    r"(?:(?<=(?i:U))(?i:S)\$\s*\d[\d,]*+(?:\.\d+)?"
+    r"|(?<=[$¥￥€])\s*\d[\d,]*+(?:\.\d+)?"
+    # (a figure not glued to another: the character before its first digit is no digit, comma or point)
+    r"|(?<=\d)(?<![\d,.].)[\d,]*+(?:\.\d+)?\s*"
+    r"(?i:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次)))"
 )
 _WRITTEN = re.compile(r"\d[\d,]*+(?:\.\d+)?")
 # a figure as a price or a problem writes it: '1' in '$1 / MTok', not the '1' of a unit ('/ 1M tokens')
