@@ -126,11 +126,16 @@ def stated_context(lines: list[str]) -> PriceContext:
     return context
 
 
-# 'All prices are in USD', '单位：元', 'Prices in US dollars': a sentence that names the currency. 'in' starts
-# a word: the look-behind after its 'i' says what '\bin' says (the character before it is no word's), and lets
-# the engine try the pattern only where an 'i' stands (a page's whole text is searched for it)
+# 'All prices are in USD', '单位：元', 'Prices in US dollars': a sentence that names the currency. A page's
+# whole text is searched for one, as for _MONEY: the pattern opens with the class of the characters a match
+# can start with (an i or a c in any case: re.I matches i as i, I, İ or ı, and c as c or C; 单, 货, 币),
+# which the engine scans for, and each branch's look-behind says which one it starts with. 'in' starts a
+# word: the character before its i is no word's, as '\bin' says.
 _CURRENCY_SENTENCE = re.compile(
-    r"i(?<!\w.)n\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单位|货币|币种|currency", re.I
+    r"[iIİıcC单货币]"
+    r"(?:(?<=(?i:i))(?<!\w.)(?i:n\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b)"
+    r"|(?<=单)位|(?<=货)币|(?<=币)种"
+    r"|(?<=(?i:c))(?i:urrency))"
 )
 
 
