@@ -531,10 +531,10 @@ class _Table:
     column_contexts: list[PriceContext] = field(default_factory=list)
     sections: str = ""
     path: str = ""
-    # what each row asks of the header, worked out once per table: the columns that
-    # label a row (no kind, no price header, not the model's), which columns hold prices, the name a
-    # problem gives each column, the conditions each column's prices take from the column and the
-    # table, and whether the column's header or the page states the currency
+    # what each row asks of the header, worked out once per table: the columns that label a row (no
+    # kind, no price header, not the model's), which columns hold prices, the name a problem gives each
+    # column, the conditions each column's prices take from the column and the table, and whether the
+    # column's header or the page states the currency
     label_columns: tuple[int, ...] = ()
     priced: tuple[bool, ...] = ()
     names: tuple[str, ...] = ()
