@@ -216,6 +216,12 @@ _RATE = re.compile(r"\b(?:TPM|RPM|QPS|TPS)\b", re.I)
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
+    # every unit pattern holds one of these ('/', '每' or 'per' before the unit, or the 'tok' of token): a
+    # text with none (most labels and names) states no unit. (re.I matches p, e, r, t and o only as
+    # themselves in either case, and k also as the Kelvin sign, which lower() makes a k.)
+    lowered = text.lower()
+    if not ("/" in text or "每" in text or "per" in lowered or "tok" in lowered):
+        return None
     if _RATE.search(text):
         return None
     for pattern, per, unit in _UNITS:
