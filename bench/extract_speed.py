@@ -13,8 +13,9 @@ from pathlib import Path
 
 from monitor.extract import extract_prices
 from monitor.extract.cells import _split_labelled
-from monitor.extract.flat import _model_like, _plain, _priced
-from monitor.extract.labels import kind_of, row_kind, tier_of
+from monitor.extract.flat import _model_like, _plain, _priced, _states_spec
+from monitor.extract.grid import _Column, _header_words
+from monitor.extract.labels import date_phrase, kind_of, row_kind, tier_of
 from monitor.models import model_id
 from monitor.normalize import _read_price, clean_text, context_of, find_amounts, find_currency, find_unit
 
@@ -52,9 +53,13 @@ def clear_caches() -> None:
         row_kind,
         _read_price,  # parse_price's readings
         _split_labelled,
+        _header_words,  # a table's header and model cells
+        _Column.of,
+        date_phrase,
         _model_like,  # the line readers'
         _plain,
         _priced,
+        _states_spec,
     ):
         function.cache_clear()
 

@@ -139,6 +139,8 @@ class PriceContext:
 
     def merged(self, inner: PriceContext) -> PriceContext:
         """`inner` (closer to the cell) wins where it says something."""
+        if not (inner.currency or inner.per or inner.unit):
+            return self  # inner says nothing (most rows and cells): each field is self's, unchanged
         return PriceContext(
             currency=inner.currency or self.currency,
             per=inner.per or self.per,
@@ -170,20 +172,21 @@ class ParsedPrice:
         where: str = "",
     ) -> Price:
         """The record this reading makes for one model and kind of price."""
+        # (by position, in the order Price declares its fields: one record per price read, so it counts)
         return Price(
-            model=model,
-            kind=kind,
-            amount=self.amount,
-            currency=self.currency,
-            per=self.per,
-            unit=self.unit,
-            tier=tier,
-            condition=condition,
-            free=self.free,
-            raw=self.raw,
-            note=note,
-            status=status,
-            where=where,
+            model,
+            kind,
+            self.amount,
+            self.currency,
+            self.per,
+            self.unit,
+            tier,
+            condition,
+            self.free,
+            self.raw,
+            note,
+            status,
+            where,
         )
 
 
@@ -213,6 +216,12 @@ _RATE = re.compile(r"\b(?:TPM|RPM|QPS|TPS)\b", re.I)
 def find_unit(text: str) -> tuple[int, str] | None:
     """The unit a text states ('/1M tokens' -> (1000000, 'tokens')), or None."""
     text = clean_text(text)
+    # every unit pattern holds one of these ('/', '每' or 'per' before the unit, or the 'tok' of token): a
+    # text with none (most labels and names) states no unit. (re.I matches p, e, r, t and o only as
+    # themselves in either case, and k also as the Kelvin sign, which lower() makes a k.)
+    lowered = text.lower()
+    if not ("/" in text or "每" in text or "per" in lowered or "tok" in lowered):
+        return None
     if _RATE.search(text):
         return None
     for pattern, per, unit in _UNITS:
@@ -338,15 +347,21 @@ def parse_price(text: str, context: PriceContext | None = None) -> ParsedPrice |
     Returns None where the text holds no price at all ('', 'N/A', '-'); raises PriceParseError
     where it holds something price-like that cannot be read without guessing.
     """
-    read = _read_price(text, context or PriceContext())
+    context = context or PriceContext()
+    # the context's fields, not the context, key the cache: a tuple of them hashes and compares in C
+    read = _read_price(text, context.currency, context.per, context.unit)
     if isinstance(read, str):
         raise PriceParseError(read)
     return read
 
 
 @lru_cache(maxsize=2048)  # a page's cells repeat their prices ('$0.5 / 1M tokens'), and pages one another's
-def _read_price(text: str, context: PriceContext) -> ParsedPrice | str | None:
-    """`parse_price`'s reading: the price, None, or why the text cannot be read (a str)."""
+def _read_price(
+    text: str, currency: str | None, per: int | None, unit: str | None
+) -> ParsedPrice | str | None:
+    """`parse_price`'s reading in the context of `currency`, `per` and `unit`: the price, None, or why the
+    text cannot be read (a str)."""
+    context = PriceContext(currency, per, unit)
     raw = clean_text(text)
     if _NOT_A_PRICE.match(raw):
         return None

@@ -39,13 +39,18 @@ _CONTEXT_TOPIC = re.compile(r"context|上下文", re.I)
 
 Found = tuple[list[tuple[Price, str]], list[str]]  # (price, section it was found under), problems
 
-# money as a page writes it: '$0.134', '¥ 2', '2.4 元', '0.5/M'
+# money as a page writes it: '$0.134', 'US$ 5', '¥ 2', '2.4 元', '0.5/M'. A page's whole text is searched: the
+# pattern opens with the class of the characters a match can start with (the U of US$, which re.I matches as U
+# or u only; a currency sign; a digit), which the engine scans for, and each branch's look-behind says which
+# one it starts with. (With re.I over the whole pattern, the engine tried every character.) Letters after the
+# first are matched in any case, as before.
 _MONEY = re.compile(
-    r"(?:US\$|[$¥￥€])\s*\d[\d,]*+(?:\.\d+)?"
-    # (a figure not glued to another: the look-behind after its first digit lets the engine skip to the
-    # next currency sign or digit, as a look-behind before it would not)
-    r"|\d(?<![\d,.].)[\d,]*+(?:\.\d+)?\s*(?:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次))",
-    re.I,
+    r"[Uu$¥￥€\d]"
+    r"(?:(?<=(?i:U))(?i:S)\$\s*\d[\d,]*+(?:\.\d+)?"
+    r"|(?<=[$¥￥€])\s*\d[\d,]*+(?:\.\d+)?"
+    # (a figure not glued to another: the character before its first digit is no digit, comma or point)
+    r"|(?<=\d)(?<![\d,.].)[\d,]*+(?:\.\d+)?\s*"
+    r"(?i:元|美元|USD|CNY|RMB|/\s*(?:1\s*)?(?:m\b|mtok|k\b|million|tokens?|images?|百万|千|万|张|次)))"
 )
 _WRITTEN = re.compile(r"\d[\d,]*+(?:\.\d+)?")
 # a figure as a price or a problem writes it: '1' in '$1 / MTok', not the '1' of a unit ('/ 1M tokens')
@@ -57,7 +62,8 @@ def _accounted(found: Found, shown: str) -> Found:
     """Nothing dropped silently: the money a page shows (`shown`, its visible text) that no price was
     read from and no problem names (a worked example, a plan, a sentence) is listed in one problem."""
     prices, problems = found
-    said = {n for text in [*(p.raw for p, _s in prices), *problems] for n in _FIGURE.findall(text)}
+    # (each text once: a page's cells repeat their raw texts, '$0.5 / MTok')
+    said = {n for text in {*(p.raw for p, _s in prices), *problems} for n in _FIGURE.findall(text)}
     values = {p.amount for p, _s in prices}
     left: list[str] = []
     for money in _MONEY.findall(shown):
@@ -115,11 +121,22 @@ def stated_context(lines: list[str]) -> PriceContext:
             context = PriceContext(context.currency, stated.per, stated.unit)
         if stated.currency and context.currency is None and _CURRENCY_SENTENCE.search(line):
             context = PriceContext(stated.currency, context.per, context.unit)
+        if context.per is not None and context.currency is not None:
+            break  # both stated: a later line changes neither
     return context
 
 
-# 'All prices are in USD', '单位：元', 'Prices in US dollars': a sentence that names the currency
-_CURRENCY_SENTENCE = re.compile(r"\bin\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b|单位|货币|币种|currency", re.I)
+# 'All prices are in USD', '单位：元', 'Prices in US dollars': a sentence that names the currency. A page's
+# whole text is searched for one, as for _MONEY: the pattern opens with the class of the characters a match
+# can start with (an i or a c in any case: re.I matches i as i, I, İ or ı, and c as c or C; 单, 货, 币),
+# which the engine scans for, and each branch's look-behind says which one it starts with. 'in' starts a
+# word: the character before its i is no word's, as '\bin' says.
+_CURRENCY_SENTENCE = re.compile(
+    r"[iIİıcC单货币]"
+    r"(?:(?<=(?i:i))(?<!\w.)(?i:n\s+(?:usd|us\s*dollars?|cny|rmb|eur)\b)"
+    r"|(?<=单)位|(?<=货)币|(?<=币)种"
+    r"|(?<=(?i:c))(?i:urrency))"
+)
 
 
 @lru_cache(maxsize=2)
@@ -176,7 +193,9 @@ def _with_hours(found: list[tuple[Price, str]], prose: str) -> list[tuple[Price,
     """Peak and off-peak prices carry the page's peak hours as their note (not in their identity: a
     page that restates its hours changes no price)."""
     if not any(
-        "peak" in price.condition.split() or "off-peak" in price.condition.split() for price, _ in found
+        "peak" in price.condition  # (both words hold it: most conditions are not split)
+        and ("peak" in price.condition.split() or "off-peak" in price.condition.split())
+        for price, _ in found
     ):
         return found
     hours = peak_hours(prose)
@@ -219,7 +238,7 @@ def _from_tables(grids: list[Grid], prose: str, reading: Reading) -> Found:
             continue
         found.extend(result.prices)
         problems.extend(result.problems)
-    known = list(dict.fromkeys(price.model for price, _section in found))
+    known = list(dict.fromkeys(price.model for price, _section in found)) if unnamed else []
     for at, grid, said in reversed(unnamed):
         # a table with no model column (tier or Input / Output columns) is read for the page's models
         # that the sentence above it names; where it names none, the table is reported
@@ -474,7 +493,7 @@ _UNTIL = re.compile(r"\buntil (\d{4}-\d{2}-\d{2})")
 def _superseded_out(found: list[tuple[Price, str]], day: str) -> list[tuple[Price, str]]:
     """A price 'through August 31' beside its successor 'starting September 1': once the first has
     ended, the second is the price, and the ended one is history, not a second price."""
-    if not any(_UNTIL.search(price.note) for price, _section in found):
+    if not any("until " in price.note and _UNTIL.search(price.note) for price, _section in found):
         return found  # no price says when it ends (most pages)
     keys: dict[tuple[str, ...], int] = defaultdict(int)
     for price, _section in found:
@@ -517,7 +536,9 @@ def _resolve_collisions(
     # by section in all of them, also for a price that only one section lists: by the nearest heading
     # that tells its sections apart (a heading both share, 'Overview' above each, says nothing)
     differing = {key for key, group in first.items() if differ(group)}  # once per key, not per price
-    told_apart = {(model_id(p.model), s) for p, s in found if s and p.key in differing}
+    told_apart: set[tuple[str, str]] = (
+        {(model_id(p.model), s) for p, s in found if s and p.key in differing} if differing else set()
+    )
     paths: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for model, section in told_apart:
         paths[model].add(tuple(section.split(" > ")))
@@ -529,13 +550,16 @@ def _resolve_collisions(
             return ""  # prices that differ within one section: no heading tells them apart
         return next((h for h in reversed(path) if section_topic(h) and all(h not in o for o in others)), "")
 
-    named = [
-        (replace(p, condition=_with_section(p.condition, telling(model_id(p.model), s))), s)
-        if (model_id(p.model), s) in told_apart
-        else (p, s)
-        for p, s in found
-    ]
-    final = groups(named)
+    if told_apart:
+        named = [
+            (replace(p, condition=_with_section(p.condition, telling(model_id(p.model), s))), s)
+            if (model_id(p.model), s) in told_apart
+            else (p, s)
+            for p, s in found
+        ]
+        final = groups(named)
+    else:
+        final = first  # no price is named by its section (most pages): the groups are the first ones
     prices: list[Price] = []
     problems: list[str] = []
     unsettled: set[PriceKey] = set()

@@ -59,7 +59,9 @@ _SEGMENT_LABEL = re.compile(
 )
 
 
-@dataclass(frozen=True)
+# Not frozen, yet never changed once made (`replace` makes each variant): a frozen dataclass's __init__
+# sets each field through object.__setattr__, seven times the cost, and a slot is made for every price.
+@dataclass
 class Slot:
     """Where a cell sits: whose price it is and under which kind, tier and condition."""
 
@@ -133,7 +135,8 @@ def read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) ->
         slot = replace(slot, kind=f"batch_{kind}" if slot.batch and not kind.startswith("batch_") else kind)
     # '$0.435 (75% off⁽³⁾)' with the page's note 3 '… extended until 2026/05/31': the note dates the price
     noted = date_phrase(" ".join(slot.footnotes.get(mark, "") for mark in cell.marks)) if cell.marks else ""
-    discount = DISCOUNT.search(text)
+    # (a discount is written with '%' or 折: a cell with neither is not searched)
+    discount = DISCOUNT.search(text) if "%" in text or "折" in text else None
     if discount and cell.struck:
         # '$0.435 (75% off)' beside a struck '$1.74': the percentage is a note, not a second amount.
         text = re.sub(r"\(\s*\)", " ", DISCOUNT.sub(" ", text))
@@ -285,6 +288,7 @@ def add_price(
 
 def _price(slot: Slot, parsed: ParsedPrice, note: str) -> Price:
     assert slot.kind is not None
-    note = "; ".join(x for x in (slot.badge, note) if x)
-    where = " › ".join(x for x in (slot.table, slot.where) if x)
+    # (each joins the two parts that are not empty)
+    note = f"{slot.badge}; {note}" if slot.badge and note else slot.badge or note
+    where = f"{slot.table} › {slot.where}" if slot.table and slot.where else slot.table or slot.where
     return parsed.to_price(slot.model, slot.kind, slot.tier, slot.condition, note, slot.status, where)

@@ -37,6 +37,16 @@ _SPEC = re.compile(
     r"|\d+(?:[.,]\d+)*\s*(?:[KkMm万]|tokens?)\s*(?:上下文|context|window)|\s\d+(?:\.\d+)?\s*[KkMm]$",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=2048)  # asked of every short line a card reader reads; pages repeat their menus
+def _states_spec(line: str) -> bool:
+    """A line that states a size beside a spec word ('1000K 上下文'): every such statement holds a
+    figure, so a line with no digit is not searched."""
+    return bool(_DIGIT.search(line)) and bool(_SPEC.search(line))
+
+
 # 'arcee-trinity-large-thinking': an API's id, lower case words joined by hyphens
 _API_ID = re.compile(r"^[a-z][a-z0-9.]*(?:-[a-z0-9.]+)+$")
 # 'ByteDance / Doubao-Seed-Character': a publisher, then a model's name (with or without a version)
@@ -281,7 +291,6 @@ def publisher_model(name: str) -> str:
 
 
 _AMOUNT_START = re.compile(r"[\d$¥￥€]")  # where a price line's amount starts, after its label
-_DIGIT = re.compile(r"\d")
 
 
 def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> GridPrices:
@@ -300,7 +309,9 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
         if _LINK_ONLY.match(line):
             continue  # an image's or a link's address, nothing priced
         before = previous
-        if len(line) <= _CARD_LINE and not _SPEC.search(line):
+        # (lines longer than a card's are passed over below, before the spec is asked again)
+        spec = len(line) <= _CARD_LINE and _states_spec(line)
+        if len(line) <= _CARD_LINE and not spec:
             previous = line  # '100,000 token context window' between a title and its prices says no more
         stated = context_of(line)
         if page_model and stated.per and not find_amounts(line) and len(line) <= 24:
@@ -389,7 +400,7 @@ def card_prices(lines: list[str], page: PriceContext, page_model: str = "") -> G
             not page_model
             and _model_like(line)
             and not kind_of(line)
-            and not _SPEC.search(line)
+            and not spec
             and not ABOUT_PRICES.search(line)
         ):
             model, status, badge = split_model(line)

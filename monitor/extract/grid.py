@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from monitor.extract.cells import PROMO_FREE, Cell, GridPrices, Slot, names_money, quoted, read_cell
 from monitor.extract.labels import (
@@ -30,6 +31,7 @@ from monitor.extract.labels import (
     tiers_of,
     with_modality,
 )
+from monitor.models import model_id
 from monitor.normalize import (
     PriceContext,
     clean_text,
@@ -105,7 +107,12 @@ _FIELD_NAME = re.compile(r"[A-Za-z]+(?:_[A-Za-z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 def _header_text(cell: Cell) -> str:
     """A header cell's words: 'model_name' and 'inputPrice' (field names shown as headers) are
     'model name' and 'input Price'."""
-    text = clean_text(cell.text.replace("\n", " ")).strip("* ")
+    return _header_words(cell.text)
+
+
+@lru_cache(maxsize=4096)  # asked of every row's model cell, and of header rows several times
+def _header_words(text: str) -> str:
+    text = clean_text(text.replace("\n", " ")).strip("* ")
     if _FIELD_NAME.fullmatch(text):  # a field's name, not 'LoRA'
         text = re.sub(r"(?<=[a-z])(?=[A-Z])|_", " ", text).strip()
     return text
@@ -133,7 +140,7 @@ def prices_from_grid(grid: Grid, page: PriceContext, as_of: str) -> GridPrices:
 
 
 def _future_only(condition: str, as_of: str) -> str:
-    match = _FROM_DATE.search(condition)
+    match = _FROM_DATE.search(condition) if "from " in condition else None  # most prices: no date
     if match and match.group(1) <= as_of:
         return condition[: match.start()].strip()
     return condition
@@ -274,8 +281,15 @@ def _tier_column(column: _Column, cells: list[Cell]) -> _Column:
     tiers, whatever its header says ('单次请求的输入Token数' names input, but holds no input price)."""
     if column.kind is None and not column.price_header:
         return column  # a label column already
-    texts = [clean_text(c.text) for c in cells if clean_text(c.text)]
-    if len(texts) >= 2 and all(tier_of(t) and not names_money(t) for t in texts):
+    ranges = 0
+    for cell in cells:
+        text = clean_text(cell.text)
+        if not text:
+            continue  # an empty cell says nothing either way
+        if not tier_of(text) or names_money(text):
+            return column  # a price column's first price ends the search
+        ranges += 1
+    if ranges >= 2:
         return replace(
             column, kind=None, price_header=False, stated=PriceContext(), generic=False, batch=False
         )
@@ -407,6 +421,7 @@ class _Column:
     estimate: bool = False  # 'Estimated cost', 'Average Input Price': its figures are not prices
 
     @classmethod
+    @lru_cache(maxsize=1024)  # a page's tables repeat their headers, and pages one another's ('Input')
     def of(cls, label: str) -> _Column:
         storage = bool(STORAGE.search(label))
         rest = _GENERIC_WORDS.sub(" ", without_units(label))
@@ -516,6 +531,17 @@ class _Table:
     column_contexts: list[PriceContext] = field(default_factory=list)
     sections: str = ""
     path: str = ""
+    # what each row asks of the header, worked out once per table: the columns that label a row (no
+    # kind, no price header, not the model's), which columns hold prices, the name a problem gives each
+    # column, the conditions each column's prices take from the column and the table, and whether the
+    # column's header or the page states the currency
+    label_columns: tuple[int, ...] = ()
+    priced: tuple[bool, ...] = ()
+    names: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    currency_said: tuple[bool, ...] = ()
+    # each column's kind on a row with no label cell (what `_kind_in` says with no labels, no storage)
+    plain_kinds: tuple[str | None, ...] = ()
 
 
 def _figures_by_column(body: list[list[Cell]], width: int, model_col: int) -> list[list[str]]:
@@ -577,13 +603,14 @@ def _read_rows(
     width = len(columns)
     figures = _figures_by_column(rows[1:], width, model_col)
     column_units = _column_units(figures)
+    cache_table = any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns)
     table = _Table(
         columns,
         model_col,
         page,
         grid,
         label_units="K" if any(re.search(r"千\s*token|\(K\)|（K）", c.label, re.I) for c in columns) else "",
-        cache_table=any(c.storage for c in columns) and not any("cached" in (c.kind or "") for c in columns),
+        cache_table=cache_table,
         kinds_in_rows=kinds_in_rows,
         money_columns=_money_columns(
             figures, grid.collapsed_spans and any(len(r) != width for r in rows[1:])
@@ -595,6 +622,14 @@ def _read_rows(
         ],
         sections=grid.sections(),
         path=grid.path(),
+        label_columns=tuple(
+            j for j, c in enumerate(columns) if j != model_col and not c.kind and not c.price_header
+        ),
+        priced=tuple(c.priced for c in columns),
+        names=tuple(c.label or f"column {j + 1}" for j, c in enumerate(columns)),
+        conditions=tuple(" ".join(x for x in (c.condition, grid.condition) if x) for c in columns),
+        currency_said=tuple(bool(c.stated.currency or grid.currency_stated) for c in columns),
+        plain_kinds=tuple(_kind_in(c, None, [], cache_table) for c in columns),
     )
     out = GridPrices()
     previous: list[Cell] = []
@@ -643,11 +678,11 @@ def _read_rows(
             lines = [x for x in (clean_text(y) for y in row[model_col].text.splitlines()) if x]
             below = " ".join(lines[1:])
             name_tier = tier_of(below) if below else ""
-            bracket = _TIER_NOTE.search(model)
+            bracket = _TIER_NOTE.search(model) if "(" in model or "（" in model else None
             if bracket and tier_of(bracket.group(1)) and not name_tier:
                 # 'gpt-5.5 (<272K context length)': the row's tier, written beside the name
                 name_tier, model = tier_of(bracket.group(1)), model[: bracket.start()].strip()
-            discount = DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)
+            discount = (DISCOUNT.search(below) or _PERMANENT_DISCOUNT.search(below)) if below else None
             if discount:
                 badge = "; ".join(x for x in (badge, discount.group(0)) if x)
             named = [(name, status, badge) for name in model_names(model)]  # 'Claude Sonnet 4.5 / 4': two
@@ -679,44 +714,52 @@ def _read_row(
     (Feature, Output Resolution ...), which tell apart two rows of one model that price one kind."""
     columns, model_col = table.columns, table.model_col
     model_cell = row[model_col]
-    labelled = [
-        (j, clean_text(c.text))
-        for j, c in enumerate(row)
-        if j != model_col and not columns[j].kind and not columns[j].price_header
-    ]
+    # the row's label cells (a row is never wider than the header: `_read_rows` cuts it to the width)
+    labelled = [(j, clean_text(row[j].text)) for j in table.label_columns if j < len(row)]
     labels = [x for _, x in labelled]
-    condition = " ".join([*(x.lower() for x in labels if CONDITION.fullmatch(x)), when]).strip()
-    # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',
-    # 'Input image ($/image)'), and may state the unit.
-    # a description column ('简介: 超长输入') names a kind in passing, not the row's
-    typed = [x for j, x in labelled if not _DESCRIPTION.search(columns[j].label)]
-    labelled_kind = next((k for k in map(row_kind, typed) if k), None)
-    row_stated = PriceContext()
-    for label in labels:
-        if len(label) <= 60:
-            row_stated = row_stated.merged(context_of(label))
-    # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
-    row_tier = next((t for t in (tiers_of(x, table.label_units) for x in labels) if t), "")
-    if not row_tier:
-        # a label cell that states a length range is the row's tier ('≤ 200K input tokens',
-        # '输入长度 (0, 16k)', '32k+'), never a price; a resolution ('2K 及以上' under 分辨率) is no tier
-        lengths = [x for j, x in labelled if not _RESOLUTION.search(columns[j].label)]
-        row_tier = next((t for t in map(tier_of, lengths) if t and not names_money(t)), "") or name_tier
-    row_says_free = any(FREE_PROMO.search(x) for x in labels)
+    if labelled:
+        condition = " ".join([*(x.lower() for x in labels if CONDITION.fullmatch(x)), when]).strip()
+        # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',
+        # 'Input image ($/image)'), and may state the unit.
+        # a description column ('简介: 超长输入') names a kind in passing, not the row's
+        typed = [x for j, x in labelled if not _DESCRIPTION.search(columns[j].label)]
+        labelled_kind = next((k for k in map(row_kind, typed) if k), None)
+        row_stated = PriceContext()
+        for label in labels:
+            if len(label) <= 60:
+                row_stated = row_stated.merged(context_of(label))
+        # a condition column of length ranges ('输入长度 (32, 128]' under '条件（千 token）')
+        row_tier = next((t for t in (tiers_of(x, table.label_units) for x in labels) if t), "")
+        if not row_tier:
+            # a label cell that states a length range is the row's tier ('≤ 200K input tokens',
+            # '输入长度 (0, 16k)', '32k+'), never a price; a resolution ('2K 及以上' under 分辨率) is no tier
+            lengths = [x for j, x in labelled if not _RESOLUTION.search(columns[j].label)]
+            row_tier = next((t for t in map(tier_of, lengths) if t and not names_money(t)), "") or name_tier
+        row_says_free = any(FREE_PROMO.search(x) for x in labels)
+    else:
+        # a row with no label cell (most tables: a name, then prices) says no condition, kind, unit,
+        # tier or 'free' of its own: what the lines above work out from no labels
+        condition, labelled_kind, row_stated = when.strip(), None, PriceContext()
+        row_tier, row_says_free = name_tier, False
+    currency_in_row = bool(row_stated.currency)
+    generic_kind = not (table.kinds_in_rows and labelled_kind is None)
     for j, cell in enumerate(row):
         column = columns[j]
         if j == model_col or cell is model_cell:
             continue  # a cell spanning into the model column is a name, never a price
-        free = column.storage and bool(FREE_PROMO.search(cell.text))  # only a storage column asks
-        kind = _kind_in(column, labelled_kind, labels, table.cache_table, free)
+        if labels or column.storage:
+            free = column.storage and bool(FREE_PROMO.search(cell.text))  # only a storage column asks
+            kind = _kind_in(column, labelled_kind, labels, table.cache_table, free)
+        else:
+            kind = table.plain_kinds[j]  # no label, not free (most cells): the column's kind
         if column.sized and not names_money(cell.text):
             continue  # '272' under '1024 x 1024' in a table of tokens per image is a count, not a price
-        if not column.priced and ((kind is None and not column.tier) or not names_money(cell.text)):
+        if not table.priced[j] and ((kind is None and not column.tier) or not names_money(cell.text)):
             # 'Input tokens per tool definition: 735 tokens' is not a price; 'Input: $5 / MTok' under
             # '≤ 200K input tokens' is one
             if kind is None and not column.tier and find_currency(cell.text) and find_amounts(cell.text):
                 out.problems.append(
-                    f"{model} / {column.label or f'column {j + 1}'}: {quoted(cell.text, 60)} under a "
+                    f"{model} / {table.names[j]}: {quoted(cell.text, 60)} under a "
                     "header that names no kind of price; not read"
                 )
             continue
@@ -730,12 +773,15 @@ def _read_row(
         context = table.column_contexts[j].merged(row_stated)
         if column.storage and context.unit in HOURLY:
             context = replace(context, unit=HOURLY[context.unit])
+        column_condition = table.conditions[j]  # the column's and the table's
         slot = Slot(
             model,
             kind,
             column.tier or row_tier,
-            " ".join(x for x in (condition, column.condition, table.grid.condition) if x),
-            f"{model} / {column.label or f'column {j + 1}'}",
+            f"{condition} {column_condition}"
+            if condition and column_condition
+            else condition or column_condition,
+            f"{model} / {table.names[j]}",
             table.sections,
             row_says_free,
             status,
@@ -743,17 +789,18 @@ def _read_row(
             badge,
             column.batch,
             table.path,
-            column.generic and not (table.kinds_in_rows and labelled_kind is None),
+            column.generic and generic_kind,
             j in table.money_columns,
-            bool(column.stated.currency or row_stated.currency or table.grid.currency_stated),
+            table.currency_said[j] or currency_in_row,
         )
         read_cell(out, cell, slot, context)
     # what may tell this row from another of the model: label cells, and cells of a column whose
     # header names a kind but that hold no price ('Output Resolution': 720p)
+    priced = table.priced
     shown = [
         (j, clean_text(c.text))
         for j, c in enumerate(row)
-        if j != model_col and not columns[j].priced and not names_money(c.text)
+        if j != model_col and not priced[j] and not names_money(c.text)
     ]
     return [
         (j, x.lower())
@@ -837,6 +884,15 @@ def _split_lines(
 def _name_variants(out: GridPrices, read_rows: list[tuple[int, int, list[tuple[int, str]]]]) -> None:
     """Two rows of one model pricing the same kind (Veo 3.1 at 720p and at 4k, Imagen 4's generation
     and upscaling): each price takes, as its condition, the short labels that differ between them."""
+    # two rows share a price's key only where they price one model: most tables name each model once
+    seen: set[str] = set()
+    for first, end, _labels in read_rows:
+        models = {model_id(price.model) for price, _section in out.prices[first:end]}
+        if not seen.isdisjoint(models):
+            break
+        seen |= models
+    else:
+        return
     groups: dict[tuple[str, ...], list[int]] = defaultdict(list)  # price key -> rows that priced it
     for number, (first, end, _labels) in enumerate(read_rows):
         for index in range(first, end):

@@ -174,7 +174,10 @@ def _struck(tag: str | None, attributes: dict[str, str | None]) -> bool:
     """Text drawn struck through: <del>, <s>, or a class or style that draws a line through it."""
     if tag in _STRUCK_TAGS:
         return True
-    said = f"{attributes.get('class') or ''} {attributes.get('style') or ''}"
+    classes, style = attributes.get("class"), attributes.get("style")
+    if not classes and not style:
+        return False  # no class, no style (most elements)
+    said = f"{classes or ''} {style or ''}"
     return "line-through" in said and bool(_LINE_THROUGH.search(said))
 
 
@@ -407,7 +410,7 @@ def _span(attributes: dict[str, str | None], name: str) -> int:
 
 def _cell(node: LexborNode) -> Cell:
     if next(node.iter(), None) is None:  # text only, as most cells are: no element to look for
-        return Cell(text=_SOURCE_SPACE.sub(" ", node.text(separator=" ")).strip())
+        return Cell(text=_one_space(node.text(separator=" ")).strip())
     # the elements in the cell, walked once: a selector is asked only for what is there (each query
     # parses its selector and walks the cell again)
     inside = {n.tag for n in node.traverse()}
@@ -437,6 +440,14 @@ _CELL_BLOCK_TAGS = frozenset(tag.strip() for tag in _CELL_BLOCKS.split(","))
 _BREAK = "\ue000"  # a <br> while the cell's source whitespace collapses (private use: never page text)
 _SOURCE_SPACE = re.compile(r"[ \t\r\n\f]+")
 _NOT_WORD = re.compile(r"\W")
+
+
+def _one_space(text: str) -> str:
+    """Each run of source whitespace as one space; a text with no run and no other whitespace than a
+    single space (most cells) is not searched."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        return _SOURCE_SPACE.sub(" ", text)
+    return text
 
 
 def _expand(rows: list[LexborNode]) -> list[list[Cell]]:

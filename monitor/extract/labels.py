@@ -262,7 +262,8 @@ _OUTLINE_NUMBER = re.compile(
 def heading_text(heading: str) -> str:
     """A heading's words without its outline number: '2. Fast mode pricing' -> 'Fast mode pricing'
     (numbering the sections of a page renames none of them)."""
-    return _OUTLINE_NUMBER.sub("", heading, count=1)
+    number = _OUTLINE_NUMBER.match(heading)  # (anchored at the start: the one place it can be)
+    return heading[number.end() :] if number else heading
 
 
 def section_topic(heading: str) -> str:
@@ -317,7 +318,10 @@ def split_model(text: str) -> tuple[str, str, str]:
         rest = " ".join(lines[1:])
         lines = lines[:1]
     # an ordered list's or a numbered heading's number ('3. Opus 4.7') is where the name stands
-    name = heading_text(_FOOTNOTE.sub("", clean_text(" ".join(lines))))
+    name = clean_text(" ".join(lines))
+    if "(" in name or "[" in name or "*" in name:  # every footnote mark holds one of these
+        name = _FOOTNOTE.sub("", name)
+    name = heading_text(name)
     status: list[str] = []
     notes: list[str] = []
     lead = _LEADING_BADGE.match(name)
@@ -332,7 +336,12 @@ def split_model(text: str) -> tuple[str, str, str]:
         notes.append(tag.group(1))
         name = name[tag.end() :]
     while True:
-        match = _TRAILING_NOTE.search(name) or _TRAILING_WORD.search(name)
+        # a trailing note ends in a closing bracket; a trailing word follows a space
+        bracketed = ")" in name or "）" in name or "]" in name or "】" in name
+        spaced = name.split() != [name]  # (a name with no whitespace splits into itself)
+        match = (_TRAILING_NOTE.search(name) if bracketed else None) or (
+            _TRAILING_WORD.search(name) if spaced else None
+        )
         if match is None or match.start() == 0:
             break
         said = match.group(1).strip()
@@ -369,6 +378,8 @@ _NAMES_APART = re.compile(r" / |、")
 def model_names(name: str) -> list[str]:
     """'Claude Sonnet 4.6 / 4.5 / 4' -> the three models it lists; 'deepseek-chat / deepseek-reasoner'
     and 'qwen-max、qwen-plus' -> the two ids; any other name is itself."""
+    if " / " not in name and "、" not in name:
+        return [name]  # one name (most rows): nothing to split
     parts = [part.strip() for part in _NAMES_APART.split(name)]
     ids = len(parts) >= 2 and all(_MODEL_ID.match(p) or _SHORT_ID.match(p) for p in parts[1:])
     if ids and _MODEL_ID.match(parts[0]):
@@ -409,6 +420,7 @@ _FROM_AFTER = re.compile(r"^[^.。,，]{0,12}?(?:起|开始|生效)")
 _UNTIL_AFTER = re.compile(r"^[^.。,，]{0,6}?(?:截止|结束|止|为止)")
 
 
+@lru_cache(maxsize=4096)  # asked of every price cell and every model's name; pages repeat their cells
 def date_phrase(text: str) -> str:
     """'through August 31, 2026' -> 'until 2026-08-31'; 'take effect … on August 16, 2026' or
     '2025年3月31日开始' -> 'from 2026-08-16'. A date with no such word says nothing: ''."""
