@@ -76,7 +76,7 @@ class NewsStore(OutboxStore):
         )
         self.db.executemany(
             "insert or ignore into page_prose_seen (source, text) values (?, ?)",
-            [(source.name, text) for text in prose.sentences],
+            [(source.name, text) for text in dict.fromkeys(prose.sentences)],  # a repeated one once
         )
         row = {"source": source.name, "provider": source.provider, "url": source.url, "found": when}
         self._insert_rows(
