@@ -14,7 +14,15 @@ from monitor.models import Change, FetchResult, Price
 from monitor.plan import CheckPlan, PageState, Snapshot, SourceView, Streak
 from monitor.store.connection import pack
 from monitor.store.news import NewsStore
-from monitor.store.rows import SourceRow, change_row, exact_key, price_row, relaxed_key, since_of
+from monitor.store.rows import (
+    PRICE_COLUMNS,
+    SourceRow,
+    change_row,
+    exact_key,
+    price_values,
+    relaxed_key,
+    since_of,
+)
 from monitor.store.sources import STREAK_ROWS, SourcesStore
 
 
@@ -167,15 +175,18 @@ class ChecksStore(SourcesStore, NewsStore):
     def _replace_prices(self, name: str, check_id: int, started: str, prices: list[Price]) -> None:
         """A check's price list, and the source's latest prices replaced by it (each keeping the time it
         took its value)."""
-        rows = [price_row(name, p) for p in prices]
-        self._insert_rows("prices", [{"check_id": check_id, **row} for row in rows])
+        values = [price_values(name, p) for p in prices]
+        self._insert_values("prices", ("check_id", *PRICE_COLUMNS), [(check_id, *v) for v in values])
         since = self._since_map(name)  # read before the source's latest prices are replaced
-        listed = {exact_key(row) for row in rows} if since else set()  # a first check has none before
+        if since:
+            rows = [dict(zip(PRICE_COLUMNS, v, strict=True)) for v in values]
+            listed = {exact_key(row) for row in rows}
+            taken = [since_of(since, listed, row, started) for row in rows]
+        else:
+            taken = [started] * len(values)  # a first check: nothing came before
         self.db.execute("delete from latest_prices where source = ?", [name])
-        latest = [
-            {**row, "since": since_of(since, listed, row, started), "check_id": check_id} for row in rows
-        ]
-        self._insert_rows("latest_prices", latest)
+        latest = [(*v, when, check_id) for v, when in zip(values, taken, strict=True)]
+        self._insert_values("latest_prices", (*PRICE_COLUMNS, "since", "check_id"), latest)
 
     def _set_state(self, name: str, state: PageState) -> None:
         """What the next check compares with; `settings` None keeps the stored fingerprint."""

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -164,8 +164,12 @@ class StoreBase:
     def _insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Rows of plain values (the same keys each) in one executemany: a changed page stores a hundred
         prices, and sqlite-utils' insert_all inspects every value of every row first."""
-        if not rows:
-            return
-        columns = list(rows[0])
-        sql = f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
-        self.db.executemany(sql, [[row[c] for c in columns] for row in rows])
+        if rows:
+            columns = list(rows[0])
+            self._insert_values(table, columns, [[row[c] for c in columns] for row in rows])
+
+    def _insert_values(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Rows given as values in `columns`' order, in one executemany."""
+        if rows:
+            sql = f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
+            self.db.executemany(sql, rows)

@@ -62,23 +62,32 @@ def _plain(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
+# a price's columns, in the order `price_values` gives them
+PRICE_COLUMNS = (*PRICE_KEY, "amount", "per", "per_million", "free", "raw", "note", "status")
+
+
+def price_values(source: str, price: Price) -> tuple[Any, ...]:
+    """A price's row as values in PRICE_COLUMNS' order (a check stores a hundred: no dict each)."""
+    return (
+        source,
+        price.model,
+        price.kind,
+        price.tier,
+        price.condition,
+        price.currency,
+        price.unit,
+        _plain(price.amount),
+        price.per,
+        _plain(price.per_million),
+        int(price.free),
+        price.raw,
+        price.note,
+        price.status,
+    )
+
+
 def price_row(source: str, price: Price) -> dict[str, Any]:
-    return {
-        "source": source,
-        "model": price.model,
-        "kind": price.kind,
-        "tier": price.tier,
-        "condition": price.condition,
-        "currency": price.currency,
-        "unit": price.unit,
-        "amount": _plain(price.amount),
-        "per": price.per,
-        "per_million": _plain(price.per_million),
-        "free": int(price.free),
-        "raw": price.raw,
-        "note": price.note,
-        "status": price.status,
-    }
+    return dict(zip(PRICE_COLUMNS, price_values(source, price), strict=True))
 
 
 def price_from_row(row: dict[str, Any]) -> Price:
