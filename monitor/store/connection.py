@@ -40,8 +40,8 @@ def pack(body: bytes) -> bytes:
 
 def _sqlite_utils() -> Any:
     """sqlite-utils' Database class, imported without numpy and pandas. sqlite-utils imports both where
-    they are installed (to store their values; the monitor stores none), which would add 16 MB (numpy)
-    to 60 MB (pandas) to a daemon that creates its database, only because another package of the same
+    they are installed (to store their values; the monitor stores none), which would add 16 MB (numpy;
+    pandas more) to a daemon that creates its database, only because another package of the same
     environment brought them. Where a module is loaded already it is used as it is."""
     blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
     for name in blocked:
