@@ -122,24 +122,29 @@ def test_size_cap_without_content_length(tmp_path: Any) -> None:
     server.close()
 
 
-def test_per_host_limit(tmp_path: Any, pages: PageServer) -> None:
-    """Ten pages of one host are fetched at most `per_host` at a time."""
-    active = 0
-    peak = 0
-    lock = threading.Lock()
+class SlowPages:
+    """A page that takes 50 ms to answer, counting the most requests for it under way at once (across
+    every server it is put on)."""
 
-    def slow() -> Response:
-        nonlocal active, peak
-        with lock:
-            active += 1
-            peak = max(peak, active)
+    def __init__(self) -> None:
+        self.active = self.peak = 0
+        self.lock = threading.Lock()
+
+    def page(self) -> Response:
+        with self.lock:
+            self.active += 1
+            self.peak = max(self.peak, self.active)
         time.sleep(0.05)
-        with lock:
-            active -= 1
+        with self.lock:
+            self.active -= 1
         return Response(200, b"ok")
 
+
+def test_per_host_limit(tmp_path: Any, pages: PageServer) -> None:
+    """Ten pages of one host are fetched at most `per_host` at a time."""
+    slow = SlowPages()
     for i in range(10):
-        pages.pages[f"/p{i}"] = slow
+        pages.pages[f"/p{i}"] = slow.page
 
     async def go() -> list[FetchResult]:
         fetcher = Fetcher(settings(tmp_path, per_host=2))
@@ -150,7 +155,7 @@ def test_per_host_limit(tmp_path: Any, pages: PageServer) -> None:
             await fetcher.aclose()
 
     assert len(asyncio.run(go())) == 10
-    assert peak == 2
+    assert slow.peak == 2
 
 
 def test_each_host_has_its_own_pool_and_redirects_cross_hosts(
@@ -224,23 +229,11 @@ def test_requests_under_way_are_capped_over_every_host(
 ) -> None:
     """At most MAX_CONNECTIONS requests at once over all hosts, as httpx's one pool capped them."""
     monkeypatch.setattr(fetch_module, "MAX_CONNECTIONS", 2)
-    active = peak = 0
-    lock = threading.Lock()
-
-    def slow() -> Response:
-        nonlocal active, peak
-        with lock:
-            active += 1
-            peak = max(peak, active)
-        time.sleep(0.05)
-        with lock:
-            active -= 1
-        return Response(200, b"ok")
-
+    slow = SlowPages()
     servers = [PageServer() for _ in range(5)]
     try:
         for server in servers:
-            server.pages["/slow"] = slow
+            server.pages["/slow"] = slow.page
 
         async def go() -> list[FetchResult]:
             fetcher = Fetcher(settings(tmp_path, per_host=4))
@@ -250,7 +243,7 @@ def test_requests_under_way_are_capped_over_every_host(
                 await fetcher.aclose()
 
         assert [r.text for r in asyncio.run(go())] == ["ok"] * 5
-        assert peak == 2
+        assert slow.peak == 2
     finally:
         for server in servers:
             server.close()
