@@ -6,7 +6,10 @@ Run: taskset -c 0 .venv/bin/python bench/round_steps.py [N]   (default 1000)
 The steps a check takes off the event loop (reading the page, its prose, compressing its snapshot) run in
 the loop's thread here, so that each is timed alone; what no step's timer holds (fetching with httpx,
 the event loop, the pipeline between the steps) is 'fetch and the rest'. Prints milliseconds of CPU a page
-and each step's share.
+and each step's share, and each step in units of the bare loop of bench/check_round.py (httpx, selectolax,
+a SHA-256 of the tables' text), run on the same pages in the same process right after: issue 19's target
+is a first round within 2x of that loop, so the steps' sum without extraction says how close any
+extraction, however fast, could bring it.
 """
 
 from __future__ import annotations
@@ -69,12 +72,18 @@ def main() -> None:
             cpu = time.process_time()
             outcome = asyncio.run(check_round._round(list(range(n)), urls, Path(folder) / "m.db", 1, 1))
             cpu = time.process_time() - cpu
+            bare = time.process_time()
+            asyncio.run(check_round._bare_round(urls, 1, {}))
+            bare = time.process_time() - bare
     finally:
         server.close()
     print(f"first round of {n} pages: {cpu / n * 1000:.2f} ms of CPU a page; {outcome['statuses']}")
     spent["fetch and the rest"] = cpu - sum(spent.values())
-    for label, seconds in spent.most_common():
-        print(f"  {label:<36} {seconds / n * 1000:6.2f} ms  {seconds / cpu:4.0%}")
+    print(f"the bare loop on the same pages: {bare / n * 1000:.2f} ms of CPU a page (1.00x)")
+    rows = [*spent.most_common(), ("every step but extraction", cpu - spent[STEPS[0][2]])]
+    for label, seconds in rows:
+        share = f"{seconds / n * 1000:6.2f} ms  {seconds / cpu:4.0%}  {seconds / bare:5.2f}x bare"
+        print(f"  {label:<36} {share}")
 
 
 if __name__ == "__main__":
