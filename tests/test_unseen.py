@@ -229,6 +229,40 @@ def test_models_as_columns_without_a_model_label(page: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("kind", "page", "model"),
+    [
+        # Volcengine's video models: a model column, then columns of a mode and a unit
+        (
+            "html",
+            "<table><tr><th>模型</th><th>在线推理 元/百万token</th><th>离线推理 元/百万token</th></tr>"
+            "<tr><td>doubao-seedance-1.0-pro</td><td>15.00</td><td>7.50</td></tr></table>",
+            "doubao-seedance-1.0-pro",
+        ),
+        # the same layout in English Markdown
+        (
+            "markdown",
+            "| Model | Realtime (USD per 1M tokens) | Deferred (USD per 1M tokens) |\n|---|---|---|\n"
+            "| vidgen-1 | 15.00 | 7.50 |\n",
+            "vidgen-1",
+        ),
+    ],
+)
+def test_a_header_stating_a_price_unit_is_a_column_of_prices_not_a_model(
+    kind: str, page: str, model: str
+) -> None:
+    """A model's name carries no currency per unit: a header that states one heads a column of prices,
+    so the table's models are its rows. These columns name no kind, so each figure is reported under its
+    row's model, never skipped as a row 'about the model' of a model named by the header."""
+    said = problems(kind, page, "CNY")
+    assert prices(kind, page, "CNY") == set()
+    for figure in ("15.00", "7.50"):
+        assert [
+            p for p in said if p.startswith(f"{model} / ") and f"no kind of price named for '{figure}'" in p
+        ]
+    assert not [p for p in said if "元/百万token /" in p or "tokens) /" in p]
+
+
+@pytest.mark.parametrize(
     ("kind", "page"),
     [
         (

@@ -368,12 +368,20 @@ def _with_sub_header(rows: list[list[Cell]], model_col: int) -> list[list[Cell]]
 
 
 def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
-    """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price."""
+    """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price, and no
+    header states a price's unit ('在线推理 元/百万token', 'Online ($/1M tokens)'): a model's name carries
+    no currency per unit, a column of prices does."""
     last_label = max(model_cols)
     rest = columns[last_label + 1 :]
     return bool(rest) and not any(
-        kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) or _SIZE_HEADER.match(c) for c in rest
+        kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) or _SIZE_HEADER.match(c) or _states_price_unit(c)
+        for c in rest
     )
+
+
+def _states_price_unit(header: str) -> bool:
+    stated = context_of(header)
+    return bool(stated.currency and stated.per)
 
 
 _RESOLUTION_VALUE = re.compile(r"^\d{3,4}\s*[pP]$|^\d\s*[kK]$")  # '1080p', '4K': no model's name
