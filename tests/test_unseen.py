@@ -229,6 +229,37 @@ def test_models_as_columns_without_a_model_label(page: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("page", "currency", "model", "label"),
+    [
+        # a fine-tuning table: the models it prices are the base models, its columns methods of tuning
+        (
+            "<table><tr><th>Base model</th><th>LoRA (USD per 1M tokens)</th></tr>"
+            "<tr><td>gpt-x-mini</td><td>3.00</td></tr></table>",
+            "USD",
+            "gpt-x-mini",
+            "LoRA",
+        ),
+        # Volcengine's: '基础模型 ID', with a space before the ID
+        (
+            "<table><tr><th>基础模型 ID</th><th>LoRA精调 元/百万token</th></tr>"
+            "<tr><td>doubao-seed-1.6</td><td>3.00</td></tr></table>",
+            "CNY",
+            "doubao-seed-1.6",
+            "LoRA精调",
+        ),
+    ],
+)
+def test_a_base_model_column_names_the_models(page: str, currency: str, model: str, label: str) -> None:
+    """'Base model' and '基础模型 ID' head the model column: a price whose kind the grammar does not know
+    is reported under its model (not as a table that names none), and a labels hint reads it."""
+    said = problems("html", page, currency)
+    assert [p for p in said if p.startswith(f"{model} / ") and "no kind of price named for '3.00'" in p]
+    assert not [p for p in said if "names no model" in p]
+    hints = Hints(labels=((label, "training"),))
+    assert prices("html", page, currency, hints=hints) == {(model, "training", "", "", "3", currency)}
+
+
+@pytest.mark.parametrize(
     ("kind", "page", "model"),
     [
         # Volcengine's video models: a model column, then columns of a mode and a unit
@@ -824,6 +855,30 @@ def test_a_table_of_prices_that_names_no_model_is_reported(page: str) -> None:
     kind = "html" if page.startswith("<") else "markdown"
     assert prices(kind, page, "CNY") == set()
     assert any("names no model" in p for p in problems(kind, page, "CNY"))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Volcengine's tools: a service per row, bare figures under a header that states 元 per call
+        "<table><tr><th>服务项</th><th>价格 元/千次</th><th>说明</th></tr>"
+        "<tr><td>联网资源</td><td>4</td><td>实时搜索互联网公开域内容</td></tr>"
+        "<tr><td>头条资源</td><td>6</td><td>实时搜索今日头条图文内容</td></tr></table>",
+        # kinds as columns stating their unit, and no model anywhere
+        "| Input (USD per 1M tokens) | Output (USD per 1M tokens) |\n| --- | --- |\n| 1.20 | 7.20 |\n",
+    ],
+)
+def test_bare_figures_under_a_header_that_names_money_are_prices_a_table_without_model_reports(
+    page: str,
+) -> None:
+    """A figure is money where its column's header names the currency: a table of such figures that
+    names no model is reported with them, as one whose cells carry the currency is, never passed over."""
+    kind = "html" if page.startswith("<") else "markdown"
+    assert prices(kind, page, "CNY") == set()
+    said = [p for p in problems(kind, page, "CNY") if "names no model" in p]
+    assert len(said) == 1
+    figures = ("4", "6") if kind == "html" else ("1.20", "7.20")
+    assert f"({', '.join(figures)})" in said[0]
 
 
 @pytest.mark.parametrize(

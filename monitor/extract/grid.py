@@ -87,9 +87,10 @@ class Grid:
         return " > ".join(parts) or "table"
 
 
+# a model column's header: 'Model', 'Model ID', 'Base model' (a fine-tuning table's), '基础模型 ID'
 MODEL_HEADER = re.compile(
-    r"^(?:(?:available |supported )?(?:models?|model names?|model ids?)|tools?|agents?"
-    r"|(?:可用|适用|支持)?模型(?:名称|名|ID)?|名称|工具(?:名称)?)$",
+    r"^(?:(?:available |supported |base )?(?:models?|model names?|model ids?)|tools?|agents?"
+    r"|(?:可用|适用|支持|基础)?模型\s?(?:名称|名|ID)?|名称|工具(?:名称)?)$",
     re.I,
 )
 # A generic price column: its cells say which kind each price is (输入 ..., 输出 ...).
@@ -250,8 +251,14 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
                 )
             named = [[Cell("Model" if i == 0 else model), *r] for i, r in enumerate(rows[index:])]
             return _read_rows(named, 0, page, grid, kinds_in_rows=True)
+    # a figure is money where its cell names a currency, or its column's header does ('输入 元/百万token',
+    # 'Input (USD per 1M tokens)' over bare figures)
+    money = {j for j, c in enumerate(rows[0]) if context_of(_header_text(c)).currency}
     priced = [
-        clean_text(c.text) for row in rows[1:] for c in row if find_amounts(c.text) and find_currency(c.text)
+        clean_text(c.text)
+        for row in rows[1:]
+        for j, c in enumerate(row)
+        if find_amounts(c.text) and (j in money or find_currency(c.text))
     ]
     amounts = len(priced)
     heading_model = _named_by_heading(grid)
