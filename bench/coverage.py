@@ -38,6 +38,14 @@ Currency: "CNY" when the file name contains '_zh' or the folder is one of a Chin
 (CHINESE_FOLDERS), else "USD". Each page is read as on the day its name gives (as_of), as the goldens are.
 A page whose extraction (or the extractor's import) fails is printed with its error and left out of the
 totals. Time is one extraction of the page, in milliseconds.
+
+Bare figures, apart: a table cell holding a number and nothing else ('15.00') is no price-looking amount
+above, yet it is money where its column's header names a currency ('在线推理 元/百万token', 'Input (USD per
+1M tokens)', '价格（元）'). Each such cell is sorted the same way (read, reported, dropped, by the same
+matching rule) and counted apart ('bare' in the table). Tables by a grammar of this module's own: an HTML
+<table>'s <tr> rows of <th>/<td> cells, its first row the header (spans are not followed); a Markdown
+table's '|' rows, its first row the header. A header names a currency with a sign or code ($ ¥ ￥ € USD CNY
+RMB EUR) or 元 / 美元.
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ CHINESE_FOLDERS = {
 READERS = {".html": "html", ".md": "markdown", ".mdx": "markdown", ".txt": "markdown", ".js": "markdown"}
 NOT_PAGES = {"news_articles", "rss_feeds", "changelogs", "news"}
 CONTEXT = 30  # characters shown on each side of a dropped amount
+COUNTS = ("looking", "read", "reported", "dropped")
 
 # The number itself: '1,234.5' or '0.5'; a number glued to a letter, digit or dot ('gpt4', 'v3.5') is none.
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -76,6 +85,8 @@ _PRICE_AFTER = re.compile(rf"{_GAP}(?:{_CURRENCY_AFTER}(?:{_GAP}{_UNIT_AFTER})?|
 _PERCENT = re.compile(r"\s?[%％]")
 _DATE = re.compile(r"(?<!\d)(?:\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?|\d{1,2}/\d{1,2}/\d{2,4}(?!\d))")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # zero-width padding inside cells
+_BARE = re.compile(rf"^\s*({_NUMBER})\s*$")  # a cell that holds a figure and nothing else
+_HEADER_MONEY = re.compile(r"[$＄€£¥￥]|(?<![A-Za-z])(?:USD|CNY|RMB|EUR)(?![A-Za-z])|元|美元", re.I)
 
 
 @dataclass
@@ -107,6 +118,10 @@ class Coverage:
     ms: float = 0.0
     error: str = ""
     drops: list[str] = field(default_factory=list)
+    bare: int = 0  # bare figures under a header that names a currency
+    bare_read: int = 0
+    bare_reported: int = 0
+    bare_dropped: int = 0
 
 
 def list_pages(root: Path) -> tuple[list[Path], list[Path]]:
@@ -156,6 +171,43 @@ def find_amounts(text: str) -> list[Amount]:
     return found
 
 
+def table_rows(kind: str, text: str) -> list[list[list[str]]]:
+    """Every table of the page as rows of cell texts, the header first (this module's own reading)."""
+    if kind == "html":
+        from selectolax.lexbor import LexborHTMLParser
+
+        tables = []
+        for table in LexborHTMLParser(text).css("table"):
+            rows = [[cell.text(separator=" ") for cell in tr.css("th, td")] for tr in table.css("tr")]
+            tables.append([[_INVISIBLE.sub("", c) for c in row] for row in rows if row])
+        return tables
+    tables, rows = [], []
+    for line in [*text.splitlines(), ""]:
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):  # not the '|---|' line
+                rows.append(cells)
+        elif rows:
+            tables.append(rows)
+            rows = []
+    return tables
+
+
+def bare_figures(kind: str, text: str) -> list[tuple[str, str]]:
+    """(figure, its column's header) for each cell holding only a figure under a header naming a currency."""
+    found = []
+    for rows in table_rows(kind, text):
+        header = [" ".join(c.split()) for c in rows[0]]
+        money = {j for j, label in enumerate(header) if _HEADER_MONEY.search(label)}
+        for row in rows[1:]:
+            for j, cell in enumerate(row):
+                match = _BARE.match(cell) if j in money else None
+                if match:
+                    found.append((match.group(1), header[j]))
+    return found
+
+
 def collect_numbers(texts: list[str]) -> set[str]:
     """Every number written in `texts`, as written ('0.50', '1,000')."""
     return {match.group() for text in texts for match in _ANY_NUMBER.finditer(text)}
@@ -199,19 +251,31 @@ def measure(path: Path, root: Path) -> Coverage:
         else:
             coverage.dropped += 1
             coverage.drops.append(show_in_context(shown, amount))
+    for figure, header in bare_figures(kind, text):
+        coverage.bare += 1
+        if figure in raw_numbers or Decimal(figure.replace(",", "")) in amounts:
+            coverage.bare_read += 1
+        elif figure in problem_numbers:
+            coverage.bare_reported += 1
+        else:
+            coverage.bare_dropped += 1
+            coverage.drops.append(f"»{figure}« alone in a cell under {header!r}")
     return coverage
 
 
 def print_table(results: list[Coverage], json_files: list[Path], root: Path) -> None:
     width = max([len(r.page) for r in results] + [4])
-    print(f"{'page':<{width}}  {'reader':<8} cur  looking   read  reported  dropped  prices  problems  time")
+    print(
+        f"{'page':<{width}}  {'reader':<8} cur  looking   read  reported  dropped  prices  problems  time"
+        "     bare  dropped"
+    )
     for r in results:
         if r.error:
             print(f"{r.page:<{width}}  {r.kind:<8} {r.currency}  ERROR {r.error}")
             continue
         print(
             f"{r.page:<{width}}  {r.kind:<8} {r.currency} {r.looking:8d} {r.read:6d} {r.reported:9d}"
-            f" {r.dropped:8d} {r.prices:7d} {r.problems:9d} {r.ms:7.1f} ms"
+            f" {r.dropped:8d} {r.prices:7d} {r.problems:9d} {r.ms:7.1f} ms {r.bare:6d} {r.bare_dropped:8d}"
         )
     counted = [r for r in results if not r.error]
     folders = sorted({str(path.parent.relative_to(root)) for path in json_files})
@@ -222,6 +286,11 @@ def print_table(results: list[Coverage], json_files: list[Path], root: Path) -> 
     print(
         f"TOTAL price-looking {sum(r.looking for r in counted)}  read {sum(r.read for r in counted)}"
         f"  reported {sum(r.reported for r in counted)}  dropped {sum(r.dropped for r in counted)}"
+    )
+    print(
+        f"TOTAL bare figures under a header naming a currency {sum(r.bare for r in counted)}"
+        f"  read {sum(r.bare_read for r in counted)}  reported {sum(r.bare_reported for r in counted)}"
+        f"  dropped {sum(r.bare_dropped for r in counted)}"
     )
 
 
@@ -247,7 +316,7 @@ def main() -> None:
         counted = [r for r in results if not r.error]
         totals = {
             name: sum(getattr(r, name) for r in counted)
-            for name in ("looking", "read", "reported", "dropped")
+            for name in (*COUNTS, *(f"bare{part}" for part in ("", "_read", "_reported", "_dropped")))
         }
         report = {
             "pages": [{**asdict(r), "drops": r.drops if r.page in chosen_pages else []} for r in results],
