@@ -229,34 +229,53 @@ def test_models_as_columns_without_a_model_label(page: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("page", "currency", "model", "label"),
+    "page",
     [
-        # a fine-tuning table: the models it prices are the base models, its columns methods of tuning
+        # DeepSeek's layout with the unit beside each model's name
+        "<table><tr><th>MODEL</th><th>chat-a ($/1M)</th><th>chat-b ($/1M)</th></tr>"
+        "<tr><td>1M INPUT TOKENS</td><td>$0.1</td><td>$0.2</td></tr>"
+        "<tr><td>1M OUTPUT TOKENS</td><td>$1</td><td>$2</td></tr></table>",
+        "| Model | chat-a (USD per 1M tokens) | chat-b (USD per 1M tokens) |\n|---|---|---|\n"
+        "| Input | 0.1 | 0.2 |\n| Output | 1 | 2 |\n",
+    ],
+)
+def test_models_as_columns_with_a_unit_beside_each_name(page: str) -> None:
+    """Under MODEL the rows name kinds, not models: the headers are the models, and the unit in brackets
+    after a model's name is its column's, not part of the name."""
+    kind = "html" if page.startswith("<") else "markdown"
+    assert prices(kind, page) == {
+        ("chat-a", "input", "", "", "0.1", "USD"),
+        ("chat-b", "input", "", "", "0.2", "USD"),
+        ("chat-a", "output", "", "", "1", "USD"),
+        ("chat-b", "output", "", "", "2", "USD"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # a table of fine-tuned models names the base model of each beside it
         (
-            "<table><tr><th>Base model</th><th>LoRA (USD per 1M tokens)</th></tr>"
-            "<tr><td>gpt-x-mini</td><td>3.00</td></tr></table>",
-            "USD",
-            "gpt-x-mini",
-            "LoRA",
+            "| Fine-tuned model | Base model | Input (USD per 1M tokens) | Output (USD per 1M tokens) |\n"
+            "|---|---|---|---|\n| acme-support-v2 | gpt-x-mini | 0.30 | 1.20 |\n",
+            {
+                ("acme-support-v2", "input", "", "", "0.3", "USD"),
+                ("acme-support-v2", "output", "", "", "1.2", "USD"),
+            },
         ),
-        # Volcengine's: '基础模型 ID', with a space before the ID
+        # apps built on a model: their prices are the apps', never the base model's
         (
-            "<table><tr><th>基础模型 ID</th><th>LoRA精调 元/百万token</th></tr>"
-            "<tr><td>doubao-seed-1.6</td><td>3.00</td></tr></table>",
-            "CNY",
-            "doubao-seed-1.6",
-            "LoRA精调",
+            "| 应用 | 基础模型 | 价格（元/千次调用） |\n|---|---|---|\n| 客服助手 | glm-4-plus | 5 |\n"
+            "| 写作助手 | glm-4-air | 2 |\n",
+            set(),
         ),
     ],
 )
-def test_a_base_model_column_names_the_models(page: str, currency: str, model: str, label: str) -> None:
-    """'Base model' and '基础模型 ID' head the model column: a price whose kind the grammar does not know
-    is reported under its model (not as a table that names none), and a labels hint reads it."""
-    said = problems("html", page, currency)
-    assert [p for p in said if p.startswith(f"{model} / ") and "no kind of price named for '3.00'" in p]
-    assert not [p for p in said if "names no model" in p]
-    hints = Hints(labels=((label, "training"),))
-    assert prices("html", page, currency, hints=hints) == {(model, "training", "", "", "3", currency)}
+def test_a_base_model_column_is_not_the_model_priced(page: str, expected: set[tuple[str, ...]]) -> None:
+    """'Base model' / '基础模型' says what a fine-tuned model or an app is built on: no price goes to it."""
+    currency = "CNY" if "元" in page else "USD"
+    assert prices("markdown", page, currency) == expected
+    assert not [p for p in problems("markdown", page, currency) if p.startswith(("gpt-x-mini /", "glm-4"))]
 
 
 @pytest.mark.parametrize(
@@ -278,12 +297,13 @@ def test_a_base_model_column_names_the_models(page: str, currency: str, model: s
         ),
     ],
 )
-def test_a_header_stating_a_price_unit_is_a_column_of_prices_not_a_model(
+def test_rows_labelled_by_model_ids_are_the_models_whatever_the_header(
     kind: str, page: str, model: str
 ) -> None:
-    """A model's name carries no currency per unit: a header that states one heads a column of prices,
-    so the table's models are its rows. These columns name no kind, so each figure is reported under its
-    row's model, never skipped as a row 'about the model' of a model named by the header."""
+    """A table lists its models down or across, never both: where the labels under MODEL are models' ids,
+    the headers after it are columns of prices, not models ('在线推理 元/百万token'). These columns name no
+    kind, so each figure is reported under its row's model, never skipped as a row 'about the model' of a
+    model named by the header."""
     said = problems(kind, page, "CNY")
     assert prices(kind, page, "CNY") == set()
     for figure in ("15.00", "7.50"):
@@ -855,6 +875,63 @@ def test_a_table_of_prices_that_names_no_model_is_reported(page: str) -> None:
     kind = "html" if page.startswith("<") else "markdown"
     assert prices(kind, page, "CNY") == set()
     assert any("names no model" in p for p in problems(kind, page, "CNY"))
+
+
+@pytest.mark.parametrize(
+    ("cell", "read", "clause"),
+    [
+        # Volcengine's video models: a price per output token by what the request holds
+        ("输入包含视频：22.00", set(), "包含视频:22.00"),
+        # Tencent's: a kind with its modality is a price; '输入图片前5张免费 …' is a condition
+        (
+            "输入视频0.5元/秒<br>输出视频0.5元/秒<br>输入图片前5张免费 第六张起0.2元/张",
+            {("input", "0.5", "second"), ("output", "0.5", "second")},
+            "图片前5张免费 第六张起0.2元/张",
+        ),
+    ],
+)
+def test_words_running_on_from_a_kinds_word_are_a_condition_not_that_price(
+    cell: str, read: set[tuple[str, str, str]], clause: str
+) -> None:
+    """'输入包含视频：22.00' is what a request holds (the condition of another price), not an input price
+    of 22: reported, never read as one; '输入视频0.5元/秒' (a kind and its modality) is read."""
+    page = (
+        "<table><tr><th>模型</th><th>在线推理 元/百万token</th></tr>"
+        f"<tr><td>m-video-1</td><td>{cell}</td></tr></table>"
+    )
+    result = extract_prices("html", page, "CNY")
+    assert {(p.kind, format(p.amount, "f"), p.unit) for p in result.prices} == read
+    assert [p for p in result.problems if f"'{clause}' after the word for input is a condition" in p]
+
+
+@pytest.mark.parametrize(
+    ("page", "money", "not_money"),
+    [
+        # a first row of values: '$0.50 per 1M tokens' is a figure, not a header over the figures below
+        (
+            "<h3>gpt-x-1</h3><table><tr><td>Input</td><td>$0.50 per 1M tokens</td></tr>"
+            "<tr><td>Context window</td><td>128000</td></tr><tr><td>Max output tokens</td><td>16384</td></tr></table>",
+            [],
+            ["128000", "16384"],
+        ),
+        # a limit in money is no price ('Max monthly bill (USD)'); a sum the header names is reported
+        (
+            "## Rate limits\n\n| Tier | Minimum spend (USD) | Max monthly bill (USD) | RPM |\n|---|---|---|---|\n"
+            "| 1 | 5 | 100 | 500 |\n| 2 | 50 | 500 | 5000 |\n",
+            ["(5, 50)"],
+            ["100", "5000"],
+        ),
+    ],
+)
+def test_a_header_with_a_figure_or_a_limit_makes_no_column_of_money(
+    page: str, money: list[str], not_money: list[str]
+) -> None:
+    kind = "html" if page.startswith("<") else "markdown"
+    result = extract_prices(kind, page, "USD")
+    said = " ".join(result.problems)
+    assert all(m in said for m in money)
+    assert not [n for n in not_money if re.search(rf"(?<![\d.]){n}(?![\d.])", said)]
+    assert {p.model for p in result.prices} <= {"gpt-x-1"}
 
 
 @pytest.mark.parametrize(

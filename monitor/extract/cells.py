@@ -52,6 +52,9 @@ _ALTERNATIVE = re.compile(r"[(（]\s*or\s+([^()（）]*\d[^()（）]*)[)）]", r
 
 # 'Batch Cache Hit:', '5m Cache Write:', 'Input:': a whole label before a colon
 _COLON_LABEL = re.compile(r"(?m)^((?:\d+\s*[mh]\s+)?[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?=[$€¥\d])")
+# a labelled part whose words run on from the kind's word ('输入|包含视频：22.00', '输出|视频分辨率为 1080p'),
+# not a modality naming what the kind is of ('输入|视频0.5元/秒', '输入|图片 6.165元')
+_CLAUSE = re.compile(r"\s*(?!(?:音频|视频|图片|图像|文本)(?![\u4e00-\u9fff]))[\u4e00-\u9fff]")
 _SEGMENT_LABEL = re.compile(
     r"(缓存未命中|缓存命中|命中缓存|输入|输出|cache\s*miss|cache\s*hits?|cached\s*input|input|output)"
     r"\s*(?:价格|单价|价)?\s*[:：]?",
@@ -115,6 +118,14 @@ def read_cell(out: GridPrices, cell: Cell, slot: Slot, context: PriceContext) ->
         prefix, labelled = segments
         promo_free = bool(FREE_PROMO.search(prefix))
         for seg_kind, seg_text in labelled:
+            if _CLAUSE.match(seg_text) and find_amounts(seg_text):
+                # '输入包含视频：22.00': what the request holds, the condition of another price, not an
+                # input price ('输入视频0.5元/秒' is one: a kind and its modality)
+                out.problems.append(
+                    f"{slot.where}: {quoted(seg_text, 60)} after the word for {seg_kind} is a condition "
+                    f"(what the request holds or asks for), not the {seg_kind} price; not read"
+                )
+                continue
             add_price(out, replace(slot, kind=seg_kind), seg_text, context, promo_free=promo_free)
         return
     if slot.kind is None:

@@ -19,6 +19,7 @@ from monitor.extract.labels import (
     DISCOUNT,
     FREE_PROMO,
     HOURLY,
+    LIMIT,
     MODEL_TITLE,
     STORAGE,
     date_phrase,
@@ -87,10 +88,11 @@ class Grid:
         return " > ".join(parts) or "table"
 
 
-# a model column's header: 'Model', 'Model ID', 'Base model' (a fine-tuning table's), '基础模型 ID'
+# a model column's header ('Model', 'Model ID', '模型名称', '模型 ID'); not 'Base model': a table of
+# fine-tuned models or of apps names the base model beside what it prices
 MODEL_HEADER = re.compile(
-    r"^(?:(?:available |supported |base )?(?:models?|model names?|model ids?)|tools?|agents?"
-    r"|(?:可用|适用|支持|基础)?模型\s?(?:名称|名|ID)?|名称|工具(?:名称)?)$",
+    r"^(?:(?:available |supported )?(?:models?|model names?|model ids?)|tools?|agents?"
+    r"|(?:可用|适用|支持)?模型\s?(?:名称|名|ID)?|名称|工具(?:名称)?)$",
     re.I,
 )
 # A generic price column: its cells say which kind each price is (输入 ..., 输出 ...).
@@ -173,7 +175,8 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
         if any(MODEL_HEADER.match(c) for c in columns):
             # A header row with MODEL alone in its label cells is the models-as-columns layout.
             model_cols = [j for j, c in enumerate(columns) if MODEL_HEADER.match(c)]
-            if _is_column_layout(columns, model_cols):
+            labels = [_header_text(r[model_cols[0]]) for r in rows[index + 1 :] if len(r) > model_cols[0]]
+            if _is_column_layout(columns, model_cols, labels):
                 return _read_columns(rows[index:], page, grid)
             return _read_rows(rows[index:], model_cols[0], page, grid)
     header = [_header_text(c) for c in rows[0]]
@@ -252,8 +255,15 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
             named = [[Cell("Model" if i == 0 else model), *r] for i, r in enumerate(rows[index:])]
             return _read_rows(named, 0, page, grid, kinds_in_rows=True)
     # a figure is money where its cell names a currency, or its column's header does ('输入 元/百万token',
-    # 'Input (USD per 1M tokens)' over bare figures)
-    money = {j for j, c in enumerate(rows[0]) if context_of(_header_text(c)).currency}
+    # 'Input (USD per 1M tokens)' over bare figures): a header of words, not a figure ('$0.50 per 1M
+    # tokens' in a first row of values), nor a limit ('Max monthly bill (USD)')
+    money = {
+        j
+        for j, c in enumerate(rows[0])
+        if context_of(label := _header_text(c)).currency
+        and not find_amounts(label)
+        and not LIMIT.search(label)
+    }
     priced = [
         clean_text(c.text)
         for row in rows[1:]
@@ -374,21 +384,23 @@ def _with_sub_header(rows: list[list[Cell]], model_col: int) -> list[list[Cell]]
     return [labels, *rows[2:]]
 
 
-def _is_column_layout(columns: list[str], model_cols: list[int]) -> bool:
-    """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price, and no
-    header states a price's unit ('在线推理 元/百万token', 'Online ($/1M tokens)'): a model's name carries
-    no currency per unit, a column of prices does."""
+def _is_column_layout(columns: list[str], model_cols: list[int], labels: list[str]) -> bool:
+    """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price, and the
+    rows' labels under MODEL are not themselves models' ids (a table lists its models down or across,
+    never both: under 'Model | 在线推理 元/百万token | 离线推理 元/百万token' the rows are the models)."""
     last_label = max(model_cols)
     rest = columns[last_label + 1 :]
-    return bool(rest) and not any(
-        kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) or _SIZE_HEADER.match(c) or _states_price_unit(c)
-        for c in rest
-    )
+    if not rest or any(
+        kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) or _SIZE_HEADER.match(c) for c in rest
+    ):
+        return False
+    named = [x for x in labels if x]
+    return not named or sum(1 for x in named if _LEADS_WITH_ID.match(x)) * 2 < len(named)
 
 
-def _states_price_unit(header: str) -> bool:
-    stated = context_of(header)
-    return bool(stated.currency and stated.per)
+# a label that begins with a model's id: a word of letters with a digit in it ('doubao-seedance-1.0-pro',
+# 'gpt-4o', 'o1'), not a figure with its unit ('1M input tokens')
+_LEADS_WITH_ID = re.compile(r"[A-Za-z][\w.:/+-]*\d")
 
 
 _RESOLUTION_VALUE = re.compile(r"^\d{3,4}\s*[pP]$|^\d\s*[kK]$")  # '1080p', '4K': no model's name
@@ -939,13 +951,30 @@ def _name_variants(out: GridPrices, read_rows: list[tuple[int, int, list[tuple[i
                     out.prices[index] = (replace(price, condition=condition), section)
 
 
+# a unit in brackets after a model's name in a header ('chat-a ($/1M)', 'qwen-max(元/千Token)')
+_NAME_UNIT = re.compile(r"\s*[(（]([^()（）]{1,40})[)）]\s*$")
+
+
+def _name_and_unit(text: str) -> tuple[str, PriceContext]:
+    """A header's model name without the unit in brackets after it, and that unit."""
+    note = _NAME_UNIT.search(text)
+    stated = context_of(note.group(1)) if note else PriceContext()
+    if note is None or not (stated.per or stated.currency):
+        return text, PriceContext()
+    return text[: note.start()], stated
+
+
 def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_model: int = 0) -> GridPrices:
     width = max(len(r) for r in rows)
     header = [_header_text(c) for c in rows[0]] + [""] * (width - len(rows[0]))
     if not first_model:
         last_label = max(j for j, c in enumerate(header) if MODEL_HEADER.match(c))
         first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
-    models = {j: split_model(rows[0][j].text) for j in range(first_model, len(rows[0]))}
+    named = {j: _name_and_unit(rows[0][j].text) for j in range(first_model, len(rows[0]))}
+    models = {j: split_model(name) for j, (name, _stated) in named.items()}
+    # 'chat-a ($/1M)': the unit stated beside a model's name is its column's, and its rows' kinds are prices
+    units = {j: stated for j, (_name, stated) in named.items()}
+    unit_in_header = any(stated.per for stated in units.values())
     out = GridPrices()
     sections, path = grid.sections(), grid.path()
     previous: list[Cell] = []
@@ -958,11 +987,12 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
         condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
         label = " ".join(x for x in labels if x and not CONDITION.fullmatch(x))
         kind = kind_of(label)
-        if kind is None or not (_PRICE_HEADER.search(label) or context_of(label).per):
+        if kind is None or not (_PRICE_HEADER.search(label) or context_of(label).per or unit_in_header):
             continue  # MAX OUTPUT, CONTEXT LENGTH: rows about the model, not its price
-        context = page.merged(context_of(label))
+        said = context_of(label)
         for j, (model, status, badge) in models.items():
             if model and j < len(row):
+                context = page.merged(units[j]).merged(said)
                 where = f"{model} / {label}"
                 slot = Slot(
                     model,

@@ -41,7 +41,7 @@ _DIGIT = re.compile(r"\d")
 _MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
 _MODALITY_NAMES = {"音频": "audio", "图片": "image", "视频": "video"}  # kinds are written in English
 # a limit on the model: 'Max input tokens', '最大输入', '最长思维链', 'input token limit', '上下文长度'
-_LIMIT = re.compile(r"最大|最长|最多|上限|限制|\bmax(?:imum)?\b|\blimit\b|context (?:window|length)", re.I)
+LIMIT = re.compile(r"最大|最长|最多|上限|限制|\bmax(?:imum)?\b|\blimit\b|context (?:window|length)", re.I)
 
 # -- tiers ---------------------------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ def kind_of(label: str) -> str | None:
     label = clean_text(label)
     if len(label) > 300:
         return None  # a paragraph names kinds in passing
-    if _LIMIT.search(label):
+    if LIMIT.search(label):
         return None  # '最大输入', 'Max input tokens': a limit on the model, not a price
     if _DIGIT.search(label):  # every tier form holds a figure
         for form in _TIER_FORMS:
