@@ -52,9 +52,9 @@ _ALTERNATIVE = re.compile(r"[(（]\s*or\s+([^()（）]*\d[^()（）]*)[)）]", r
 
 # 'Batch Cache Hit:', '5m Cache Write:', 'Input:': a whole label before a colon
 _COLON_LABEL = re.compile(r"(?m)^((?:\d+\s*[mh]\s+)?[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?=[$€¥\d])")
-# a labelled part whose words run on from the kind's word ('输入|包含视频：22.00', '输出|视频分辨率为 1080p'),
-# not a modality naming what the kind is of ('输入|视频0.5元/秒', '输入|图片 6.165元')
-_CLAUSE = re.compile(r"\s*(?!(?:音频|视频|图片|图像|文本)(?![\u4e00-\u9fff]))[\u4e00-\u9fff]")
+# a labelled part that says what the request holds ('输入|包含视频：22.00', '输入|不含视频：46.00'): the
+# condition of another price, not a price of the kind named before it ('输入|视频0.5元/秒' is one)
+_CLAUSE = re.compile(r"\s*(?:音频|视频|图片|图像|文本)?\s*(?:不包含|不含|包含|含有|含|没有|不带|带有)")
 _SEGMENT_LABEL = re.compile(
     r"(缓存未命中|缓存命中|命中缓存|输入|输出|cache\s*miss|cache\s*hits?|cached\s*input|input|output)"
     r"\s*(?:价格|单价|价)?\s*[:：]?",

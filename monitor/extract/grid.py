@@ -385,9 +385,10 @@ def _with_sub_header(rows: list[list[Cell]], model_col: int) -> list[list[Cell]]
 
 
 def _is_column_layout(columns: list[str], model_cols: list[int], labels: list[str]) -> bool:
-    """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price, and the
-    rows' labels under MODEL are not themselves models' ids (a table lists its models down or across,
-    never both: under 'Model | 在线推理 元/百万token | 离线推理 元/百万token' the rows are the models)."""
+    """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price; and not a
+    table whose rows under MODEL are models' ids and whose other headers each state a price's unit
+    ('模型 | 在线推理 元/百万token | 离线推理 元/百万token': the rows are the models, the columns prices;
+    under 'Model | chat-a ($/1M)' the rows name kinds)."""
     last_label = max(model_cols)
     rest = columns[last_label + 1 :]
     if not rest or any(
@@ -395,12 +396,23 @@ def _is_column_layout(columns: list[str], model_cols: list[int], labels: list[st
     ):
         return False
     named = [x for x in labels if x]
-    return not named or sum(1 for x in named if _LEADS_WITH_ID.match(x)) * 2 < len(named)
+    ids = sum(1 for x in named if _LEADS_WITH_ID.match(x))
+    return not (named and ids * 2 >= len(named) and all(_states_price_unit(c) for c in rest if c))
 
 
-# a label that begins with a model's id: a word of letters with a digit in it ('doubao-seedance-1.0-pro',
-# 'gpt-4o', 'o1'), not a figure with its unit ('1M input tokens')
-_LEADS_WITH_ID = re.compile(r"[A-Za-z][\w.:/+-]*\d")
+def _states_price_unit(header: str) -> bool:
+    stated = context_of(header)
+    return bool(stated.currency and stated.per)
+
+
+# a label that begins with a model's id, a word of Latin letters with a digit in it
+# ('doubao-seedance-1.0-pro', 'gpt-4o 按输入区分定价'), not a figure with its unit ('1M input tokens',
+# 'Input/1M tokens'), nor a qualifier before a kind's word ('GPT4 input', 'FP8 input price', 'V3输入价格')
+_LEADS_WITH_ID = re.compile(
+    r"[A-Za-z][A-Za-z0-9.:_+-]*\d[A-Za-z0-9.:_+-]*(?=\s|$|[(（])"
+    r"(?!\s*(?:input|output|cached|cache|batch|prompt|completion|training|输入|输出|缓存|批量|训练))",
+    re.I,
+)
 
 
 _RESOLUTION_VALUE = re.compile(r"^\d{3,4}\s*[pP]$|^\d\s*[kK]$")  # '1080p', '4K': no model's name
@@ -956,12 +968,18 @@ _NAME_UNIT = re.compile(r"\s*[(（]([^()（）]{1,40})[)）]\s*$")
 
 
 def _name_and_unit(text: str) -> tuple[str, PriceContext]:
-    """A header's model name without the unit in brackets after it, and that unit."""
+    """A header's model name without the unit in brackets after it, and that unit: a bracket of a currency
+    and a unit and nothing else ('$/1M', 'USD per 1M tokens'); one with other words ('Batch, $/1M',
+    '思考模式，元/百万tokens') or no currency ('1M tokens': a context size) stays part of the name."""
     note = _NAME_UNIT.search(text)
     stated = context_of(note.group(1)) if note else PriceContext()
-    if note is None or not (stated.per or stated.currency):
+    if note is None or not stated.currency or _UNIT_WORDS.sub("", without_units(note.group(1))):
         return text, PriceContext()
     return text[: note.start()], stated
+
+
+# what a bracket of a unit holds besides the unit phrase: a currency, 'per', 'tokens', separators
+_UNIT_WORDS = re.compile(r"usd|cny|rmb|eur|美元|元|[$¥￥€]|\bper\b|tokens?|每|[\s,，/、:：]", re.I)
 
 
 def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_model: int = 0) -> GridPrices:
@@ -972,9 +990,8 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
         first_model = next((j for j in range(last_label + 1, width) if header[j]), width)
     named = {j: _name_and_unit(rows[0][j].text) for j in range(first_model, len(rows[0]))}
     models = {j: split_model(name) for j, (name, _stated) in named.items()}
-    # 'chat-a ($/1M)': the unit stated beside a model's name is its column's, and its rows' kinds are prices
+    # 'chat-a ($/1M)': the unit stated beside a model's name is its column's
     units = {j: stated for j, (_name, stated) in named.items()}
-    unit_in_header = any(stated.per for stated in units.values())
     out = GridPrices()
     sections, path = grid.sections(), grid.path()
     previous: list[Cell] = []
@@ -987,7 +1004,7 @@ def _read_columns(rows: list[list[Cell]], page: PriceContext, grid: Grid, first_
         condition = " ".join(x.lower() for x in labels if CONDITION.fullmatch(x))
         label = " ".join(x for x in labels if x and not CONDITION.fullmatch(x))
         kind = kind_of(label)
-        if kind is None or not (_PRICE_HEADER.search(label) or context_of(label).per or unit_in_header):
+        if kind is None or not (_PRICE_HEADER.search(label) or context_of(label).per):
             continue  # MAX OUTPUT, CONTEXT LENGTH: rows about the model, not its price
         said = context_of(label)
         for j, (model, status, badge) in models.items():
