@@ -251,6 +251,16 @@ def test_models_as_columns_with_a_unit_beside_each_name(page: str) -> None:
     }
 
 
+@pytest.mark.parametrize("header", ["模型 ID", "模型 名称"])
+def test_a_model_header_spaced_as_editors_write_it_names_the_model_column(header: str) -> None:
+    page = (
+        f"<table><tr><th>{header}</th><th>在线推理 元/百万token</th><th>离线推理 元/百万token</th></tr>"
+        "<tr><td>vid-gen-1.0</td><td>15.00</td><td>7.50</td></tr></table>"
+    )
+    said = problems("html", page, "CNY")
+    assert [p for p in said if p.startswith("vid-gen-1.0 / ") and "'15.00'" in p]
+
+
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
