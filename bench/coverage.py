@@ -296,7 +296,7 @@ def print_table(results: list[Coverage], json_files: list[Path], root: Path) -> 
 
 def print_drops(results: list[Coverage]) -> None:
     for r in results:
-        print(f"\n{r.page}: {r.dropped} dropped")
+        print(f"\n{r.page}: {r.dropped} dropped, {r.bare_dropped} bare figures dropped")
         for context in r.drops:
             print(f"  {context}")
 
