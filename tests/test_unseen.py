@@ -307,13 +307,13 @@ def test_a_base_model_column_is_not_the_model_priced(page: str, expected: set[tu
         ),
     ],
 )
-def test_rows_labelled_by_model_ids_are_the_models_whatever_the_header(
+def test_rows_labelled_by_model_ids_under_headers_stating_a_unit_are_the_models(
     kind: str, page: str, model: str
 ) -> None:
-    """A table lists its models down or across, never both: where the labels under MODEL are models' ids,
-    the headers after it are columns of prices, not models ('在线推理 元/百万token'). These columns name no
-    kind, so each figure is reported under its row's model, never skipped as a row 'about the model' of a
-    model named by the header."""
+    """A table lists its models down or across, never both: where the labels under MODEL are models' ids
+    and the headers after it each state a unit ('在线推理 元/百万token'), the headers are columns of
+    prices, not models. These columns name no kind, so each figure is reported under its row's model,
+    never skipped as a row 'about the model' of a model named by the header."""
     said = problems(kind, page, "CNY")
     assert prices(kind, page, "CNY") == set()
     for figure in ("15.00", "7.50"):
