@@ -888,38 +888,6 @@ def test_a_table_of_prices_that_names_no_model_is_reported(page: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "page", "currency", "expected"),
-    [
-        # rows of service tiers and limits under a model's heading, no model column
-        (
-            "markdown",
-            "### gpt-x-1\n\n| | Input (USD per 1M tokens) | Output (USD per 1M tokens) |\n|---|---|---|\n"
-            "| Standard | 1.20 | 7.20 |\n| Max tokens per request | 128000 | 32000 |\n"
-            "| Rate limit (RPM) | 500 | 500 |\n",
-            "USD",
-            {("gpt-x-1", "input", "", "", "1.2", "USD"), ("gpt-x-1", "output", "", "", "7.2", "USD")},
-        ),
-        # a limit in the model column of a models-as-rows table
-        (
-            "html",
-            "<table><tr><th>模型</th><th>输入（元/百万tokens）</th><th>输出（元/百万tokens）</th></tr>"
-            "<tr><td>glm-x-1</td><td>2</td><td>8</td></tr><tr><td>最大输出长度</td><td>8192</td><td>8192</td></tr>"
-            "</table>",
-            "CNY",
-            {("glm-x-1", "input", "", "", "2", "CNY"), ("glm-x-1", "output", "", "", "8", "CNY")},
-        ),
-    ],
-)
-def test_a_row_naming_a_limit_is_no_model_and_its_figures_no_prices(
-    kind: str, page: str, currency: str, expected: set[tuple[str, ...]]
-) -> None:
-    """'Max tokens per request', 'Rate limit (RPM)', '最大输出长度' under price headers count tokens or
-    requests: they were read as models priced 128000 and 8192 per 1M. A name with a limit's word in it
-    ('qwen-max-longcontext', 'gpt-5.5 (<272K context length)') is still a model (the goldens)."""
-    assert prices(kind, page, currency) == expected
-
-
-@pytest.mark.parametrize(
     ("cell", "read", "clause"),
     [
         # Volcengine's video models: a price per output token by what the request holds

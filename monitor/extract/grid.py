@@ -23,7 +23,6 @@ from monitor.extract.labels import (
     MODEL_TITLE,
     STORAGE,
     date_phrase,
-    is_limit,
     kind_of,
     model_names,
     row_kind,
@@ -237,11 +236,7 @@ def _read_unlabelled(rows: list[list[Cell]], page: PriceContext, grid: Grid) -> 
             return _read_columns(rows[index:], page, grid, first_model=1)
         kinds = [c for c in rest if kind_of(c)]
         body = [_header_text(r[0]) for r in rows[index + 1 :] if r]
-        names = [
-            x
-            for x in body
-            if x and not kind_of(x) and not tier_of(x) and not find_amounts(x) and not is_limit(x)
-        ]
+        names = [x for x in body if x and not kind_of(x) and not tier_of(x) and not find_amounts(x)]
         if kinds and not kind_of(header[0]) and names and len(names) * 2 >= len(body):
             return _read_rows(rows[index:], 0, page, grid)
         priced = [c for c in rest if _PRICE_HEADER.search(c) or context_of(c).per]
@@ -711,10 +706,6 @@ def _read_rows(
             out.problems.append(f"{quoted(model, 60)}: not a model's name; its row is not read")
             named = []
             continue
-        if is_limit(model):
-            # 'Max tokens per request', 'Rate limit (RPM)': a limit on the model, its figures no price
-            named = []
-            continue
         if model and not MODEL_HEADER.match(model):
             # 'Claude Sonnet 5<br>through August 31, 2026' / '… starting September 1, 2026': the
             # price's dates, beside the name
@@ -765,8 +756,6 @@ def _read_row(
     # the row's label cells (a row is never wider than the header: `_read_rows` cuts it to the width)
     labelled = [(j, clean_text(row[j].text)) for j in table.label_columns if j < len(row)]
     labels = [x for _, x in labelled]
-    if any(is_limit(x) for x in labels):
-        return []  # 'Max tokens per request | 128000': a limit on the model, its figures no price
     if labelled:
         condition = " ".join([*(x.lower() for x in labels if CONDITION.fullmatch(x)), when]).strip()
         # Gemini's layout: a Type column says which kind of price the row holds ('1M Input tokens',

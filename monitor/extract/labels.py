@@ -42,22 +42,6 @@ _MODALITIES = ("audio", "image", "video", "音频", "图片", "视频")
 _MODALITY_NAMES = {"音频": "audio", "图片": "image", "视频": "video"}  # kinds are written in English
 # a limit on the model: 'Max input tokens', '最大输入', '最长思维链', 'input token limit', '上下文长度'
 LIMIT = re.compile(r"最大|最长|最多|上限|限制|\bmax(?:imum)?\b|\blimit\b|context (?:window|length)", re.I)
-# what a limit counts: 'Max tokens per request', 'Rate limit (RPM)', '最大输出长度' (not 'Qwen Max': a name)
-_LIMITED = re.compile(
-    r"tokens?|requests?|\brp[md]\b|\btpm\b|context|length|output|input|size|window|concurren"
-    r"|并发|输出|输入|长度|上下文|次数",
-    re.I,
-)
-
-
-def is_limit(label: str) -> bool:
-    """A row's label that names a limit on the model and what it counts: its figures are no prices. A
-    label that starts with a name ('qwen-max-longcontext', 'gpt-5.5 (<272K context length)') is none."""
-    words = label.split()
-    if not words or re.search(r"[\d-]", words[0]):
-        return False
-    return bool(LIMIT.search(label) and _LIMITED.search(label))
-
 
 # -- tiers ---------------------------------------------------------------------------------------
 
