@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -158,95 +158,101 @@ def test_per_host_limit(tmp_path: Any, pages: PageServer) -> None:
     assert slow.peak == 2
 
 
+StartServers = Callable[[int], list[PageServer]]
+
+
+@pytest.fixture
+def page_servers() -> Iterator[StartServers]:
+    """Starts page servers of the test's own (each another origin on 127.0.0.1), closed after it."""
+    started: list[PageServer] = []
+
+    def start(count: int) -> list[PageServer]:
+        servers = [PageServer() for _ in range(count)]
+        started.extend(servers)
+        return servers
+
+    yield start
+    for server in started:
+        server.close()
+
+
 def test_each_host_has_its_own_pool_and_redirects_cross_hosts(
-    tmp_path: Any, pages: PageServer, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Any, pages: PageServer, page_servers: StartServers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each origin's connections are pooled apart (a request's pool bookkeeping grows with its own
     host's connections, not with every host of the round); a redirect to another host is still
     followed; beyond MAX_POOLS the pool used longest ago is closed (a feed's articles on ever new hosts
     leave no idle connections open)."""
     monkeypatch.setattr(fetch_module, "MAX_POOLS", 2)
-    others = [PageServer(), PageServer()]
-    try:
-        for n, other in enumerate(others):
-            other.put("/b", f"page b{n}")
-        pages.put("/a", "page a")
-        pages.put("/moved", "", status=302, Location=others[0].url("/b"))
+    others = page_servers(2)
+    for n, other in enumerate(others):
+        other.put("/b", f"page b{n}")
+    pages.put("/a", "page a")
+    pages.put("/moved", "", status=302, Location=others[0].url("/b"))
 
-        async def go() -> tuple[list[str], list[int], list[bool]]:
-            fetcher = Fetcher(settings(tmp_path))
-            try:
-                urls = [pages.url("/a"), others[0].url("/b"), pages.url("/moved"), pages.url("/a")]
-                texts = [(await fetcher.fetch(url)).text for url in urls]
-                pools = [len(fetcher._clients)]
-                first = fetcher._clients[f"http://127.0.0.1:{others[0].port}"]
-                texts.append((await fetcher.fetch(others[1].url("/b"))).text)  # a third origin
-                pools.append(len(fetcher._clients))
-                return texts, pools, [first.is_closed, f"http://127.0.0.1:{pages.port}" in fetcher._clients]
-            finally:
-                await fetcher.aclose()
+    async def go() -> tuple[list[str], list[int], list[bool]]:
+        fetcher = Fetcher(settings(tmp_path))
+        try:
+            urls = [pages.url("/a"), others[0].url("/b"), pages.url("/moved"), pages.url("/a")]
+            texts = [(await fetcher.fetch(url)).text for url in urls]
+            pools = [len(fetcher._clients)]
+            first = fetcher._clients[f"http://127.0.0.1:{others[0].port}"]
+            texts.append((await fetcher.fetch(others[1].url("/b"))).text)  # a third origin
+            pools.append(len(fetcher._clients))
+            return texts, pools, [first.is_closed, f"http://127.0.0.1:{pages.port}" in fetcher._clients]
+        finally:
+            await fetcher.aclose()
 
-        texts, pools, closed = asyncio.run(go())
-        assert texts == ["page a", "page b0", "page b0", "page a", "page b1"]
-        assert pools == [2, 2]
-        assert closed == [True, True]  # the least recently used origin's pool went, the other stayed
-        assert others[0].hits("/b") == 2
-    finally:
-        for other in others:
-            other.close()
+    texts, pools, closed = asyncio.run(go())
+    assert texts == ["page a", "page b0", "page b0", "page a", "page b1"]
+    assert pools == [2, 2]
+    assert closed == [True, True]  # the least recently used origin's pool went, the other stayed
+    assert others[0].hits("/b") == 2
 
 
 def test_pools_closed_under_concurrent_fetches_break_none(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Any, page_servers: StartServers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Fetches of more origins at once than MAX_POOLS, from servers that keep connections alive (closing
     such a pool waits): each fetch completes; none meets a pool being closed, none closes one twice."""
     monkeypatch.setattr(fetch_module, "MAX_POOLS", 1)
-    servers = [PageServer() for _ in range(4)]
-    try:
-        for server in servers:
-            server.httpd.RequestHandlerClass.protocol_version = "HTTP/1.1"  # keep-alive
-            server.put("/p", "page")
-        a, b, c, d = (server.url("/p") for server in servers)
+    servers = page_servers(4)
+    for server in servers:
+        server.httpd.RequestHandlerClass.protocol_version = "HTTP/1.1"  # keep-alive
+        server.put("/p", "page")
+    a, b, c, d = (server.url("/p") for server in servers)
 
-        async def go() -> list[object]:
-            fetcher = Fetcher(settings(tmp_path, per_host=10))
-            try:
-                results: list[object] = list(await asyncio.gather(*map(fetcher.fetch, (a, b, c))))
-                results += await asyncio.gather(*map(fetcher.fetch, (d, b, a)), return_exceptions=True)
-                return results
-            finally:
-                await fetcher.aclose()
+    async def go() -> list[object]:
+        fetcher = Fetcher(settings(tmp_path, per_host=10))
+        try:
+            results: list[object] = list(await asyncio.gather(*map(fetcher.fetch, (a, b, c))))
+            results += await asyncio.gather(*map(fetcher.fetch, (d, b, a)), return_exceptions=True)
+            return results
+        finally:
+            await fetcher.aclose()
 
-        assert [getattr(r, "text", repr(r)) for r in asyncio.run(go())] == ["page"] * 6
-    finally:
-        for server in servers:
-            server.close()
+    assert [getattr(r, "text", repr(r)) for r in asyncio.run(go())] == ["page"] * 6
 
 
 def test_requests_under_way_are_capped_over_every_host(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Any, page_servers: StartServers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At most MAX_CONNECTIONS requests at once over all hosts, as httpx's one pool capped them."""
     monkeypatch.setattr(fetch_module, "MAX_CONNECTIONS", 2)
     slow = SlowPages()
-    servers = [PageServer() for _ in range(5)]
-    try:
-        for server in servers:
-            server.pages["/slow"] = slow.page
+    servers = page_servers(5)
+    for server in servers:
+        server.pages["/slow"] = slow.page
 
-        async def go() -> list[FetchResult]:
-            fetcher = Fetcher(settings(tmp_path, per_host=4))
-            try:
-                return await asyncio.gather(*(fetcher.fetch(s.url("/slow")) for s in servers))
-            finally:
-                await fetcher.aclose()
+    async def go() -> list[FetchResult]:
+        fetcher = Fetcher(settings(tmp_path, per_host=4))
+        try:
+            return await asyncio.gather(*(fetcher.fetch(s.url("/slow")) for s in servers))
+        finally:
+            await fetcher.aclose()
 
-        assert [r.text for r in asyncio.run(go())] == ["ok"] * 5
-        assert slow.peak == 2
-    finally:
-        for server in servers:
-            server.close()
+    assert [r.text for r in asyncio.run(go())] == ["ok"] * 5
+    assert slow.peak == 2
 
 
 def test_one_cookie_jar_for_every_pool(tmp_path: Any, pages: PageServer) -> None:
