@@ -175,8 +175,7 @@ def _read_grid(grid: Grid, page: PriceContext) -> GridPrices:
         if any(MODEL_HEADER.match(c) for c in columns):
             # A header row with MODEL alone in its label cells is the models-as-columns layout.
             model_cols = [j for j, c in enumerate(columns) if MODEL_HEADER.match(c)]
-            labels = [_header_text(r[model_cols[0]]) for r in rows[index + 1 :] if len(r) > model_cols[0]]
-            if _is_column_layout(columns, model_cols, labels):
+            if _is_column_layout(columns, model_cols, rows[index + 1 :]):
                 return _read_columns(rows[index:], page, grid)
             return _read_rows(rows[index:], model_cols[0], page, grid)
     header = [_header_text(c) for c in rows[0]]
@@ -384,7 +383,7 @@ def _with_sub_header(rows: list[list[Cell]], model_col: int) -> list[list[Cell]]
     return [labels, *rows[2:]]
 
 
-def _is_column_layout(columns: list[str], model_cols: list[int], labels: list[str]) -> bool:
+def _is_column_layout(columns: list[str], model_cols: list[int], body: list[list[Cell]]) -> bool:
     """MODEL | (MODEL) | name-a | name-b: no header word after the label cells names a price; and not a
     table whose rows under MODEL are models' ids and whose other headers each state a price's unit
     ('模型 | 在线推理 元/百万token | 离线推理 元/百万token': the rows are the models, the columns prices;
@@ -395,7 +394,9 @@ def _is_column_layout(columns: list[str], model_cols: list[int], labels: list[st
         kind_of(c) or _PRICE_HEADER.search(c) or tier_of(c) or _SIZE_HEADER.match(c) for c in rest
     ):
         return False
-    named = [x for x in labels if x]
+    # (the rows' labels are looked at only here: most tables with a MODEL cell name a price in the header)
+    at = model_cols[0]
+    named = [x for x in (_header_text(r[at]) for r in body if len(r) > at) if x]
     ids = sum(1 for x in named if _LEADS_WITH_ID.match(x))
     return not (named and ids * 2 >= len(named) and all(_states_price_unit(c) for c in rest if c))
 
